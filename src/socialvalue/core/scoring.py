@@ -148,7 +148,7 @@ class Bid:
 
     @property
     def social_value_offered(self) -> float:
-        return sum(c.value for c in self.commitments)
+        return sum((c.value for c in self.commitments), 0.0)
 
 
 @dataclass(frozen=True)
@@ -654,7 +654,9 @@ def read_tender_file(path: str | Path) -> Any:
         except ValueError as exc:
             raise InputError(f"not valid JSON: {exc}", source=source) from None
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
+        return yaml.load(
+            text, Loader=_UniqueKeyLoader
+        )  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {_yaml_message(exc)}", source=source) from None
 
