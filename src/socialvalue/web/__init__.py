@@ -1,0 +1,1 @@
+"""The socialvalue web application (Django): settings, URLs and one app per area."""

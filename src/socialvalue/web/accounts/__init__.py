@@ -1,0 +1,1 @@
+"""Users, organisations, memberships, invitations, API tokens and login throttling."""

@@ -1,0 +1,169 @@
+"""Users sign in by email; they belong to organisations (providers or commissioners) through memberships."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Site administrator: may import value sets site-wide.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def memberships_in_order(self):
+        return self.memberships.select_related("organisation").order_by("organisation__name")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", "Provider"
+        COMMISSIONER = "commissioner", "Commissioner"
+
+    class Type(models.TextChoices):
+        CHARITY = "charity", "Charity"
+        SOCIAL_ENTERPRISE = "social_enterprise", "Social enterprise"
+        COMPANY = "company", "Company"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    organisation_type = models.CharField("type", max_length=30, choices=Type.choices)
+    areas_served = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_commissioner(self) -> bool:
+        return self.kind == self.Kind.COMMISSIONER
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", "Viewer"
+
+
+#: What each role may do, from least to most.
+ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    champion = models.BooleanField(default=False, help_text="A social value champion for the organisation.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")]
+        ordering = ["organisation__name", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation} ({self.role})"
+
+    def allows(self, role: str) -> bool:
+        return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(role)]
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    champion = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    #: Days an invitation link stays valid.
+    VALID_DAYS = 14
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def is_open(self) -> bool:
+        age = timezone.now() - self.created_at
+        return self.accepted_at is None and age.days < self.VALID_DAYS
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its hash is stored, so a leaked database leaks no tokens."""
+
+    PREFIX = "sv_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="API token")
+    token_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @classmethod
+    def issue(cls, user: User, name: str = "API token") -> tuple[ApiToken, str]:
+        secret = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, token_hash=hash_secret(secret), hint=secret[:10])
+        return token, secret
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, kept to throttle guessing against one account."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "at"])]

@@ -1,0 +1,167 @@
+"""Account rules: throttled sign-in, API tokens, organisation settings, invitations and members."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken, Invitation, LoginFailure, Membership, Organisation, Role, User, hash_secret
+
+
+class TooManyAttempts(Exception):
+    """More failed sign-ins for one account than the window allows; answer 429."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        minutes = max(1, round(retry_after / 60))
+        super().__init__(
+            f"Too many failed sign-in attempts for this account. Try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+        )
+
+
+def _window_start() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def check_throttle(email: str) -> None:
+    email = email.strip().lower()
+    failures = LoginFailure.objects.filter(email=email, at__gte=_window_start()).order_by("at")
+    if failures.count() >= settings.LOGIN_FAILURE_LIMIT:
+        oldest = failures.first().at
+        retry_after = int((oldest - _window_start()).total_seconds()) + 1
+        raise TooManyAttempts(max(retry_after, 1))
+
+
+def sign_in(*, email: str, password: str, request: Any = None) -> User | None:
+    """The user with these credentials, or None; raises TooManyAttempts once the account is throttled."""
+    email = (email or "").strip().lower()
+    check_throttle(email)
+    user = authenticate(request, username=email, password=password)
+    if user is None:
+        LoginFailure.objects.create(email=email)
+        return None
+    return user
+
+
+def issue_token(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
+    return ApiToken.issue(user, name=name or "API token")
+
+
+def user_for_token(secret: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Writing on every request would serialise reads on SQLite; a minute's precision is enough.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def revoke_token(*, user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        from django.http import Http404
+
+        raise Http404("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def parse_areas(text: str | list[str]) -> list[str]:
+    items = text if isinstance(text, list) else text.replace("\n", ",").split(",")
+    return [a.strip() for a in items if a and a.strip()]
+
+
+def update_organisation(*, organisation: Organisation, membership: Membership, **fields: Any) -> Organisation:
+    if not membership.allows(Role.ADMIN):
+        raise PermissionDenied("Only an organisation admin can change its settings.")
+    allowed = {"name", "organisation_type", "areas_served"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({k: "This field cannot be changed." for k in unknown})
+    if "areas_served" in fields:
+        fields["areas_served"] = parse_areas(fields["areas_served"])
+    if "name" in fields and not str(fields["name"]).strip():
+        raise ValidationError({"name": "Enter the organisation's name."})
+    if "organisation_type" in fields and fields["organisation_type"] not in Organisation.Type.values:
+        raise ValidationError({"organisation_type": f"Choose one of: {', '.join(Organisation.Type.values)}."})
+    for key, value in fields.items():
+        setattr(organisation, key, value.strip() if isinstance(value, str) else value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def invite_member(
+    *, organisation: Organisation, invited_by: User, email: str, role: str, champion: bool = False
+) -> tuple[Invitation, str]:
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {organisation.name}."})
+    secret = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        champion=champion,
+        token_hash=hash_secret(secret),
+        invited_by=invited_by,
+    )
+    return invitation, secret
+
+
+def open_invitation(secret: str) -> Invitation | None:
+    invitation = Invitation.objects.select_related("organisation").filter(token_hash=hash_secret(secret)).first()
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User | None, full_name: str = "", password: str = "") -> User:
+    if user is None:
+        user = User.objects.filter(email=invitation.email).first()
+    if user is None:
+        user = User.objects.create_user(invitation.email, password, full_name=full_name)
+    elif user.email != invitation.email:
+        raise PermissionDenied("This invitation was sent to another email address.")
+    Membership.objects.get_or_create(
+        user=user,
+        organisation=invitation.organisation,
+        defaults={"role": invitation.role, "champion": invitation.champion},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+def _admins_left(organisation: Organisation, excluding: Membership) -> int:
+    return organisation.memberships.filter(role=Role.ADMIN).exclude(pk=excluding.pk).count()
+
+
+def change_member(*, membership: Membership, role: str, champion: bool) -> Membership:
+    if membership.role == Role.ADMIN and role != Role.ADMIN and _admins_left(membership.organisation, membership) == 0:
+        raise ValidationError({"role": "An organisation needs at least one admin."})
+    membership.role = role
+    membership.champion = champion
+    membership.save()
+    return membership
+
+
+def remove_member(*, membership: Membership) -> None:
+    if membership.role == Role.ADMIN and _admins_left(membership.organisation, membership) == 0:
+        raise ValidationError("An organisation needs at least one admin: make someone else admin first.")
+    membership.delete()

@@ -1,0 +1,38 @@
+"""URLs for signing in, organisations, members, invitations, password reset and API tokens."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("organisation/switch/", views.switch, name="switch"),
+    path("organisation/", views.organisation_settings, name="organisation"),
+    path("organisation/members/", views.members, name="members"),
+    path("organisation/members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path("invitations/<str:secret>/", views.accept_invitation, name="accept_invitation"),
+    path("account/tokens/", views.tokens, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/password_reset_email.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html", success_url=reverse_lazy("accounts:password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+]

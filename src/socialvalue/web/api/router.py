@@ -1,0 +1,77 @@
+"""The NinjaAPI instance: routers of each app, and errors answered as JSON with a `detail`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from socialvalue import __version__
+from socialvalue.core.errors import InputError
+from socialvalue.web.accounts.services import TooManyAttempts
+
+from .auth import BearerToken
+
+api = NinjaAPI(
+    title="socialvalue API",
+    version=__version__,
+    description="Plan, measure, evidence and report social value. Authenticate with POST /auth/token, then send "
+    "`Authorization: Bearer <token>`. Errors are JSON with a `detail` that says what was wrong.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "You do not have permission to do this."}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request, {"detail": "Send a valid token as `Authorization: Bearer <token>`."}, status=401
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def invalid_data(request: HttpRequest, exc: DjangoValidationError):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(InputError)
+def invalid_input(request: HttpRequest, exc: InputError):
+    problems = [{"place": p.place, "message": p.message} for p in exc.problems]
+    return api.create_response(request, {"detail": exc.describe(), "problems": problems}, status=400)
+
+
+@api.exception_handler(TooManyAttempts)
+def throttled(request: HttpRequest, exc: TooManyAttempts):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _add_routers() -> None:
+    from socialvalue.web.accounts.api import router as accounts_router
+    from socialvalue.web.audit.api import router as audit_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/", audit_router)
+
+
+_add_routers()

@@ -1,0 +1,1 @@
+"""The home page and navigation shared across the areas of the product."""

@@ -1,0 +1,17 @@
+"""App configuration for the home page; registers the core navigation entries."""
+
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    name = "socialvalue.web.pages"
+    label = "pages"
+
+    def ready(self) -> None:
+        from socialvalue.web import navigation
+
+        navigation.add("Home", "pages:home", order=0)
+        navigation.add("Organisation", "accounts:organisation", order=80)
+        navigation.add("Members", "accounts:members", order=81)
+        navigation.add("Audit trail", "audit:trail", order=82, shown=navigation.is_admin)
+        navigation.add("API tokens", "accounts:tokens", order=90)

@@ -1,0 +1,123 @@
+"""Tenancy in one place: who is acting, for which organisations, and the one path to fetch tenant objects.
+
+Every tenant model's queryset has `visible_to(actor)`; views and API routes fetch through
+`get_visible_or_404`, so an object outside the actor's organisations is a 404, never a 403 that
+would confirm it exists. Role checks come after visibility (`require_role`), and answer 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+
+from socialvalue.web.accounts.models import Membership, Organisation, Role
+
+SESSION_KEY = "organisation_id"
+
+
+@dataclass
+class Actor:
+    """A signed-in user acting for the organisations in scope (the current one on the web, all of them in the API)."""
+
+    user: Any
+    memberships: dict[int, Membership] = field(default_factory=dict)
+
+    @classmethod
+    def for_user(cls, user, memberships: Iterable[Membership] | None = None) -> Actor:
+        if memberships is None:
+            memberships = Membership.objects.filter(user=user).select_related("organisation")
+        return cls(user=user, memberships={m.organisation_id: m for m in memberships})
+
+    @property
+    def organisation_ids(self) -> list[int]:
+        return list(self.memberships)
+
+    def membership_for(self, organisation_id: int | None) -> Membership | None:
+        return self.memberships.get(organisation_id) if organisation_id is not None else None
+
+    def require(self, organisation_id: int, role: str = Role.VIEWER) -> Membership:
+        membership = self.membership_for(organisation_id)
+        if membership is None:
+            raise Http404("No such organisation.")
+        if not membership.allows(role):
+            raise PermissionDenied(f"This needs the {Role(role).label.lower()} role in {membership.organisation.name}.")
+        return membership
+
+
+class TenantQuerySet(models.QuerySet):
+    """Rows owned by one organisation through an `organisation` foreign key."""
+
+    def visible_to(self, actor: Actor) -> models.QuerySet:
+        return self.filter(organisation_id__in=actor.organisation_ids)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, actor: Actor) -> models.QuerySet:
+        return self.filter(id__in=actor.organisation_ids)
+
+
+Organisation.add_to_class("visible", OrganisationQuerySet.as_manager())
+
+
+def visible(model: type[models.Model], actor: Actor) -> models.QuerySet:
+    """The rows of `model` the actor may see; the only way views and routes start a tenant query."""
+    manager = getattr(model, "visible", None) or model._default_manager
+    return manager.visible_to(actor)
+
+
+def get_visible_or_404(model: type[models.Model], actor: Actor, **lookup: Any) -> Any:
+    try:
+        return visible(model, actor).get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No {model._meta.verbose_name} found.") from None
+
+
+def require_role(actor: Actor, obj: models.Model, role: str) -> Membership:
+    """The actor's membership in the organisation owning `obj`, if it carries at least `role`."""
+    organisation_id = obj.pk if isinstance(obj, Organisation) else obj.organisation_id
+    return actor.require(organisation_id, role)
+
+
+class CurrentOrganisationMiddleware:
+    """Puts `request.actor` (scoped to the current organisation) and the switcher's memberships on the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = None
+        request.organisation = None
+        request.membership = None
+        request.all_memberships = []
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            memberships = list(user.memberships_in_order())
+            request.all_memberships = memberships
+            current = next((m for m in memberships if m.organisation_id == request.session.get(SESSION_KEY)), None)
+            current = current or (memberships[0] if memberships else None)
+            if current is not None:
+                request.organisation = current.organisation
+                request.membership = current
+            request.actor = Actor.for_user(user, [current] if current else [])
+        return self.get_response(request)
+
+
+def switch_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+    membership = next((m for m in request.all_memberships if m.organisation_id == organisation_id), None)
+    if membership is None:
+        raise Http404("No such organisation.")
+    request.session[SESSION_KEY] = organisation_id
+    return membership.organisation
+
+
+def organisation_context(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "current_organisation": getattr(request, "organisation", None),
+        "current_membership": getattr(request, "membership", None),
+        "all_memberships": getattr(request, "all_memberships", []),
+    }

@@ -1,0 +1,16 @@
+"""The site's URLs: the web pages of each app and the JSON API."""
+
+from django.urls import include, path
+
+from socialvalue.web.api.router import api
+
+urlpatterns = [
+    path("", include("socialvalue.web.pages.urls")),
+    path("", include("socialvalue.web.accounts.urls")),
+    path("", include("socialvalue.web.audit.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "socialvalue.web.errors.not_found"
+handler403 = "socialvalue.web.errors.forbidden"
+handler500 = "socialvalue.web.errors.server_error"
