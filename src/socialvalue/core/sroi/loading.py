@@ -61,9 +61,8 @@ def load_impact_map(source: str | os.PathLike[str] | Mapping[str, Any] | ImpactM
     if not isinstance(source, str | os.PathLike):
         raise InputError(Problem("", f"cannot read an impact map from {type(source).__name__}"))
     path = Path(source)
-    data = read_map_file(path)
     if path.suffix.lower() == ".xlsx":
-        from socialvalue.core.sroi.xlsx import parse_workbook_map
+        from socialvalue.core.sroi.xlsx import load_workbook_map
 
-        return parse_workbook_map(data, source=str(path))
-    return parse_impact_map(data, source=str(path))
+        return load_workbook_map(path)
+    return parse_impact_map(read_map_file(path), source=str(path))

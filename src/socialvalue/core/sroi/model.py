@@ -523,7 +523,7 @@ def _parse_discount(check: _Checker, raw: Any) -> Discount | None:
 
 
 def _parse_inputs(check: _Checker, raw: Any) -> list[Input]:
-    if raw is None:
+    if raw is None or (isinstance(raw, list | tuple) and not raw):
         check.add("inputs", "at least one input is required")
         return []
     if not isinstance(raw, list | tuple) or not raw:
@@ -558,7 +558,7 @@ def _parse_inputs(check: _Checker, raw: Any) -> list[Input]:
 
 
 def _parse_outcomes(check: _Checker, raw: Any) -> list[Outcome]:
-    if raw is None:
+    if raw is None or (isinstance(raw, list | tuple) and not raw):
         check.add("outcomes", "at least one outcome is required")
         return []
     if not isinstance(raw, list | tuple) or not raw:

@@ -1,0 +1,22 @@
+"""Spreadsheet safety: text written to a workbook must never be run as a formula by Excel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: A cell starting with one of these may be read as a formula (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Any) -> Any:
+    """Prefix ``'`` to text that would start a formula; numbers, None and other values pass as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unsafe_text(value: Any) -> Any:
+    """Undo ``safe_text`` when reading back a workbook this package wrote."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
