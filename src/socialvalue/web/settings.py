@@ -141,6 +141,8 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from finders here; it only wants the folder
 STATICFILES_DIRS = [PACKAGE_DIR / "static_build"]
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

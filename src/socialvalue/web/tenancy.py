@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 
-from socialvalue.web.accounts.models import Membership, Organisation, Role
 
 SESSION_KEY = "organisation_id"
 
@@ -28,8 +27,10 @@ class Actor:
     memberships: dict[int, Membership] = field(default_factory=dict)
 
     @classmethod
-    def for_user(cls, user, memberships: Iterable[Membership] | None = None) -> Actor:
+    def for_user(cls, user, memberships: Iterable[Any] | None = None) -> Actor:
         if memberships is None:
+            from socialvalue.web.accounts.models import Membership
+
             memberships = Membership.objects.filter(user=user).select_related("organisation")
         return cls(user=user, memberships={m.organisation_id: m for m in memberships})
 
@@ -37,10 +38,12 @@ class Actor:
     def organisation_ids(self) -> list[int]:
         return list(self.memberships)
 
-    def membership_for(self, organisation_id: int | None) -> Membership | None:
+    def membership_for(self, organisation_id: int | None) -> Any:
         return self.memberships.get(organisation_id) if organisation_id is not None else None
 
-    def require(self, organisation_id: int, role: str = Role.VIEWER) -> Membership:
+    def require(self, organisation_id: int, role: str = "viewer") -> Any:
+        from socialvalue.web.accounts.models import Role
+
         membership = self.membership_for(organisation_id)
         if membership is None:
             raise Http404("No such organisation.")
@@ -56,18 +59,9 @@ class TenantQuerySet(models.QuerySet):
         return self.filter(organisation_id__in=actor.organisation_ids)
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, actor: Actor) -> models.QuerySet:
-        return self.filter(id__in=actor.organisation_ids)
-
-
-Organisation.add_to_class("visible", OrganisationQuerySet.as_manager())
-
-
 def visible(model: type[models.Model], actor: Actor) -> models.QuerySet:
     """The rows of `model` the actor may see; the only way views and routes start a tenant query."""
-    manager = getattr(model, "visible", None) or model._default_manager
-    return manager.visible_to(actor)
+    return model._default_manager.visible_to(actor)
 
 
 def get_visible_or_404(model: type[models.Model], actor: Actor, **lookup: Any) -> Any:
@@ -77,9 +71,9 @@ def get_visible_or_404(model: type[models.Model], actor: Actor, **lookup: Any) -
         raise Http404(f"No {model._meta.verbose_name} found.") from None
 
 
-def require_role(actor: Actor, obj: models.Model, role: str) -> Membership:
+def require_role(actor: Actor, obj: models.Model, role: str) -> Any:
     """The actor's membership in the organisation owning `obj`, if it carries at least `role`."""
-    organisation_id = obj.pk if isinstance(obj, Organisation) else obj.organisation_id
+    organisation_id = getattr(obj, "organisation_id", obj.pk)
     return actor.require(organisation_id, role)
 
 
@@ -107,7 +101,7 @@ class CurrentOrganisationMiddleware:
         return self.get_response(request)
 
 
-def switch_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+def switch_organisation(request: HttpRequest, organisation_id: int) -> Any:
     membership = next((m for m in request.all_memberships if m.organisation_id == organisation_id), None)
     if membership is None:
         raise Http404("No such organisation.")

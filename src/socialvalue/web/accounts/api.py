@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 from pydantic import Field
 
@@ -73,7 +73,7 @@ def create_token(request: HttpRequest, payload: TokenIn):
     """Exchange an email and password for a bearer token (stored hashed; revocable)."""
     user = services.sign_in(email=payload.email, password=payload.password, request=request)
     if user is None:
-        return 401, {"detail": "The email address or password is not right."}
+        return Status(401, {"detail": "The email address or password is not right."})
     _, secret = services.issue_token(user=user, name=payload.name)
     return {"token": secret}
 

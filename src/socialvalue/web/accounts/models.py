@@ -9,6 +9,13 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from socialvalue.web.tenancy import TenantQuerySet
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> models.QuerySet:
+        return self.filter(id__in=actor.organisation_ids)
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -67,6 +74,8 @@ class Organisation(models.Model):
     areas_served = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -94,6 +103,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     champion = models.BooleanField(default=False, help_text="A social value champion for the organisation.")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")]

@@ -1,0 +1,18 @@
+"""Test set-up shared by every suite: factories as fixtures and a fast way to sign in."""
+
+import pytest
+
+
+@pytest.fixture
+def make_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory
+
+
+@pytest.fixture
+def demo_world(db):
+    """Two organisations with an admin, an editor, a viewer and an outsider (a member elsewhere)."""
+    from tests.factories import world
+
+    return world()
