@@ -668,7 +668,7 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     return " ".join(f"{problem}{where}".split())
 
 
-def load_tender(path_or_dict: str | Path | Mapping[str, Any]) -> Tender:
+def load_tender(path_or_dict: str | Path | Mapping[str, Any] | Tender) -> Tender:
     """Load and validate a tender from a YAML/JSON file or an already-parsed mapping."""
     if isinstance(path_or_dict, Tender):
         return path_or_dict
@@ -852,17 +852,30 @@ def score_bids(tender: Tender) -> list[BidScore]:
     tender = _as_tender(tender)
     w = tender.weights
     split = tender.social_value
+    lowest = min(b.price for b in tender.bids)
+    best_offer = max(b.social_value_offered for b in tender.bids)
     rows = []
+    # Each score is computed in the order the method writes it, so that published figures can
+    # be reproduced to the last digit by anyone following the method by hand or in a spreadsheet.
     for bid, ratio in zip(tender.bids, _ratios(tender), strict=True):
-        price_score = w.price * ratio.price
+        if tender.price_method == "deviation_from_lowest":
+            price_score = w.price * max(0.0, 1 - (bid.price - lowest) / lowest)
+        else:
+            price_score = w.price * lowest / bid.price
         quality_score = ratio.quality
-        qualitative = w.social_value * split.qualitative / 100 * ratio.qualitative
-        quantitative = w.social_value * split.quantitative / 100 * ratio.quantitative
+        qualitative = (
+            w.social_value * split.qualitative / 100 * bid.social_value_score / tender.max_score
+        )
         offered = bid.social_value_offered
+        quantitative = (
+            w.social_value * split.quantitative / 100 * offered / best_offer
+            if best_offer > 0
+            else 0.0
+        )
         rows.append(
             (bid, price_score, quality_score, qualitative, quantitative, offered),
         )
-    totals = [p + q + sq + sn for _, p, q, sq, sn, _ in rows]
+    totals = [p + q + (sq + sn) for _, p, q, sq, sn, _ in rows]
     ranks = _ranks(totals)
     return [
         BidScore(
