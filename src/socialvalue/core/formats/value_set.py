@@ -27,6 +27,7 @@ import csv
 import io
 import math
 import re
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,22 @@ from pathlib import Path
 from typing import Any
 
 from socialvalue.core.errors import InputError, Problem
+
+__all__ = [
+    "COLUMNS",
+    "REQUIRED_COLUMNS",
+    "VALUE_TYPES",
+    "ValueSetFile",
+    "ValueSetRow",
+    "normalise_header",
+    "parse_amount",
+    "parse_price_year",
+    "parse_sdg_targets",
+    "parse_value_type",
+    "read_value_set",
+    "sdg_target_codes",
+    "write_value_set",
+]
 
 COLUMNS: tuple[str, ...] = (
     "code",
@@ -92,7 +109,8 @@ for _column, _names in {
         _ALIASES[_name] = (_column, _rank)
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
+# Exponents appear when a spreadsheet exports a very large or very small number.
+_AMOUNT = re.compile(r"^(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
 _SDG_SPLIT = re.compile(r"[;,\s]+")
 # Characters an xlsx file cannot hold (the XML 1.0 control range, bar tab, newline, return).
@@ -201,18 +219,24 @@ def _xlsx_sheets(data: bytes, source: str) -> list[tuple[str, list[list[Any]]]]:
     import openpyxl  # imported here: CSV users should not pay for loading it
 
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
+        # openpyxl warns about harmless quirks of workbooks saved by other tools; the reader
+        # reports what matters as problems instead.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+            )
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise InputError(
             Problem("", f"is not a readable .xlsx workbook ({type(exc).__name__})"), source=source
         ) from None
     try:
         sheets = []
-        for sheet in workbook.worksheets:
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            sheets.append((sheet.title, rows))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for sheet in workbook.worksheets:
+                rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+                sheets.append((sheet.title, rows))
         return sheets
     except Exception as exc:
         raise InputError(
