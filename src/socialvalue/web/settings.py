@@ -151,7 +151,7 @@ STORAGES = {
 }
 # Uploaded evidence lives outside the static files and is served only through access-checked views.
 MEDIA_ROOT = Path(os.environ.get("SOCIALVALUE_FILES", HOME / "files"))
-MEDIA_URL = None
+MEDIA_URL = "/uploads-are-served-by-access-checked-views/"
 MAX_UPLOAD_BYTES = int(float(os.environ.get("SOCIALVALUE_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

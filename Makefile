@@ -1,0 +1,59 @@
+# The two commands a new machine needs: `make run` (the product with its demo) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: run test bench lint format assets setup setup-test system-deps test-system-deps clean
+
+run: setup
+	$(BIN)/socialvalue demo
+
+test: setup-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup-test
+	@set -e; for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+lint: setup-test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src/socialvalue/core
+
+format: setup-test
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+setup: system-deps $(VENV)/.installed assets
+
+setup-test: system-deps test-system-deps $(VENV)/.installed-test assets
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+assets: node_modules/.package-lock.json
+	npm run -s build
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Pango is what WeasyPrint draws PDFs with.
+system-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
+
+# Debian's chromium for the browser tests (no browser download), poppler's pdftotext for reading PDFs back.
+test-system-deps:
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils; }
+
+clean:
+	rm -rf $(VENV) node_modules src/socialvalue/web/static_build
