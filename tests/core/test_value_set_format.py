@@ -524,3 +524,11 @@ def test_random_cells_only_ever_raise_input_error(tmp_path, header, body):
         except InputError:
             continue
         assert all(isinstance(r, ValueSetRow) for r in result.rows)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("text", ["'=x", "''", "'", "'abc", "=x", "-5", "@a", "+1", "''=y"])
+def test_apostrophes_and_formula_starts_round_trip(tmp_path, suffix, text):
+    rows = [ValueSetRow(code="A", measure=text, unit=text, source=text)]
+    path = write_value_set(rows, tmp_path / f"q{suffix}")
+    assert list(read_value_set(path).rows) == rows

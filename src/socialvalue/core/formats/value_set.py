@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.formats.spreadsheet import FORMULA_STARTS, safe_text
 
 __all__ = [
     "COLUMNS",
@@ -108,7 +109,6 @@ for _column, _names in {
     for _rank, _name in enumerate(_names):
         _ALIASES[_name] = (_column, _rank)
 
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Exponents appear when a spreadsheet exports a very large or very small number.
 _AMOUNT = re.compile(r"^(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
@@ -272,7 +272,7 @@ def _is_blank(value: Any) -> bool:
 
 def _unescape(text: str) -> str:
     # Undo the quote that write_value_set adds to keep spreadsheets from running a cell as a formula.
-    if text.startswith("'") and text[1:2] in (*_FORMULA_TRIGGERS, "'") and text[1:2] != "":
+    if text.startswith("'") and text[1:2] in (*FORMULA_STARTS, "'") and text[1:2] != "":
         return text[1:]
     return text
 
@@ -631,17 +631,15 @@ def read_value_set(
 
 
 def _safe_text(text: str) -> str:
-    """Keep a spreadsheet from treating a text cell as a formula, reversibly.
+    """Keep a spreadsheet from running a text cell as a formula, reversibly.
 
-    Text starting with = + - @ tab or CR gets a leading apostrophe. Text that already starts with
-    an apostrophe before one of those (or before another apostrophe) gets one more, so reading
-    the file back (which removes one) gives the original text.
+    `safe_text` quotes text starting with = + - @ tab or CR. Text that already starts with an
+    apostrophe before one of those (or before another apostrophe) gets one more, so reading the
+    file back, which removes one, gives the original text exactly.
     """
-    if text.startswith(_FORMULA_TRIGGERS):
+    if text.startswith("'") and text[1:2] != "" and text[1:2] in (*FORMULA_STARTS, "'"):
         return "'" + text
-    if text.startswith("'") and text[1:2] != "" and text[1:2] in (*_FORMULA_TRIGGERS, "'"):
-        return "'" + text
-    return text
+    return str(safe_text(text))
 
 
 def _format_amount(value: float) -> str:
