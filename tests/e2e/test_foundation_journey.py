@@ -9,7 +9,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_sign_in_switch_organisation_and_sign_out(page):
     first = OrganisationFactory(name="Brightwater Care", slug="brightwater")
-    second = OrganisationFactory(name="Oakways Support", slug="oakways", organisation_type="social_enterprise")
+    second = OrganisationFactory(
+        name="Oakways Support", slug="oakways", organisation_type="social_enterprise"
+    )
     user = UserFactory(email="adviser@example.org")
     MembershipFactory(user=user, organisation=first, role="admin", champion=True)
     MembershipFactory(user=user, organisation=second, role="viewer")

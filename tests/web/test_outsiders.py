@@ -34,23 +34,70 @@ def _membership_id(w: World) -> int:
 
 ROUTES = [
     # Routes that name one of Alice's objects: Charlie gets 404.
-    Route("organisation/members/<int:membership_id>/", url=lambda w: f"/organisation/members/{_membership_id(w)}/"),
-    Route("organisation/members/<int:membership_id>/", "post", url=lambda w: f"/organisation/members/{_membership_id(w)}/",
-          body={"remove": "1"}),
-    Route("organisation/switch/", "post", url=lambda w: "/organisation/switch/", body={"organisation": "ALICE_ORG"}),
-    Route("account/tokens/<int:token_id>/revoke/", "post", url=lambda w: f"/account/tokens/{w.admin_token_id}/revoke/"),
-    Route("api/v1/organisations/<organisation_id>", url=lambda w: f"/api/v1/organisations/{w.alice_org.id}", api=True),
-    Route("api/v1/organisations/<organisation_id>", "patch", url=lambda w: f"/api/v1/organisations/{w.alice_org.id}",
-          api=True, body={"name": "Mine now"}),
-    Route("api/v1/auth/tokens/<token_id>", "delete", url=lambda w: f"/api/v1/auth/tokens/{w.admin_token_id}", api=True),
-    Route("api/v1/audit-events", url=lambda w: f"/api/v1/audit-events?organisation={w.alice_org.id}", api=True),
+    Route(
+        "organisation/members/<int:membership_id>/",
+        url=lambda w: f"/organisation/members/{_membership_id(w)}/",
+    ),
+    Route(
+        "organisation/members/<int:membership_id>/",
+        "post",
+        url=lambda w: f"/organisation/members/{_membership_id(w)}/",
+        body={"remove": "1"},
+    ),
+    Route(
+        "organisation/switch/",
+        "post",
+        url=lambda w: "/organisation/switch/",
+        body={"organisation": "ALICE_ORG"},
+    ),
+    Route(
+        "account/tokens/<int:token_id>/revoke/",
+        "post",
+        url=lambda w: f"/account/tokens/{w.admin_token_id}/revoke/",
+    ),
+    Route(
+        "api/v1/organisations/<organisation_id>",
+        url=lambda w: f"/api/v1/organisations/{w.alice_org.id}",
+        api=True,
+    ),
+    Route(
+        "api/v1/organisations/<organisation_id>",
+        "patch",
+        url=lambda w: f"/api/v1/organisations/{w.alice_org.id}",
+        api=True,
+        body={"name": "Mine now"},
+    ),
+    Route(
+        "api/v1/auth/tokens/<token_id>",
+        "delete",
+        url=lambda w: f"/api/v1/auth/tokens/{w.admin_token_id}",
+        api=True,
+    ),
+    Route(
+        "api/v1/audit-events",
+        url=lambda w: f"/api/v1/audit-events?organisation={w.alice_org.id}",
+        api=True,
+    ),
     # Routes scoped to the caller's own organisation or account: nothing of Alice's can be named.
-    Route(""), Route("sign-in/"), Route("sign-out/"), Route("organisation/"), Route("organisation/members/"),
-    Route("organisation/audit/"), Route("invitations/<str:secret>/"), Route("account/tokens/"),
-    Route("password-reset/"), Route("password-reset/sent/"), Route("password-reset/<uidb64>/<token>/"),
+    Route(""),
+    Route("sign-in/"),
+    Route("sign-out/"),
+    Route("organisation/"),
+    Route("organisation/members/"),
+    Route("organisation/audit/"),
+    Route("invitations/<str:secret>/"),
+    Route("account/tokens/"),
+    Route("password-reset/"),
+    Route("password-reset/sent/"),
+    Route("password-reset/<uidb64>/<token>/"),
     Route("password-reset/done/"),
-    Route("api/v1/auth/token"), Route("api/v1/auth/tokens"), Route("api/v1/me"), Route("api/v1/organisations"),
-    Route("api/v1/"), Route("api/v1/openapi.json"), Route("api/v1/docs"),
+    Route("api/v1/auth/token"),
+    Route("api/v1/auth/tokens"),
+    Route("api/v1/me"),
+    Route("api/v1/organisations"),
+    Route("api/v1/"),
+    Route("api/v1/openapi.json"),
+    Route("api/v1/docs"),
 ]
 
 
@@ -71,18 +118,27 @@ def test_every_route_is_listed_here():
     assert not missing, f"Add these routes to ROUTES with what an outsider must get: {missing}"
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.url], ids=lambda r: f"{r.method} {r.pattern}")
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.url], ids=lambda r: f"{r.method} {r.pattern}"
+)
 def test_outsider_gets_404(client, demo_world, route):
     from socialvalue.web.accounts.services import issue_token
 
     token, _ = issue_token(user=demo_world.admin)
     demo_world.admin_token_id = token.id
     url = route.url(demo_world)
-    body = {k: (demo_world.alice_org.id if v == "ALICE_ORG" else v) for k, v in (route.body or {}).items()}
+    body = {
+        k: (demo_world.alice_org.id if v == "ALICE_ORG" else v)
+        for k, v in (route.body or {}).items()
+    }
     if route.api:
         call = getattr(client, route.method)
         kwargs = {"content_type": "application/json", **bearer(demo_world.outsider)}
-        response = call(url, json.dumps(body), **kwargs) if body else call(url, **bearer(demo_world.outsider))
+        response = (
+            call(url, json.dumps(body), **kwargs)
+            if body
+            else call(url, **bearer(demo_world.outsider))
+        )
     else:
         client.force_login(demo_world.outsider)
         response = getattr(client, route.method)(url, body)

@@ -27,11 +27,23 @@ def _serve(host: str, port: int, threads: int) -> None:
 
     from socialvalue.web.wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="socialvalue", clear_untrusted_proxy_headers=True)
+    waitress_serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="socialvalue",
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (the demo stays on this machine by default).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (the demo stays on this machine by default).",
+)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and demo data, then exit.")
 def demo(host: str, port: int, no_serve: bool) -> None:
@@ -47,7 +59,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     logins = load_demo()
     url = f"http://{host}:{port}/"
     click.echo("")
-    click.secho("socialvalue DEMO: fictional organisations and people, for trying the product.", bold=True)
+    click.secho(
+        "socialvalue DEMO: fictional organisations and people, for trying the product.", bold=True
+    )
     click.echo(f"Open {url} and sign in with any of these (password: {demo_password()}):")
     width = max(len(login.email) for login in logins)
     for login in logins:
@@ -59,15 +73,24 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 
 
 @click.command()
-@click.option("--host", default=lambda: os.environ.get("HOST", "0.0.0.0"), show_default="$HOST or 0.0.0.0")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int, show_default="$PORT or 8000")
+@click.option(
+    "--host", default=lambda: os.environ.get("HOST", "0.0.0.0"), show_default="$HOST or 0.0.0.0"
+)
+@click.option(
+    "--port",
+    default=lambda: int(os.environ.get("PORT", "8000")),
+    type=int,
+    show_default="$PORT or 8000",
+)
 @click.option("--threads", default=8, show_default=True, type=int)
 @click.option("--no-migrate", is_flag=True, help="Do not apply database migrations before serving.")
 def serve(host: str, port: int, threads: int, no_migrate: bool) -> None:
     """Run the production server (waitress; static files by whitenoise), configured from the environment."""
     os.environ["SOCIALVALUE_ENV"] = "production"
     if not os.environ.get("SECRET_KEY"):
-        click.echo("SECRET_KEY is not set: refusing to start. Set it to a long random value.", err=True)
+        click.echo(
+            "SECRET_KEY is not set: refusing to start. Set it to a long random value.", err=True
+        )
         sys.exit(2)
     try:
         _setup_django()
@@ -78,7 +101,9 @@ def serve(host: str, port: int, threads: int, no_migrate: bool) -> None:
         _migrate()
     from django.conf import settings
 
-    click.echo(f"socialvalue serving on http://{host}:{port}/ (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})")
+    click.echo(
+        f"socialvalue serving on http://{host}:{port}/ (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+    )
     _serve(host, port, threads=threads)
 
 

@@ -15,14 +15,34 @@ from django.db import transaction
 DEFAULT_PASSWORD = "demo-password"
 
 ORGANISATIONS = [
-    {"slug": "riverside", "name": "Riverside Borough Council", "kind": "commissioner", "organisation_type": "local_authority",
-     "areas_served": ["Riverside Borough"]},
-    {"slug": "brightwater", "name": "Brightwater Care", "kind": "provider", "organisation_type": "charity",
-     "areas_served": ["Riverside North", "Riverside South", "Eastbank"]},
-    {"slug": "oakways", "name": "Oakways Support", "kind": "provider", "organisation_type": "social_enterprise",
-     "areas_served": ["Riverside South", "Millford"]},
-    {"slug": "meridian", "name": "Meridian Homecare Ltd", "kind": "provider", "organisation_type": "company",
-     "areas_served": ["Riverside Borough", "Westmoor"]},
+    {
+        "slug": "riverside",
+        "name": "Riverside Borough Council",
+        "kind": "commissioner",
+        "organisation_type": "local_authority",
+        "areas_served": ["Riverside Borough"],
+    },
+    {
+        "slug": "brightwater",
+        "name": "Brightwater Care",
+        "kind": "provider",
+        "organisation_type": "charity",
+        "areas_served": ["Riverside North", "Riverside South", "Eastbank"],
+    },
+    {
+        "slug": "oakways",
+        "name": "Oakways Support",
+        "kind": "provider",
+        "organisation_type": "social_enterprise",
+        "areas_served": ["Riverside South", "Millford"],
+    },
+    {
+        "slug": "meridian",
+        "name": "Meridian Homecare Ltd",
+        "kind": "provider",
+        "organisation_type": "company",
+        "areas_served": ["Riverside Borough", "Westmoor"],
+    },
 ]
 
 #: (email, full name, [(organisation slug, role, champion)])
@@ -33,7 +53,11 @@ USERS = [
     ("lead@oakways.example", "Daniel Hughes", [("oakways", "admin", True)]),
     ("lead@meridian.example", "Sofia Rossi", [("meridian", "admin", True)]),
     # An independent adviser working with two providers: shows the organisation switcher.
-    ("adviser@socialvalue.example", "Sam Adeyemi", [("oakways", "editor", False), ("meridian", "viewer", False)]),
+    (
+        "adviser@socialvalue.example",
+        "Sam Adeyemi",
+        [("oakways", "editor", False), ("meridian", "viewer", False)],
+    ),
 ]
 
 
@@ -64,7 +88,9 @@ def load_demo(password: str | None = None) -> list[DemoLogin]:
     organisations = {}
     for data in ORGANISATIONS:
         defaults = {k: v for k, v in data.items() if k != "slug"}
-        organisations[data["slug"]], _ = Organisation.objects.get_or_create(slug=data["slug"], defaults=defaults)
+        organisations[data["slug"]], _ = Organisation.objects.get_or_create(
+            slug=data["slug"], defaults=defaults
+        )
     logins = []
     for email, full_name, memberships in USERS:
         user = User.objects.filter(email=email).first()
@@ -76,7 +102,9 @@ def load_demo(password: str | None = None) -> list[DemoLogin]:
             user.save(update_fields=["password"])
         for slug, role, champion in memberships:
             Membership.objects.get_or_create(
-                user=user, organisation=organisations[slug], defaults={"role": role, "champion": champion}
+                user=user,
+                organisation=organisations[slug],
+                defaults={"role": role, "champion": champion},
             )
         names = ", ".join(organisations[slug].name for slug, _, _ in memberships)
         logins.append(DemoLogin(email=email, organisations=names))

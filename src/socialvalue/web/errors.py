@@ -9,7 +9,9 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = str(exception) if exception and str(exception) else "You do not have permission to do this."
+    message = (
+        str(exception) if exception and str(exception) else "You do not have permission to do this."
+    )
     return render(request, "errors/403.html", {"message": message}, status=403)
 
 

@@ -12,8 +12,12 @@ _WIDGET_CLASSES = {
     forms.ClearableFileInput: "govuk-file-upload",
     forms.FileInput: "govuk-file-upload",
 }
-_ERROR_CLASSES = {"govuk-select": "govuk-select--error", "govuk-textarea": "govuk-textarea--error",
-                  "govuk-file-upload": "govuk-file-upload--error", "govuk-input": "govuk-input--error"}
+_ERROR_CLASSES = {
+    "govuk-select": "govuk-select--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-file-upload": "govuk-file-upload--error",
+    "govuk-input": "govuk-input--error",
+}
 
 
 def _govuk_class(widget: forms.Widget) -> str:

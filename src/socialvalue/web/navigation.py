@@ -20,7 +20,9 @@ class NavItem:
 _items: list[NavItem] = []
 
 
-def add(label: str, url_name: str, *, order: int, shown: Callable[[Any], bool] | None = None) -> None:
+def add(
+    label: str, url_name: str, *, order: int, shown: Callable[[Any], bool] | None = None
+) -> None:
     if any(item.url_name == url_name for item in _items):
         return
     _items.append(NavItem(label, url_name, order, shown or (lambda request: True)))

@@ -35,7 +35,9 @@ def _secret_key() -> str:
     if key:
         return key
     if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY is not set: socialvalue serve refuses to start without one.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: socialvalue serve refuses to start without one."
+        )
     if TESTING:
         return "insecure-test-key-" + "x" * 40
     # Development and demo: a random key kept beside the database so sessions survive restarts.
@@ -49,7 +51,11 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _flag("SOCIALVALUE_DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
 if TESTING:
     ALLOWED_HOSTS = ["*"]
 
@@ -102,7 +108,9 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{HOME / 'socialvalue.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while one request writes; a busy timeout rather than "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -122,7 +130,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
@@ -142,7 +153,9 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
 if not PRODUCTION:
-    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from finders here; it only wants the folder
+    STATIC_ROOT.mkdir(
+        parents=True, exist_ok=True
+    )  # whitenoise serves from finders here; it only wants the folder
 STATICFILES_DIRS = [PACKAGE_DIR / "static_build"]
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

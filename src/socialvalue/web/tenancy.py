@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 
-
 SESSION_KEY = "organisation_id"
 
 
@@ -24,7 +23,7 @@ class Actor:
     """A signed-in user acting for the organisations in scope (the current one on the web, all of them in the API)."""
 
     user: Any
-    memberships: dict[int, Membership] = field(default_factory=dict)
+    memberships: dict[int, Any] = field(default_factory=dict)  # organisation id -> Membership
 
     @classmethod
     def for_user(cls, user, memberships: Iterable[Any] | None = None) -> Actor:
@@ -48,7 +47,9 @@ class Actor:
         if membership is None:
             raise Http404("No such organisation.")
         if not membership.allows(role):
-            raise PermissionDenied(f"This needs the {Role(role).label.lower()} role in {membership.organisation.name}.")
+            raise PermissionDenied(
+                f"This needs the {Role(role).label.lower()} role in {membership.organisation.name}."
+            )
         return membership
 
 
@@ -92,7 +93,10 @@ class CurrentOrganisationMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
             memberships = list(user.memberships_in_order())
             request.all_memberships = memberships
-            current = next((m for m in memberships if m.organisation_id == request.session.get(SESSION_KEY)), None)
+            current = next(
+                (m for m in memberships if m.organisation_id == request.session.get(SESSION_KEY)),
+                None,
+            )
             current = current or (memberships[0] if memberships else None)
             if current is not None:
                 request.organisation = current.organisation
@@ -102,7 +106,9 @@ class CurrentOrganisationMiddleware:
 
 
 def switch_organisation(request: HttpRequest, organisation_id: int) -> Any:
-    membership = next((m for m in request.all_memberships if m.organisation_id == organisation_id), None)
+    membership = next(
+        (m for m in request.all_memberships if m.organisation_id == organisation_id), None
+    )
     if membership is None:
         raise Http404("No such organisation.")
     request.session[SESSION_KEY] = organisation_id

@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_token_issued_for_right_password_is_stored_hashed(client, demo_world):
-    response = client.post("/api/v1/auth/token", {"email": "alice@example.org", "password": PASSWORD}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"email": "alice@example.org", "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     secret = response.json()["token"]
     stored = ApiToken.objects.get(user=demo_world.admin)
@@ -20,7 +24,11 @@ def test_token_issued_for_right_password_is_stored_hashed(client, demo_world):
 
 
 def test_token_refused_for_wrong_password_with_detail(client, demo_world):
-    response = client.post("/api/v1/auth/token", {"email": "alice@example.org", "password": "nope"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"email": "alice@example.org", "password": "nope"},
+        content_type="application/json",
+    )
     assert response.status_code == 401
     assert "not right" in response.json()["detail"]
 
@@ -36,13 +44,15 @@ def test_me_names_memberships_with_organisation_ids(client, demo_world):
     assert response.status_code == 200
     body = response.json()
     assert body["email"] == "alice@example.org"
-    assert [(m["organisation_id"], m["organisation_name"], m["role"]) for m in body["memberships"]] == [
-        (demo_world.alice_org.id, "Alice Care", "admin")
-    ]
+    assert [
+        (m["organisation_id"], m["organisation_name"], m["role"]) for m in body["memberships"]
+    ] == [(demo_world.alice_org.id, "Alice Care", "admin")]
 
 
 def test_outsider_gets_404_for_another_organisation(client, demo_world):
-    response = client.get(f"/api/v1/organisations/{demo_world.alice_org.id}", **bearer(demo_world.outsider))
+    response = client.get(
+        f"/api/v1/organisations/{demo_world.alice_org.id}", **bearer(demo_world.outsider)
+    )
     assert response.status_code == 404
     assert response.json()["detail"]
 
@@ -55,11 +65,15 @@ def test_organisation_list_shows_only_own(client, demo_world):
 def test_admin_patch_is_audited_with_old_and_new_name(client, demo_world):
     headers = bearer(demo_world.admin)
     url = f"/api/v1/organisations/{demo_world.alice_org.id}"
-    response = client.patch(url, json.dumps({"name": "Alice Care Trust"}), content_type="application/json", **headers)
+    response = client.patch(
+        url, json.dumps({"name": "Alice Care Trust"}), content_type="application/json", **headers
+    )
     assert response.status_code == 200
     assert response.json()["name"] == "Alice Care Trust"
     events = client.get("/api/v1/audit-events", **headers).json()["items"]
-    change = next(e for e in events if e["action"] == "update" and e["object_type"] == "accounts.Organisation")
+    change = next(
+        e for e in events if e["action"] == "update" and e["object_type"] == "accounts.Organisation"
+    )
     assert change["changes"]["name"] == ["Alice Care", "Alice Care Trust"]
     assert change["actor_email"] == "alice@example.org"
 
@@ -67,7 +81,12 @@ def test_admin_patch_is_audited_with_old_and_new_name(client, demo_world):
 @pytest.mark.parametrize("who", ["viewer", "editor"])
 def test_non_admin_patch_is_403(client, demo_world, who):
     url = f"/api/v1/organisations/{demo_world.alice_org.id}"
-    response = client.patch(url, json.dumps({"name": "X"}), content_type="application/json", **bearer(getattr(demo_world, who)))
+    response = client.patch(
+        url,
+        json.dumps({"name": "X"}),
+        content_type="application/json",
+        **bearer(getattr(demo_world, who)),
+    )
     assert response.status_code == 403
     assert "admin" in response.json()["detail"]
     demo_world.alice_org.refresh_from_db()
@@ -76,7 +95,12 @@ def test_non_admin_patch_is_403(client, demo_world, who):
 
 def test_patch_with_bad_type_is_422_with_detail(client, demo_world):
     url = f"/api/v1/organisations/{demo_world.alice_org.id}"
-    response = client.patch(url, json.dumps({"organisation_type": "castle"}), content_type="application/json", **bearer(demo_world.admin))
+    response = client.patch(
+        url,
+        json.dumps({"organisation_type": "castle"}),
+        content_type="application/json",
+        **bearer(demo_world.admin),
+    )
     assert response.status_code == 422
     assert response.json()["detail"]
 
@@ -95,9 +119,14 @@ def test_token_list_shows_hints_not_secrets(client, demo_world):
 
 
 def test_audit_events_are_for_admins_only(client, demo_world):
-    response = client.get(f"/api/v1/audit-events?organisation={demo_world.alice_org.id}", **bearer(demo_world.viewer))
+    response = client.get(
+        f"/api/v1/audit-events?organisation={demo_world.alice_org.id}", **bearer(demo_world.viewer)
+    )
     assert response.status_code == 403
-    response = client.get(f"/api/v1/audit-events?organisation={demo_world.alice_org.id}", **bearer(demo_world.outsider))
+    response = client.get(
+        f"/api/v1/audit-events?organisation={demo_world.alice_org.id}",
+        **bearer(demo_world.outsider),
+    )
     assert response.status_code == 404
 
 

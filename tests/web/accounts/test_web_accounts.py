@@ -38,7 +38,9 @@ def test_wrong_password_shows_error_next_to_field(client, demo_world):
 
 
 def test_sign_in_and_out(client, demo_world):
-    response = client.post("/sign-in/", {"email": "ALICE@example.org", "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/sign-in/", {"email": "ALICE@example.org", "password": PASSWORD}, follow=True
+    )
     assert "Alice Care" in response.content.decode()
     response = client.post("/sign-out/", follow=True)
     assert "You have signed out" in response.content.decode()
@@ -49,7 +51,10 @@ def test_csrf_is_enforced_on_forms(demo_world):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    assert strict.post("/sign-in/", {"email": "alice@example.org", "password": PASSWORD}).status_code == 403
+    assert (
+        strict.post("/sign-in/", {"email": "alice@example.org", "password": PASSWORD}).status_code
+        == 403
+    )
 
 
 def test_switching_to_a_second_organisation(client, demo_world):
@@ -58,17 +63,23 @@ def test_switching_to_a_second_organisation(client, demo_world):
     client.force_login(demo_world.admin)
     response = client.post("/organisation/switch/", {"organisation": second.id}, follow=True)
     assert "You are now working in Second Home" in response.content.decode()
-    assert "<h1 class=\"govuk-heading-xl\">Second Home</h1>" in response.content.decode()
+    assert '<h1 class="govuk-heading-xl">Second Home</h1>' in response.content.decode()
 
 
 def test_switching_to_a_foreign_organisation_is_404(client, demo_world):
     client.force_login(demo_world.admin)
-    assert client.post("/organisation/switch/", {"organisation": demo_world.other_org.id}).status_code == 404
+    assert (
+        client.post("/organisation/switch/", {"organisation": demo_world.other_org.id}).status_code
+        == 404
+    )
 
 
 def test_admin_renames_organisation_and_audit_page_shows_it(client, demo_world):
     client.force_login(demo_world.admin)
-    response = client.post("/organisation/", {"name": "Alice Care CIO", "organisation_type": "charity", "areas_served": "North\nSouth"})
+    response = client.post(
+        "/organisation/",
+        {"name": "Alice Care CIO", "organisation_type": "charity", "areas_served": "North\nSouth"},
+    )
     assert response.status_code == 302
     demo_world.alice_org.refresh_from_db()
     assert demo_world.alice_org.areas_served == ["North", "South"]
@@ -85,16 +96,24 @@ def test_blank_name_error_is_shown_next_to_the_field(client, demo_world):
 
 def test_viewer_cannot_change_settings_or_see_audit(client, demo_world):
     client.force_login(demo_world.viewer)
-    assert client.post("/organisation/", {"name": "X", "organisation_type": "charity"}).status_code == 403
+    assert (
+        client.post("/organisation/", {"name": "X", "organisation_type": "charity"}).status_code
+        == 403
+    )
     assert client.get("/organisation/audit/").status_code == 403
 
 
 def test_admin_invites_and_new_person_joins(client, demo_world):
     client.force_login(demo_world.admin)
-    client.post("/organisation/members/", {"email": "newbie@example.org", "role": "editor", "champion": "on"})
+    client.post(
+        "/organisation/members/",
+        {"email": "newbie@example.org", "role": "editor", "champion": "on"},
+    )
     link = re.search(r"http://testserver(/invitations/[^/\s]+/)", mail.outbox[-1].body).group(1)
     client.logout()
-    response = client.post(link, {"full_name": "New Person", "password": "a-long-unusual-password"}, follow=True)
+    response = client.post(
+        link, {"full_name": "New Person", "password": "a-long-unusual-password"}, follow=True
+    )
     assert "Welcome to Alice Care" in response.content.decode()
     membership = Membership.objects.get(user__email="newbie@example.org")
     assert membership.role == "editor" and membership.champion
@@ -107,7 +126,9 @@ def test_admin_removes_member_but_not_the_last_admin(client, demo_world):
     client.post(f"/organisation/members/{viewer.id}/", {"remove": "1", "role": "viewer"})
     assert not Membership.objects.filter(pk=viewer.pk).exists()
     own = Membership.objects.get(user=demo_world.admin)
-    response = client.post(f"/organisation/members/{own.id}/", {"remove": "1", "role": "admin"}, follow=True)
+    response = client.post(
+        f"/organisation/members/{own.id}/", {"remove": "1", "role": "admin"}, follow=True
+    )
     assert "at least one admin" in response.content.decode()
     assert Membership.objects.filter(pk=own.pk).exists()
 
@@ -117,7 +138,10 @@ def test_password_reset_sends_a_working_link(client, demo_world):
     link = re.search(r"http://testserver(/password-reset/\S+/)", mail.outbox[-1].body).group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
-    response = client.post(form_url, {"new_password1": "another-fine-password", "new_password2": "another-fine-password"})
+    response = client.post(
+        form_url,
+        {"new_password1": "another-fine-password", "new_password2": "another-fine-password"},
+    )
     assert response.status_code == 302
     assert User.objects.get(email="alice@example.org").check_password("another-fine-password")
 

@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 from pydantic import Field
 
-from socialvalue.web.api.schemas import ErrorOut
+from socialvalue.web.api.schemas import answers
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from . import services
@@ -68,7 +68,7 @@ class OrganisationPatch(Schema):
     areas_served: list[str] | None = None
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, summary="Get a token")
+@router.post("/auth/token", auth=None, response=answers(TokenOut, 429), summary="Get a token")
 def create_token(request: HttpRequest, payload: TokenIn):
     """Exchange an email and password for a bearer token (stored hashed; revocable)."""
     user = services.sign_in(email=payload.email, password=payload.password, request=request)
@@ -78,17 +78,19 @@ def create_token(request: HttpRequest, payload: TokenIn):
     return {"token": secret}
 
 
-@router.get("/auth/tokens", response=list[TokenInfo], summary="List your tokens")
+@router.get("/auth/tokens", response=answers(list[TokenInfo]), summary="List your tokens")
 def list_tokens(request: HttpRequest):
     return ApiToken.objects.filter(user=request.user)
 
 
-@router.delete("/auth/tokens/{token_id}", response={200: TokenInfo, 404: ErrorOut}, summary="Revoke a token")
+@router.delete(
+    "/auth/tokens/{token_id}", response=answers(TokenInfo, 404), summary="Revoke a token"
+)
 def delete_token(request: HttpRequest, token_id: int):
     return services.revoke_token(user=request.user, token_id=token_id)
 
 
-@router.get("/me", response=MeOut, summary="The signed-in user and their memberships")
+@router.get("/me", response=answers(MeOut), summary="The signed-in user and their memberships")
 def me(request: HttpRequest):
     user = request.user
     if not user.is_authenticated:
@@ -111,21 +113,23 @@ def me(request: HttpRequest):
     }
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="Your organisations")
+@router.get("/organisations", response=answers(list[OrganisationOut]), summary="Your organisations")
 def list_organisations(request: HttpRequest):
     return visible(Organisation, request.actor).order_by("name")
 
 
-@router.get("/organisations/{organisation_id}", response={200: OrganisationOut, 404: ErrorOut})
+@router.get("/organisations/{organisation_id}", response=answers(OrganisationOut, 404))
 def get_organisation(request: HttpRequest, organisation_id: int):
     return get_visible_or_404(Organisation, request.actor, pk=organisation_id)
 
 
-@router.patch("/organisations/{organisation_id}", response={200: OrganisationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.patch("/organisations/{organisation_id}", response=answers(OrganisationOut, 400, 403, 404))
 def patch_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationPatch):
     """Change an organisation's name, type or areas served (organisation admins only)."""
     organisation = get_visible_or_404(Organisation, request.actor, pk=organisation_id)
     membership = require_role(request.actor, organisation, Role.ADMIN)
     return services.update_organisation(
-        organisation=organisation, membership=membership, **payload.model_dump(exclude_unset=True, exclude_none=True)
+        organisation=organisation,
+        membership=membership,
+        **payload.model_dump(exclude_unset=True, exclude_none=True),
     )

@@ -11,8 +11,15 @@ from .models import Organisation, Role
 
 
 class SignInForm(GovukForm):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}))
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class OrganisationForm(GovukForm):
@@ -27,9 +34,16 @@ class OrganisationForm(GovukForm):
 
 
 class InviteForm(GovukForm):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.VIEWER,
-                             help_text="Viewers read; editors record and change; admins also manage members and settings.")
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Role.choices,
+        initial=Role.VIEWER,
+        help_text="Viewers read; editors record and change; admins also manage members and settings.",
+    )
     champion = forms.BooleanField(label="Social value champion", required=False)
 
 
@@ -40,8 +54,12 @@ class MemberForm(GovukForm):
 
 class AcceptInvitationForm(GovukForm):
     full_name = forms.CharField(label="Your name", max_length=200)
-    password = forms.CharField(label="Choose a password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                               help_text="At least 10 characters; not a common password.")
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters; not a common password.",
+    )
 
     def clean_password(self):
         password = self.cleaned_data["password"]
@@ -50,4 +68,8 @@ class AcceptInvitationForm(GovukForm):
 
 
 class TokenForm(GovukForm):
-    name = forms.CharField(label="What is this token for?", max_length=100, help_text="For example: monthly export script.")
+    name = forms.CharField(
+        label="What is this token for?",
+        max_length=100,
+        help_text="For example: monthly export script.",
+    )

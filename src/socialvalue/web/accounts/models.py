@@ -37,7 +37,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text="Site administrator: may import value sets site-wide.")
+    is_staff = models.BooleanField(
+        default=False, help_text="Site administrator: may import value sets site-wide."
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -99,15 +101,21 @@ ROLE_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}
 
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
-    champion = models.BooleanField(default=False, help_text="A social value champion for the organisation.")
+    champion = models.BooleanField(
+        default=False, help_text="A social value champion for the organisation."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
         ordering = ["organisation__name", "user__email"]
 
     def __str__(self) -> str:
@@ -122,7 +130,9 @@ def hash_secret(secret: str) -> str:
 
 
 class Invitation(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField()
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     champion = models.BooleanField(default=False)
@@ -136,6 +146,9 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.organisation}"
 
     @property
     def is_open(self) -> bool:
@@ -159,10 +172,15 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
     @classmethod
     def issue(cls, user: User, name: str = "API token") -> tuple[ApiToken, str]:
         secret = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, token_hash=hash_secret(secret), hint=secret[:10])
+        token = cls.objects.create(
+            user=user, name=name, token_hash=hash_secret(secret), hint=secret[:10]
+        )
         return token, secret
 
     @property
@@ -178,3 +196,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["email", "at"])]
+
+    def __str__(self) -> str:
+        return f"Failed sign-in for {self.email} at {self.at:%Y-%m-%d %H:%M}"

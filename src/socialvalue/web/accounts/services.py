@@ -12,7 +12,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken, Invitation, LoginFailure, Membership, Organisation, Role, User, hash_secret
+from .models import (
+    ApiToken,
+    Invitation,
+    LoginFailure,
+    Membership,
+    Organisation,
+    Role,
+    User,
+    hash_secret,
+)
 
 
 class TooManyAttempts(Exception):
@@ -86,7 +95,9 @@ def parse_areas(text: str | list[str]) -> list[str]:
     return [a.strip() for a in items if a and a.strip()]
 
 
-def update_organisation(*, organisation: Organisation, membership: Membership, **fields: Any) -> Organisation:
+def update_organisation(
+    *, organisation: Organisation, membership: Membership, **fields: Any
+) -> Organisation:
     if not membership.allows(Role.ADMIN):
         raise PermissionDenied("Only an organisation admin can change its settings.")
     allowed = {"name", "organisation_type", "areas_served"}
@@ -97,8 +108,13 @@ def update_organisation(*, organisation: Organisation, membership: Membership, *
         fields["areas_served"] = parse_areas(fields["areas_served"])
     if "name" in fields and not str(fields["name"]).strip():
         raise ValidationError({"name": "Enter the organisation's name."})
-    if "organisation_type" in fields and fields["organisation_type"] not in Organisation.Type.values:
-        raise ValidationError({"organisation_type": f"Choose one of: {', '.join(Organisation.Type.values)}."})
+    if (
+        "organisation_type" in fields
+        and fields["organisation_type"] not in Organisation.Type.values
+    ):
+        raise ValidationError(
+            {"organisation_type": f"Choose one of: {', '.join(Organisation.Type.values)}."}
+        )
     for key, value in fields.items():
         setattr(organisation, key, value.strip() if isinstance(value, str) else value)
     organisation.full_clean()
@@ -126,12 +142,18 @@ def invite_member(
 
 
 def open_invitation(secret: str) -> Invitation | None:
-    invitation = Invitation.objects.select_related("organisation").filter(token_hash=hash_secret(secret)).first()
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=hash_secret(secret))
+        .first()
+    )
     return invitation if invitation is not None and invitation.is_open else None
 
 
 @transaction.atomic
-def accept_invitation(*, invitation: Invitation, user: User | None, full_name: str = "", password: str = "") -> User:
+def accept_invitation(
+    *, invitation: Invitation, user: User | None, full_name: str = "", password: str = ""
+) -> User:
     if user is None:
         user = User.objects.filter(email=invitation.email).first()
     if user is None:
@@ -153,7 +175,11 @@ def _admins_left(organisation: Organisation, excluding: Membership) -> int:
 
 
 def change_member(*, membership: Membership, role: str, champion: bool) -> Membership:
-    if membership.role == Role.ADMIN and role != Role.ADMIN and _admins_left(membership.organisation, membership) == 0:
+    if (
+        membership.role == Role.ADMIN
+        and role != Role.ADMIN
+        and _admins_left(membership.organisation, membership) == 0
+    ):
         raise ValidationError({"role": "An organisation needs at least one admin."})
     membership.role = role
     membership.champion = champion
@@ -163,5 +189,7 @@ def change_member(*, membership: Membership, role: str, champion: bool) -> Membe
 
 def remove_member(*, membership: Membership) -> None:
     if membership.role == Role.ADMIN and _admins_left(membership.organisation, membership) == 0:
-        raise ValidationError("An organisation needs at least one admin: make someone else admin first.")
+        raise ValidationError(
+            "An organisation needs at least one admin: make someone else admin first."
+        )
     membership.delete()

@@ -15,7 +15,14 @@ from django.views.decorators.http import require_POST
 from socialvalue.web.tenancy import SESSION_KEY, get_visible_or_404, switch_organisation
 
 from . import services
-from .forms import AcceptInvitationForm, InviteForm, MemberForm, OrganisationForm, SignInForm, TokenForm
+from .forms import (
+    AcceptInvitationForm,
+    InviteForm,
+    MemberForm,
+    OrganisationForm,
+    SignInForm,
+    TokenForm,
+)
 from .models import ApiToken, Membership, Role, User
 
 
@@ -34,7 +41,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.sign_in(email=form.cleaned_data["email"], password=form.cleaned_data["password"], request=request)
+            user = services.sign_in(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                request=request,
+            )
         except services.TooManyAttempts as exc:
             form.add_error(None, str(exc))
             response = render(request, "accounts/login.html", {"form": form}, status=429)
@@ -84,14 +95,19 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         request.actor.require(organisation.id, Role.ADMIN)
         if form.is_valid():
             try:
-                services.update_organisation(organisation=organisation, membership=membership, **form.cleaned_data)
+                services.update_organisation(
+                    organisation=organisation, membership=membership, **form.cleaned_data
+                )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
                 messages.success(request, "Organisation settings saved.")
                 return redirect("accounts:organisation")
-    return render(request, "accounts/organisation.html", {"form": form, "organisation": organisation,
-                                                           "can_edit": membership.allows(Role.ADMIN)})
+    return render(
+        request,
+        "accounts/organisation.html",
+        {"form": form, "organisation": organisation, "can_edit": membership.allows(Role.ADMIN)},
+    )
 
 
 @login_required
@@ -104,11 +120,15 @@ def members(request: HttpRequest) -> HttpResponse:
         request.actor.require(organisation.id, Role.ADMIN)
         if form.is_valid():
             try:
-                invitation, secret = services.invite_member(organisation=organisation, invited_by=request.user, **form.cleaned_data)
+                invitation, secret = services.invite_member(
+                    organisation=organisation, invited_by=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                invite_link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[secret]))
+                invite_link = request.build_absolute_uri(
+                    reverse("accounts:accept_invitation", args=[secret])
+                )
                 send_mail(
                     f"You are invited to {organisation.name} on socialvalue",
                     f"{request.user} invited you to join {organisation.name} as {invitation.get_role_display().lower()}.\n\n"
@@ -121,7 +141,9 @@ def members(request: HttpRequest) -> HttpResponse:
     context = {
         "organisation": organisation,
         "memberships": organisation.memberships.select_related("user").order_by("user__email"),
-        "invitations": [i for i in organisation.invitations.filter(accepted_at__isnull=True) if i.is_open],
+        "invitations": [
+            i for i in organisation.invitations.filter(accepted_at__isnull=True) if i.is_open
+        ],
         "form": form,
         "invite_link": invite_link,
         "is_admin": membership.allows(Role.ADMIN),
@@ -133,7 +155,9 @@ def members(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
     target = get_visible_or_404(Membership, request.actor, pk=membership_id)
     request.actor.require(target.organisation_id, Role.ADMIN)
-    form = MemberForm(request.POST or None, initial={"role": target.role, "champion": target.champion})
+    form = MemberForm(
+        request.POST or None, initial={"role": target.role, "champion": target.champion}
+    )
     if request.method == "POST":
         if "remove" in request.POST:
             try:
@@ -141,7 +165,9 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("accounts:member_edit", membership_id=target.pk)
-            messages.success(request, f"{target.user.email} no longer belongs to {target.organisation.name}.")
+            messages.success(
+                request, f"{target.user.email} no longer belongs to {target.organisation.name}."
+            )
             return redirect("accounts:members")
         if form.is_valid():
             try:
@@ -171,11 +197,17 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
             user = services.accept_invitation(invitation=invitation, user=None, **form.cleaned_data)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         else:
-            return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form})
+            return render(
+                request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form}
+            )
         request.session[SESSION_KEY] = invitation.organisation_id
         messages.success(request, f"Welcome to {invitation.organisation.name}.")
         return redirect("pages:home")
-    return render(request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form, "existing": existing})
+    return render(
+        request,
+        "accounts/accept_invitation.html",
+        {"invitation": invitation, "form": form, "existing": existing},
+    )
 
 
 @login_required
@@ -188,7 +220,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/tokens.html",
-        {"form": form, "tokens": ApiToken.objects.filter(user=request.user), "new_secret": new_secret},
+        {
+            "form": form,
+            "tokens": ApiToken.objects.filter(user=request.user),
+            "new_secret": new_secret,
+        },
     )
 
 

@@ -11,7 +11,9 @@ from socialvalue.web.tenancy import Actor
 
 
 class BearerToken(HttpBearer):
-    openapi_description = "A token from POST /api/v1/auth/token, sent as `Authorization: Bearer <token>`."
+    openapi_description = (
+        "A token from POST /api/v1/auth/token, sent as `Authorization: Bearer <token>`."
+    )
 
     def authenticate(self, request: HttpRequest, token: str):
         user = user_for_token(token)

@@ -32,7 +32,9 @@ def not_found(request: HttpRequest, exc: Http404):
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied):
-    return api.create_response(request, {"detail": str(exc) or "You do not have permission to do this."}, status=403)
+    return api.create_response(
+        request, {"detail": str(exc) or "You do not have permission to do this."}, status=403
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -56,7 +58,9 @@ def invalid_data(request: HttpRequest, exc: DjangoValidationError):
 @api.exception_handler(InputError)
 def invalid_input(request: HttpRequest, exc: InputError):
     problems = [{"place": p.place, "message": p.message} for p in exc.problems]
-    return api.create_response(request, {"detail": exc.describe(), "problems": problems}, status=400)
+    return api.create_response(
+        request, {"detail": exc.describe(), "problems": problems}, status=400
+    )
 
 
 @api.exception_handler(TooManyAttempts)
@@ -69,9 +73,11 @@ def throttled(request: HttpRequest, exc: TooManyAttempts):
 def _add_routers() -> None:
     from socialvalue.web.accounts.api import router as accounts_router
     from socialvalue.web.audit.api import router as audit_router
+    from socialvalue.web.measures.api import router as measures_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", audit_router)
+    api.add_router("/", measures_router)
 
 
 _add_routers()

@@ -1,7 +1,18 @@
-"""Schemas shared by every API router."""
+"""Schemas shared by every API router, and the documented answers every route can give."""
+
+from typing import Any
 
 from ninja import Schema
 
 
 class ErrorOut(Schema):
     detail: str | list | dict
+
+
+def answers(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
+    """The response map of a route: its success schema, plus the errors it can answer.
+
+    Every route can answer 400 (an unreadable body), 401 (no or bad token) and 422 (a request
+    that does not match its schema).
+    """
+    return {status: ok, **{code: ErrorOut for code in sorted({400, 401, 422, *errors})}}

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.api.schemas import answers
 
 from .models import AuditEvent
 
@@ -28,7 +29,11 @@ class AuditEventOut(Schema):
     changes: dict
 
 
-@router.get("/audit-events", response=list[AuditEventOut], summary="Audit trail (organisation admins)")
+@router.get(
+    "/audit-events",
+    response=answers(list[AuditEventOut], 403, 404),
+    summary="Audit trail (organisation admins)",
+)
 @paginate(LimitOffsetPagination)
 def list_audit_events(request: HttpRequest, organisation: int | None = None):
     """Every create, update and delete in the organisations where you are an admin, newest first."""

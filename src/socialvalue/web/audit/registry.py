@@ -103,7 +103,12 @@ def _after_delete(sender, instance, **kwargs):
     _record(instance, "delete", {k: [v, None] for k, v in snapshot(instance, exclude).items()})
 
 
-def audit(model: type[models.Model], *, organisation: Callable[[Any], Any] | None = None, exclude: Iterable[str] = ()) -> None:
+def audit(
+    model: type[models.Model],
+    *,
+    organisation: Callable[[Any], Any] | None = None,
+    exclude: Iterable[str] = (),
+) -> None:
     """Register `model`: its changes are recorded under the organisation `organisation(instance)` returns."""
     _registered[model] = (organisation or (lambda obj: obj.organisation), frozenset(exclude))
     uid = f"audit-{model._meta.label}"
