@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 import zipfile
 from pathlib import Path
 
@@ -390,7 +389,8 @@ def test_write_rejects_other_formats(tmp_path):
         write_value_set(sample_rows(), tmp_path / "out.json")
 
 
-def test_xlsx_read_is_fast(tmp_path):
+def test_xlsx_of_5000_rows_reads_every_row(tmp_path):
+    # The speed of this read is measured by tests/bench/bench_measures.py, not asserted here.
     rows = [
         ValueSetRow(
             code=f"M{i:05d}",
@@ -407,18 +407,9 @@ def test_xlsx_read_is_fast(tmp_path):
         for i in range(5000)
     ]
     path = write_value_set(rows, tmp_path / "big.xlsx")
-    # Best of three, so a busy machine running other tests does not make this flaky.
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        result = read_value_set(path)
-        timings.append(time.perf_counter() - started)
-    elapsed = min(timings)
+    result = read_value_set(path)
     assert len(result) == 5000
-    # The aim is under a second (about 0.8 s measured on a busy two-core machine). The bar here is
-    # looser so a machine busy with other suites does not fail it; it still catches a reader
-    # that stops streaming (full openpyxl mode or per-cell lookups take several times longer).
-    assert elapsed < 2.0, f"5 000 rows took {elapsed:.2f}s"
+    assert result.rows[-1].code == "M04999" and result.rows[-1].proxy_value == 4999 * 1.5
 
 
 TEXT = (
