@@ -867,8 +867,9 @@ def score_bids(tender: Tender) -> list[BidScore]:
             w.social_value * split.qualitative / 100 * bid.social_value_score / tender.max_score
         )
         offered = bid.social_value_offered
+        # offered / best_offer first: offers can be tiny, and scaling one first loses precision.
         quantitative = (
-            w.social_value * split.quantitative / 100 * offered / best_offer
+            w.social_value * split.quantitative / 100 * (offered / best_offer)
             if best_offer > 0
             else 0.0
         )
