@@ -20,6 +20,8 @@ open, this module takes the one a UK procurement practitioner would expect:
   string for one, a list sorted by name for several.
 - **Charter.** Checked only when a charter is given and `contract_value` is missing or at least
   the threshold. A breach does not stop the evaluation and does not change the exit code.
+  Numbers in the sentences are written as typed (5%, 12.5%), and one outcome is singular
+  ("asks for 1 social value outcome").
 - **Sensitivity.** At a social value weight w, price and quality share 100 - w in their current
   ratio, each quality criterion keeps its share of quality and the two social value parts keep
   their split. Each bid's total is the line (100 - w) * a + w * b, so the winner set is
