@@ -15,21 +15,35 @@ pytestmark = pytest.mark.slow
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SOCIALVALUE_TESTING", "DATABASE_URL"}}
-    return subprocess.run([SOCIALVALUE, *args], env={**clean, **env}, capture_output=True, text=True, timeout=300)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "SOCIALVALUE_TESTING", "DATABASE_URL"}
+    }
+    return subprocess.run(
+        [SOCIALVALUE, *args], env={**clean, **env}, capture_output=True, text=True, timeout=300
+    )
 
 
 def counts(db: Path) -> tuple[int, int, int]:
     with sqlite3.connect(db) as conn:
-        return tuple(conn.execute(f"select count(*) from {t}").fetchone()[0] for t in ("accounts_user", "accounts_organisation", "accounts_membership"))
+        return tuple(
+            conn.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("accounts_user", "accounts_organisation", "accounts_membership")
+        )
 
 
 def test_demo_is_idempotent_and_prints_the_logins(tmp_path):
     env = {"SOCIALVALUE_HOME": str(tmp_path)}
     first = run("demo", "--no-serve", env=env)
     assert first.returncode == 0, first.stderr
-    for email in ["commissioner@riverside.example", "champion@riverside.example", "lead@brightwater.example",
-                  "lead@oakways.example", "lead@meridian.example"]:
+    for email in [
+        "commissioner@riverside.example",
+        "champion@riverside.example",
+        "lead@brightwater.example",
+        "lead@oakways.example",
+        "lead@meridian.example",
+    ]:
         assert email in first.stdout
     assert "password: demo-password" in first.stdout and "DEMO" in first.stdout
     before = counts(tmp_path / "socialvalue.sqlite3")
@@ -39,7 +53,11 @@ def test_demo_is_idempotent_and_prints_the_logins(tmp_path):
 
 
 def test_demo_password_comes_from_the_environment(tmp_path):
-    result = run("demo", "--no-serve", env={"SOCIALVALUE_HOME": str(tmp_path), "SOCIALVALUE_DEMO_PASSWORD": "another-secret-pw"})
+    result = run(
+        "demo",
+        "--no-serve",
+        env={"SOCIALVALUE_HOME": str(tmp_path), "SOCIALVALUE_DEMO_PASSWORD": "another-secret-pw"},
+    )
     assert "password: another-secret-pw" in result.stdout
 
 
