@@ -17,7 +17,7 @@ def test_sign_in_switch_organisation_and_sign_out(page):
     MembershipFactory(user=user, organisation=second, role="viewer")
 
     page.goto("/")
-    page.check_accessibility()  # the sign-in page, reached by redirect
+    page.check_accessibility()  # visitors are asked to sign in at the home address
     page.get_by_label("Email address").fill("adviser@example.org")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()

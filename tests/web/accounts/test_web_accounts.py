@@ -26,8 +26,10 @@ def test_sign_in_page_renders_with_security_headers(client):
     assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_pages_need_sign_in(client):
+def test_home_shows_sign_in_to_visitors_and_pages_need_sign_in(client):
     response = client.get("/")
+    assert response.status_code == 200 and "Sign in to socialvalue" in response.content.decode()
+    response = client.get("/organisation/")
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
 
 
@@ -44,7 +46,7 @@ def test_sign_in_and_out(client, demo_world):
     assert "Alice Care" in response.content.decode()
     response = client.post("/sign-out/", follow=True)
     assert "You have signed out" in response.content.decode()
-    assert client.get("/").status_code == 302
+    assert client.get("/organisation/").status_code == 302
 
 
 def test_csrf_is_enforced_on_forms(demo_world):

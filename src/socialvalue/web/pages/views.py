@@ -1,10 +1,13 @@
-"""The home page: where a signed-in member starts."""
+"""The home page: the dashboard for a signed-in member, the sign-in form for everyone else."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from socialvalue.web.accounts.views import sign_in
 
-@login_required
+
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # The address people type is the address they sign in at; no redirect to follow.
+        return sign_in(request)
     return render(request, "pages/home.html", {"membership": request.membership})
