@@ -271,16 +271,17 @@ def switching_values(
     pv_i = est.present_values
     pv_rest = est.present_value - pv_i
     usable = (pv_i != 0) & (investment != 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Near-zero outcome values overflow to inf; those switching values are reported as null.
+    with np.errstate(all="ignore"):
         scale = np.where(usable, (investment - pv_rest) / np.where(pv_i == 0, 1.0, pv_i), np.nan)
-    found: dict[str, FloatArray] = {
-        "quantity": np.where(a.quantity * scale >= 0, a.quantity * scale, np.nan),
-        "proxy_value": a.proxy_value * scale,
-    }
-    for name in ("deadweight", "displacement", "attribution"):
-        x = 1.0 - (1.0 - getattr(a, name)) * scale
-        found[name] = np.where((x >= 0) & (x <= 1), x, np.nan)
-    found["drop_off"] = _drop_off_roots(est, investment - pv_rest, usable & (a.duration > 1))
+        found: dict[str, FloatArray] = {
+            "quantity": np.where(a.quantity * scale >= 0, a.quantity * scale, np.nan),
+            "proxy_value": a.proxy_value * scale,
+        }
+        for name in ("deadweight", "displacement", "attribution"):
+            x = 1.0 - (1.0 - getattr(a, name)) * scale
+            found[name] = np.where((x >= 0) & (x <= 1), x, np.nan)
+        found["drop_off"] = _drop_off_roots(est, investment - pv_rest, usable & (a.duration > 1))
     rows = []
     for i, outcome in enumerate(impact_map.outcomes):
         for name in UNCERTAIN_FIELDS:
