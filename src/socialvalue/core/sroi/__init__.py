@@ -25,6 +25,7 @@ from socialvalue.core.sroi.engine import (
 )
 from socialvalue.core.sroi.loading import load_impact_map
 from socialvalue.core.sroi.model import (
+    MAX_DRAWS,
     Discount,
     Distribution,
     ImpactMap,
@@ -67,7 +68,11 @@ def calculate(
         impact_map = load_impact_map(impact_map)
     draws: int | None = None
     if monte_carlo is not None:
-        if isinstance(monte_carlo, bool) or not isinstance(monte_carlo, int) or monte_carlo < 0:
+        if (
+            isinstance(monte_carlo, bool)
+            or not isinstance(monte_carlo, int)
+            or not 0 <= monte_carlo <= MAX_DRAWS
+        ):
             raise InputError(Problem("monte_carlo", f"{monte_carlo!r} is not a number of draws"))
         draws = monte_carlo or None
     elif impact_map.monte_carlo is not None:

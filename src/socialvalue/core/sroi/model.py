@@ -13,6 +13,8 @@ Choices made where the method text leaves room (sroi-method.md section 1):
 - A distribution must lie inside its field's domain (a triangular deadweight cannot reach 1.2),
   and ``normal`` is truncated to the intersection of the domain and any ``low``/``high``.
 - ``duration`` and ``start`` accept a whole number written as a float (``3.0``), not ``2.5``.
+- ``start`` and ``duration`` are at most 1000 years and Monte Carlo at most 10 million draws,
+  so a typo cannot ask for an impossible horizon.
 - Booleans are never numbers (YAML reads ``yes`` as true), and NaN and infinity are rejected.
 """
 
@@ -32,6 +34,9 @@ PERCENT_FIELDS: Final[tuple[str, ...]] = ("deadweight", "displacement", "attribu
 UNCERTAIN_FIELDS: Final[tuple[str, ...]] = ("quantity", "proxy_value", *PERCENT_FIELDS)
 DISTRIBUTIONS: Final[tuple[str, ...]] = ("uniform", "triangular", "pert", "normal", "choice")
 DEFAULT_DRAWS: Final[int] = 10_000
+#: Bounds that keep a typo from asking for a 10**12-year horizon or a week of draws.
+MAX_YEARS: Final[int] = 1000
+MAX_DRAWS: Final[int] = 10_000_000
 
 _DIST_KEYS: Final[dict[str, tuple[set[str], set[str]]]] = {
     # dist: (required keys, optional keys)
@@ -316,7 +321,7 @@ class _Checker:
             return None
         return number
 
-    def whole(self, value: Any, place: str, low: int = 1) -> int | None:
+    def whole(self, value: Any, place: str, low: int = 1, high: int | None = None) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.add(place, f"{_show(value)} is not a whole number")
             return None
@@ -326,6 +331,9 @@ class _Checker:
         number = int(value)
         if number < low:
             self.add(place, f"{_show(value)} is not a whole number of at least {low}")
+            return None
+        if high is not None and number > high:
+            self.add(place, f"{_show(value)} is not a whole number between {low} and {high}")
             return None
         return number
 
@@ -594,11 +602,11 @@ def _parse_outcomes(check: _Checker, raw: Any) -> list[Outcome]:
         )
         proxy = _parse_proxy(check, data.get("proxy"), f"{place}.proxy")
         duration = (
-            check.whole(data["duration"], f"{place}.duration", 1)
+            check.whole(data["duration"], f"{place}.duration", 1, MAX_YEARS)
             if "duration" in data
             else check.required(f"{place}.duration")
         )
-        start = check.whole(data.get("start", 1), f"{place}.start", 1)
+        start = check.whole(data.get("start", 1), f"{place}.start", 1, MAX_YEARS)
         percents = {
             name: check.number(data.get(name, 0.0), f"{place}.{name}", 0.0, 1.0)
             for name in PERCENT_FIELDS
@@ -676,7 +684,9 @@ def _parse_sensitivity(check: _Checker, raw: Any) -> MonteCarloSettings | None:
     if block is None:
         return None
     check.keys(block, "sensitivity.monte_carlo", ("draws", "seed"))
-    draws = check.whole(block.get("draws", DEFAULT_DRAWS), "sensitivity.monte_carlo.draws", 1)
+    draws = check.whole(
+        block.get("draws", DEFAULT_DRAWS), "sensitivity.monte_carlo.draws", 1, MAX_DRAWS
+    )
     seed = (
         check.whole(block["seed"], "sensitivity.monte_carlo.seed", 0)
         if block.get("seed") is not None
