@@ -32,6 +32,18 @@ def _membership_id(w: World) -> int:
     return w.viewer.memberships.get().id
 
 
+def _alice_set_id(w: World) -> int:
+    from tests.web.measures.factories import imported_set
+
+    return imported_set(w.alice_org).id
+
+
+def _alice_measure_id(w: World) -> int:
+    from tests.web.measures.factories import imported_measure
+
+    return imported_measure(w.alice_org).id
+
+
 ROUTES = [
     # Routes that name one of Alice's objects: Charlie gets 404.
     Route(
@@ -78,6 +90,28 @@ ROUTES = [
         url=lambda w: f"/api/v1/audit-events?organisation={w.alice_org.id}",
         api=True,
     ),
+    Route("measures/<int:measure_id>/", url=lambda w: f"/measures/{_alice_measure_id(w)}/"),
+    Route("value-sets/<int:value_set_id>/", url=lambda w: f"/value-sets/{_alice_set_id(w)}/"),
+    Route(
+        "value-sets/<int:value_set_id>/download.<str:file_format>",
+        url=lambda w: f"/value-sets/{_alice_set_id(w)}/download.csv",
+    ),
+    Route(
+        "value-sets/import/confirm/",
+        "post",
+        url=lambda w: "/value-sets/import/confirm/",
+        body={"token": "alices-upload"},
+    ),
+    Route(
+        "api/v1/value-sets/<value_set_id>",
+        url=lambda w: f"/api/v1/value-sets/{_alice_set_id(w)}",
+        api=True,
+    ),
+    Route(
+        "api/v1/measures/<measure_id>",
+        url=lambda w: f"/api/v1/measures/{_alice_measure_id(w)}",
+        api=True,
+    ),
     # Routes scoped to the caller's own organisation or account: nothing of Alice's can be named.
     Route(""),
     Route("sign-in/"),
@@ -98,6 +132,12 @@ ROUTES = [
     Route("api/v1/"),
     Route("api/v1/openapi.json"),
     Route("api/v1/docs"),
+    Route("measures/"),
+    Route("value-sets/"),
+    Route("value-sets/import/"),
+    Route("api/v1/value-sets"),
+    Route("api/v1/measures"),
+    Route("api/v1/sdgs"),
 ]
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "socialvalue.web.accounts",
     "socialvalue.web.audit",
     "socialvalue.web.pages",
+    "socialvalue.web.measures",
 ]
 
 MIDDLEWARE = [

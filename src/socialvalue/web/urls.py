@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("socialvalue.web.pages.urls")),
     path("", include("socialvalue.web.accounts.urls")),
     path("", include("socialvalue.web.audit.urls")),
+    path("", include("socialvalue.web.measures.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -73,9 +73,11 @@ def throttled(request: HttpRequest, exc: TooManyAttempts):
 def _add_routers() -> None:
     from socialvalue.web.accounts.api import router as accounts_router
     from socialvalue.web.audit.api import router as audit_router
+    from socialvalue.web.measures.api import router as measures_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", audit_router)
+    api.add_router("/", measures_router)
 
 
 _add_routers()

@@ -1,0 +1,1 @@
+"""Measures and frameworks: value sets, themes, outcomes, measures with proxies, and the SDGs."""
