@@ -18,7 +18,13 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "SOCIALVALUE_TESTING", "DATABASE_URL"}
+        if k
+        not in {
+            "DJANGO_SETTINGS_MODULE",
+            "SOCIALVALUE_TESTING",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     return subprocess.run(
         [SOCIALVALUE, *args], env={**clean, **env}, capture_output=True, text=True, timeout=300
