@@ -326,7 +326,7 @@ def test_semicolon_separated_csv(tmp_path):
         ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old-style .xls"),
         ("fake.xlsx", b"hello, world", "not an Excel workbook"),
         ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 50, "not a readable .xlsx"),
-        ("binary.csv", bytes(range(256)) * 4, ""),
+        ("binary.csv", bytes(range(256)) * 4, "neither a CSV text file nor an .xlsx workbook"),
         ("header-only.csv", b"code,measure,unit,proxy\n", "no measures"),
     ],
 )
