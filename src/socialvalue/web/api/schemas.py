@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 
 
 class ErrorOut(Schema):
@@ -16,3 +17,11 @@ def answers(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
     that does not match its schema).
     """
     return {status: ok, **{code: ErrorOut for code in sorted({400, 401, 422, *errors})}}
+
+
+class Pages(LimitOffsetPagination):
+    """Limit/offset pages; an offset beyond any real list is refused (422) rather than overflowing the database."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=2**31 - 1)

@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from socialvalue.web.accounts.models import Role
-from socialvalue.web.api.schemas import answers
+from socialvalue.web.api.schemas import Pages, answers
 
 from .models import AuditEvent
 
@@ -34,7 +34,7 @@ class AuditEventOut(Schema):
     response=answers(list[AuditEventOut], 403, 404),
     summary="Audit trail (organisation admins)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_audit_events(request: HttpRequest, organisation: int | None = None):
     """Every create, update and delete in the organisations where you are an admin, newest first."""
     admin_of = [oid for oid, m in request.actor.memberships.items() if m.allows(Role.ADMIN)]

@@ -4,24 +4,15 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import Field
+from ninja.pagination import paginate
 
-from socialvalue.web.api.schemas import answers
+from socialvalue.web.api.schemas import Pages, answers
 from socialvalue.web.tenancy import get_visible_or_404
 
 from . import services
 from .models import Measure, ValueSet, ValueType
 
 router = Router(tags=["measures"])
-
-
-class MeasurePages(LimitOffsetPagination):
-    """Pages of measures; offsets beyond any real list are refused (422) rather than overflowing the database."""
-
-    class Input(Schema):
-        limit: int = Field(100, ge=1, le=1000)
-        offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 class ValueSetOut(Schema):
@@ -123,7 +114,7 @@ def get_value_set(request: HttpRequest, value_set_id: int):
 
 
 @router.get("/measures", response=answers(list[MeasureOut]), summary="Search measures")
-@paginate(MeasurePages)
+@paginate(Pages)
 def list_measures(
     request: HttpRequest,
     search: str = "",
