@@ -28,6 +28,8 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from socialvalue.core.formats.value_set import COLUMNS  # noqa: E402
+
 IMPORT_ROWS = 5_000
 SEARCH_MEASURES = 20_000
 REQUESTS = 50
@@ -68,20 +70,7 @@ SDGS = ["8.5", "8.6", "4.4", "3.4", "13.2", "11.1", "10.2", "12.5"]
 def write_set(path: Path, rows: int, prefix: str) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "code",
-                "theme",
-                "outcome",
-                "measure",
-                "unit",
-                "proxy_value",
-                "value_type",
-                "price_year",
-                "source",
-                "sdg_targets",
-            ]
-        )
+        writer.writerow(COLUMNS)
         for i in range(rows):
             theme = THEMES[i % len(THEMES)]
             words = " ".join(WORDS[(i * k) % len(WORDS)] for k in (1, 3, 7))

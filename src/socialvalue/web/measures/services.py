@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError
@@ -328,13 +328,16 @@ def search_measures(
     sdg = sdg.strip().lower()
     if sdg:
         if sdg.isdigit():
-            ids = SdgTarget.objects.filter(goal__number=int(sdg)).values("id")
+            targets = SdgTarget.objects.filter(goal__number=int(sdg))
         else:
-            ids = SdgTarget.objects.filter(code=sdg).values("id")
-        linked = Measure.sdg_targets.through.objects.filter(sdgtarget_id__in=ids).values(
-            "measure_id"
+            targets = SdgTarget.objects.filter(code=sdg)
+        # A handful of target ids, then a per-measure EXISTS on the (measure, target) index: this
+        # stays fast whatever share of the measures the goal covers.
+        target_ids = list(targets.values_list("id", flat=True))
+        linked = Measure.sdg_targets.through.objects.filter(
+            measure_id=OuterRef("pk"), sdgtarget_id__in=target_ids
         )
-        measures = measures.filter(id__in=linked)
+        measures = measures.filter(Exists(linked))
     return measures.select_related("value_set", "theme").order_by(
         "value_set__origin", "value_set__name", "value_set_id", "position", "code"
     )
