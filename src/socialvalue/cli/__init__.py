@@ -3,6 +3,7 @@
 import click
 
 from socialvalue import __version__
+from socialvalue.cli import demo, measures, sroi, tender
 
 
 @click.group()
@@ -11,20 +12,6 @@ def main() -> None:
     """Plan, measure, evidence and report social value."""
 
 
-def _register() -> None:
-    # Each area keeps its commands in its own module; a module missing while it is being
-    # written must not break the others.
-    import importlib
-
-    for name in ("demo", "sroi", "tender", "measures", "report"):
-        try:
-            module = importlib.import_module(f"socialvalue.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"socialvalue.cli.{name}":
-                raise
-            continue
-        for command in getattr(module, "COMMANDS", ()):
-            main.add_command(command)
-
-
-_register()
+for _module in (demo, sroi, tender, measures):
+    for _command in _module.COMMANDS:
+        main.add_command(_command)
