@@ -72,6 +72,15 @@ INSTALLED_APPS = [
     "socialvalue.web.audit",
     "socialvalue.web.pages",
     "socialvalue.web.measures",
+    "socialvalue.web.files",
+    "socialvalue.web.planning",
+    "socialvalue.web.statements",
+    "socialvalue.web.evidence",
+    "socialvalue.web.casestudies",
+    "socialvalue.web.analyses",
+    "socialvalue.web.commissioning",
+    "socialvalue.web.reports",
+    "socialvalue.web.dashboard",
 ]
 
 MIDDLEWARE = [

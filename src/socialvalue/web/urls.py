@@ -9,6 +9,15 @@ urlpatterns = [
     path("", include("socialvalue.web.accounts.urls")),
     path("", include("socialvalue.web.audit.urls")),
     path("", include("socialvalue.web.measures.urls")),
+    path("", include("socialvalue.web.files.urls")),
+    path("", include("socialvalue.web.planning.urls")),
+    path("", include("socialvalue.web.statements.urls")),
+    path("", include("socialvalue.web.evidence.urls")),
+    path("", include("socialvalue.web.casestudies.urls")),
+    path("", include("socialvalue.web.analyses.urls")),
+    path("", include("socialvalue.web.commissioning.urls")),
+    path("", include("socialvalue.web.reports.urls")),
+    path("", include("socialvalue.web.dashboard.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
@@ -70,14 +72,27 @@ def throttled(request: HttpRequest, exc: TooManyAttempts):
     return response
 
 
-def _add_routers() -> None:
-    from socialvalue.web.accounts.api import router as accounts_router
-    from socialvalue.web.audit.api import router as audit_router
-    from socialvalue.web.measures.api import router as measures_router
+#: Apps with an `api.py` whose `router` is mounted at /api/v1/, in this order.
+API_APPS = (
+    "accounts",
+    "audit",
+    "measures",
+    "files",
+    "planning",
+    "statements",
+    "evidence",
+    "casestudies",
+    "analyses",
+    "commissioning",
+    "reports",
+    "dashboard",
+)
 
-    api.add_router("/", accounts_router)
-    api.add_router("/", audit_router)
-    api.add_router("/", measures_router)
+
+def _add_routers() -> None:
+    for app in API_APPS:
+        module = importlib.import_module(f"socialvalue.web.{app}.api")
+        api.add_router("/", module.router)
 
 
 _add_routers()

@@ -1,0 +1,1 @@
+"""SROI analyses in the browser, built on socialvalue.core.sroi."""

@@ -1,0 +1,5 @@
+"""API routes for sroi analyses."""
+
+from ninja import Router
+
+router = Router(tags=["analyses"])

@@ -1,0 +1,1 @@
+"""Case studies and the good-practice library."""

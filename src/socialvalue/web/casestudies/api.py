@@ -1,0 +1,5 @@
+"""API routes for case studies."""
+
+from ninja import Router
+
+router = Router(tags=["casestudies"])

@@ -1,0 +1,1 @@
+"""The council's charter, procurements, bids, contracts, returns and the portfolio."""

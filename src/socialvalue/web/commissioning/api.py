@@ -1,0 +1,5 @@
+"""API routes for commissioning."""
+
+from ninja import Router
+
+router = Router(tags=["commissioning"])

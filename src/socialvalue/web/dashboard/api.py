@@ -1,0 +1,5 @@
+"""API routes for dashboard."""
+
+from ninja import Router
+
+router = Router(tags=["dashboard"])

@@ -1,0 +1,1 @@
+"""Evidence records of delivered social value, their files, verification and valuation."""

@@ -1,0 +1,5 @@
+"""API routes for evidence."""
+
+from ninja import Router
+
+router = Router(tags=["evidence"])

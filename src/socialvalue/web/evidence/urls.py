@@ -1,0 +1,7 @@
+"""URLs for evidence."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "evidence"
+
+urlpatterns: list = []

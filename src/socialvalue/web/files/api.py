@@ -1,0 +1,5 @@
+"""API routes for files."""
+
+from ninja import Router
+
+router = Router(tags=["files"])

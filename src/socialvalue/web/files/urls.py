@@ -1,0 +1,7 @@
+"""URLs for files."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "files"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Business-plan objectives and the activities that deliver them."""

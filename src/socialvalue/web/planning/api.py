@@ -1,0 +1,5 @@
+"""API routes for planning."""
+
+from ninja import Router
+
+router = Router(tags=["planning"])

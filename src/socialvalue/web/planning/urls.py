@@ -1,0 +1,7 @@
+"""URLs for planning."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "planning"
+
+urlpatterns: list = []

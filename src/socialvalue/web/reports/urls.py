@@ -1,0 +1,7 @@
+"""URLs for reports."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "reports"
+
+urlpatterns: list = []

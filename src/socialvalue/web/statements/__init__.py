@@ -1,0 +1,1 @@
+"""The social value statement: drafts, published versions with history, exports and a public link."""

@@ -1,0 +1,5 @@
+"""API routes for statements."""
+
+from ninja import Router
+
+router = Router(tags=["statements"])
