@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "socialvalue.web.casestudies",
     "socialvalue.web.analyses",
     "socialvalue.web.commissioning",
+    "socialvalue.web.contracts",
     "socialvalue.web.reports",
     "socialvalue.web.dashboard",
 ]

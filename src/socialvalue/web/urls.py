@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("socialvalue.web.casestudies.urls")),
     path("", include("socialvalue.web.analyses.urls")),
     path("", include("socialvalue.web.commissioning.urls")),
+    path("", include("socialvalue.web.contracts.urls")),
     path("", include("socialvalue.web.reports.urls")),
     path("", include("socialvalue.web.dashboard.urls")),
     path("api/v1/", api.urls),

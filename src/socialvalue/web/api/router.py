@@ -84,6 +84,7 @@ API_APPS = (
     "casestudies",
     "analyses",
     "commissioning",
+    "contracts",
     "reports",
     "dashboard",
 )

@@ -1,0 +1,1 @@
+"""Contracts with their social value commitments, provider returns, verification and the commissioner's portfolio."""

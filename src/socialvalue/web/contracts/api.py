@@ -1,0 +1,5 @@
+"""API routes for contracts."""
+
+from ninja import Router
+
+router = Router(tags=["contracts"])
