@@ -78,6 +78,23 @@ def require_role(actor: Actor, obj: models.Model, role: str) -> Any:
     return actor.require(organisation_id, role)
 
 
+def organisation_to_act_for(actor: Actor, organisation_id: int | None, role: str = "editor") -> Any:
+    """The organisation a new object is created in: the one named, or the actor's only one.
+
+    The API acts for all of a user's organisations, so a create names one unless there is no doubt;
+    naming an organisation the actor is not in is a 404, lacking the role a 403.
+    """
+    if organisation_id is None:
+        if len(actor.memberships) != 1:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(
+                {"organisation_id": ["You belong to several organisations: say which one."]}
+            )
+        organisation_id = next(iter(actor.memberships))
+    return actor.require(organisation_id, role).organisation
+
+
 class CurrentOrganisationMiddleware:
     """Puts `request.actor` (scoped to the current organisation) and the switcher's memberships on the request."""
 
