@@ -1,0 +1,711 @@
+"""Making contracts and their commitments, the reporting schedule, returns, verification and delivery status."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from socialvalue.web.accounts.models import Role
+
+from .models import (
+    Commitment,
+    Contract,
+    DeliveryProfile,
+    ReportingFrequency,
+    Return,
+    ReturnFile,
+    ReturnLine,
+    Verification,
+)
+
+CENT = Decimal("0.01")
+QUANTUM = Decimal("0.0001")
+ZERO = Decimal("0")
+
+# ---------------------------------------------------------------------------------------------
+# Delivery status: the one rule, shown on the pages that use it.
+
+#: Delivered at least this share of the target to date: ahead.
+AHEAD_AT = Decimal("1.10")
+#: Delivered at least this share (and under AHEAD_AT): on track; below it: behind.
+ON_TRACK_AT = Decimal("0.90")
+
+STATUS_RULE = (
+    "Each commitment is compared with its target to date: the sum of its delivery profile's "
+    "targets for every reporting period that has ended. Delivered counts the quantities in "
+    "submitted returns, except lines the commissioner rejected. "
+    f"Ahead: delivered is at least {AHEAD_AT:.0%} of the target to date. "
+    f"On track: at least {ON_TRACK_AT:.0%}. Behind: less than {ON_TRACK_AT:.0%}. "
+    "Not yet due: no reporting period has ended."
+)
+
+RAG_RULE = (
+    "Green: no commitment is behind. Amber: at least one commitment is behind. "
+    "Red: half or more of the commitments are behind. Not yet due: no reporting period has ended."
+)
+
+
+class Status:
+    AHEAD = "ahead"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    NOT_DUE = "not_due"
+
+    LABELS = {
+        "ahead": "Ahead",
+        "on_track": "On track",
+        "behind": "Behind",
+        "not_due": "Not yet due",
+    }
+    TAGS = {
+        "ahead": "govuk-tag--blue",
+        "on_track": "govuk-tag--green",
+        "behind": "govuk-tag--red",
+        "not_due": "govuk-tag--grey",
+    }
+
+
+def delivery_status(delivered: Decimal | float, target_to_date: Decimal | float) -> str:
+    """The status of one commitment by the rule in STATUS_RULE."""
+    delivered, target = Decimal(str(delivered or 0)), Decimal(str(target_to_date or 0))
+    if target <= 0:
+        return Status.AHEAD if delivered > 0 else Status.NOT_DUE
+    if delivered >= target * AHEAD_AT:
+        return Status.AHEAD
+    if delivered >= target * ON_TRACK_AT:
+        return Status.ON_TRACK
+    return Status.BEHIND
+
+
+class Rag:
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    NOT_DUE = "not_due"
+    LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "not_due": "Not yet due"}
+    TAGS = {
+        "red": "govuk-tag--red",
+        "amber": "govuk-tag--orange",
+        "green": "govuk-tag--green",
+        "not_due": "govuk-tag--grey",
+    }
+
+
+def rag(behind: int, due: int) -> str:
+    """A contract's RAG from how many of its due commitments are behind (RAG_RULE)."""
+    if not due:
+        return Rag.NOT_DUE
+    if behind * 2 >= due:
+        return Rag.RED
+    return Rag.AMBER if behind else Rag.GREEN
+
+
+# ---------------------------------------------------------------------------------------------
+# The reporting schedule and delivery profiles.
+
+
+def financial_year(day: dt.date) -> int:
+    """The UK financial year (1 April to 31 March) containing `day`, named by its first calendar year."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def reporting_periods(
+    start: dt.date, end: dt.date, frequency: str
+) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive periods from `start`, each `frequency` long, the last one cut at `end`."""
+    if end < start:
+        raise ValidationError({"end_date": "The end date must be on or after the start date."})
+    months = ReportingFrequency(frequency).months
+    periods = []
+    index = 0
+    while True:
+        first = _add_months(start, months * index)
+        if first > end:
+            break
+        last = min(_add_months(start, months * (index + 1)) - dt.timedelta(days=1), end)
+        periods.append((first, last))
+        index += 1
+    return periods
+
+
+def profile_targets(
+    total: Decimal,
+    periods: Sequence[tuple[dt.date, dt.date]],
+    profile: str,
+    custom: Sequence[Decimal] | None = None,
+) -> list[Decimal]:
+    """Split `total` over `periods`: evenly by days, front or back loaded, or as given (which must add up)."""
+    total = Decimal(total)
+    count = len(periods)
+    if profile == DeliveryProfile.CUSTOM:
+        given = [Decimal(str(v)) for v in (custom or [])]
+        if len(given) != count:
+            raise ValidationError(
+                {"period_targets": f"Give one target for each of the {count} reporting periods."}
+            )
+        if any(v < 0 for v in given):
+            raise ValidationError({"period_targets": "A period's target cannot be negative."})
+        if sum(given) != total:
+            raise ValidationError(
+                {
+                    "period_targets": f"The period targets add up to {sum(given):f}, "
+                    f"not the target quantity {total:f}."
+                }
+            )
+        return given
+    days = [(last - first).days + 1 for first, last in periods]
+    if profile == DeliveryProfile.FRONT_LOADED:
+        weights = [d * (count - i) for i, d in enumerate(days)]
+    elif profile == DeliveryProfile.BACK_LOADED:
+        weights = [d * (i + 1) for i, d in enumerate(days)]
+    else:
+        weights = days
+    return _split(total, weights, QUANTUM)
+
+
+def _split(total: Decimal, weights: Sequence[int | Decimal], quantum: Decimal) -> list[Decimal]:
+    """Shares of `total` in proportion to `weights`, rounded to `quantum`, the rounding left on the last."""
+    whole = sum(weights)
+    if not weights:
+        return []
+    if not whole:
+        return [ZERO] * (len(weights) - 1) + [total]
+    shares = [(total * w / whole).quantize(quantum, ROUND_HALF_UP) for w in weights[:-1]]
+    return [*shares, total - sum(shares, ZERO)]
+
+
+def money(quantity: Decimal | None, proxy: Decimal | None) -> Decimal:
+    if quantity is None or proxy is None:
+        return ZERO
+    return (Decimal(quantity) * Decimal(proxy)).quantize(CENT, ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------------
+# Making contracts and commitments.
+
+
+@dataclass
+class CommitmentSpec:
+    """One commitment to add: the measure and quantity, and the proxy (the measure's unless given)."""
+
+    measure: Any
+    target_quantity: Decimal
+    proxy_value: Decimal | None = None
+    proxy_source: str = ""
+    price_year: int | None = None
+    unit: str = ""
+    description: str = ""
+    priority: Any = None
+    profile: str = DeliveryProfile.EVEN
+    period_targets: Sequence[Decimal] | None = None
+    value_type: str = ""
+    #: Take the measure's proxy when none is given (False keeps a commitment counted, not valued).
+    use_measure_proxy: bool = True
+
+
+@transaction.atomic
+def create_contract(
+    *,
+    start_date: dt.date,
+    end_date: dt.date,
+    reporting_frequency: str = ReportingFrequency.QUARTERLY,
+    procurement: Any = None,
+    bid: Any = None,
+    commissioner: Any = None,
+    provider: Any = None,
+    provider_name: str = "",
+    title: str = "",
+    reference: str = "",
+    description: str = "",
+    value: Decimal | None = None,
+    commitments: Iterable[CommitmentSpec] = (),
+    profile: str = DeliveryProfile.EVEN,
+    created_by: Any = None,
+) -> Contract:
+    """Make a contract with its reporting schedule (one return per period) and its commitments.
+
+    From an award: pass the `procurement` and the winning `bid`; the commissioner is the
+    procurement's organisation, the provider the bidder (or the bidder's name when it is not
+    registered), the value the bid's price and the title the procurement's, unless given. Every
+    commitment of the bid becomes a commitment of the contract (measure, quantity, proxy value,
+    proxy source, price year, priority) spread over the periods by `profile`.
+
+    Entered directly: pass `commissioner`, the provider (or `provider_name`), `title`, `value`
+    and any `commitments` (more can be added later with `add_commitment`).
+
+    Raises ValidationError (by field) when something is missing or inconsistent.
+    """
+    if bid is not None:
+        procurement = procurement or bid.procurement
+        if bid.procurement_id != procurement.pk:
+            raise ValidationError({"bid": "This bid was made for another procurement."})
+        provider = provider or bid.bidder
+        provider_name = provider_name or bid.bidder_name
+        value = bid.price if value is None else value
+    if procurement is not None:
+        commissioner = commissioner or procurement.organisation
+        title = title or procurement.title
+        if procurement.organisation_id != commissioner.pk:
+            raise ValidationError({"procurement": "This procurement belongs to another council."})
+    problems: dict[str, str] = {}
+    if commissioner is None:
+        problems["commissioner"] = "Say which council commissions the contract."
+    if provider is None and not (provider_name or "").strip():
+        problems["provider"] = "Choose the provider, or type its name if it is not registered."
+    if provider is not None and commissioner is not None and provider.pk == commissioner.pk:
+        problems["provider"] = "The provider must be another organisation than the commissioner."
+    if not (title or "").strip():
+        problems["title"] = "Enter the contract's title."
+    if value is None or Decimal(value) < 0:
+        problems["value"] = "Enter the contract value in pounds (0 or more)."
+    if start_date and end_date and end_date < start_date:
+        problems["end_date"] = "The end date must be on or after the start date."
+    if problems:
+        raise ValidationError(problems)
+    contract = Contract.objects.create(
+        commissioner=commissioner,
+        provider=provider,
+        provider_name="" if provider is not None else provider_name.strip(),
+        title=title.strip(),
+        reference=reference.strip(),
+        description=description,
+        procurement=procurement,
+        bid=bid,
+        value=Decimal(value),
+        start_date=start_date,
+        end_date=end_date,
+        reporting_frequency=reporting_frequency,
+        created_by=created_by,
+    )
+    periods = reporting_periods(start_date, end_date, reporting_frequency)
+    Return.objects.bulk_create(
+        Return(
+            contract=contract,
+            period_index=i,
+            period_start=first,
+            period_end=last,
+            year=financial_year(last),
+        )
+        for i, (first, last) in enumerate(periods)
+    )
+    specs = list(commitments)
+    if bid is not None and not specs:
+        specs = [_spec_from_bid_commitment(c, profile) for c in _bid_commitments(bid)]
+    for spec in specs:
+        add_commitment(contract, spec)
+    return contract
+
+
+def _bid_commitments(bid: Any) -> list:
+    return list(bid.commitments.select_related("measure").order_by("position", "pk"))
+
+
+def _spec_from_bid_commitment(offered: Any, profile: str) -> CommitmentSpec:
+    return CommitmentSpec(
+        measure=offered.measure,
+        target_quantity=offered.quantity,
+        proxy_value=offered.proxy_value,
+        proxy_source=offered.proxy_source,
+        price_year=offered.price_year,
+        priority=offered.priority,
+        description=offered.description,
+        unit=offered.unit,
+        value_type=offered.value_type,
+        profile=profile,
+    )
+
+
+@transaction.atomic
+def add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
+    """Add one commitment with a target line in every return, profiled over the contract's periods."""
+    measure = spec.measure
+    quantity = Decimal(str(spec.target_quantity))
+    problems: dict[str, str] = {}
+    if quantity < 0:
+        problems["target_quantity"] = "The target quantity cannot be negative."
+    if measure is None and not spec.description.strip():
+        problems["measure"] = "Choose a measure, or describe the outcome committed to."
+    if spec.priority is not None and spec.priority.organisation_id != contract.commissioner_id:
+        problems["priority"] = "Choose one of this council's priorities."
+    proxy = spec.proxy_value
+    source = spec.proxy_source
+    price_year = spec.price_year
+    if measure is not None and proxy is None and spec.use_measure_proxy:
+        proxy = measure.proxy_value
+        source = source or measure.source
+        price_year = price_year or measure.price_year
+    if proxy is not None and Decimal(proxy) < 0:
+        problems["proxy_value"] = "The proxy value cannot be negative."
+    unit = spec.unit or (measure.unit if measure is not None else "")
+    if not unit.strip():
+        problems["unit"] = "Enter the unit the quantity is counted in."
+    if problems:
+        raise ValidationError(problems)
+    returns = list(contract.returns.order_by("period_index"))
+    targets = profile_targets(
+        quantity,
+        [(r.period_start, r.period_end) for r in returns],
+        spec.profile,
+        spec.period_targets,
+    )
+    committed = money(quantity, proxy)
+    commitment = Commitment.objects.create(
+        contract=contract,
+        measure=measure,
+        priority=spec.priority,
+        description=spec.description,
+        target_quantity=quantity,
+        unit=unit,
+        proxy_value=proxy,
+        proxy_source=source or "",
+        price_year=price_year,
+        value_type=spec.value_type or (measure.value_type if measure is not None else ""),
+        profile=spec.profile,
+        committed_value=committed,
+        position=contract.commitments.count(),
+    )
+    values = _split(committed, targets, CENT) if proxy is not None else [ZERO] * len(targets)
+    ReturnLine.objects.bulk_create(
+        ReturnLine(
+            period_return=r,
+            commitment=commitment,
+            year=r.year,
+            period_end=r.period_end,
+            target_quantity=target,
+            target_value=target_value,
+        )
+        for r, target, target_value in zip(returns, targets, values, strict=True)
+    )
+    return commitment
+
+
+@transaction.atomic
+def remove_commitment(commitment: Commitment) -> None:
+    if commitment.lines.exclude(reported_quantity=None).exists():
+        raise ValidationError(
+            "This commitment has been reported on in a return, so it cannot be removed."
+        )
+    commitment.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may do what (after the tenancy path has found the contract).
+
+
+def is_commissioner(actor: Any, contract: Contract) -> bool:
+    return contract.commissioner_id in actor.organisation_ids
+
+
+def is_provider(actor: Any, contract: Contract) -> bool:
+    return contract.provider_id is not None and contract.provider_id in actor.organisation_ids
+
+
+def require_commissioner(actor: Any, contract: Contract, role: str = Role.EDITOR) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not is_commissioner(actor, contract):
+        raise PermissionDenied("Only the commissioner of this contract can do this.")
+    actor.require(contract.commissioner_id, role)
+
+
+def require_provider(actor: Any, contract: Contract, role: str = Role.EDITOR) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not is_provider(actor, contract):
+        raise PermissionDenied("Only the provider of this contract can do this.")
+    actor.require(contract.provider_id, role)
+
+
+# ---------------------------------------------------------------------------------------------
+# Returns: the provider reports, the commissioner verifies.
+
+
+@dataclass
+class LineReport:
+    commitment_id: int
+    quantity: Decimal | None
+    note: str = ""
+    response: str = ""
+
+
+def _check_open(period_return: Return, today: dt.date | None = None) -> None:
+    today = today or timezone.localdate()
+    if period_return.period_start > today:
+        raise ValidationError("This reporting period has not started yet.")
+    if not period_return.is_open_to_provider:
+        raise ValidationError(
+            "This return has been submitted: it can be changed only when the commissioner queries a line."
+        )
+
+
+@transaction.atomic
+def save_return(
+    period_return: Return,
+    *,
+    by: Any,
+    narrative: str,
+    lines: Iterable[LineReport],
+    files: Iterable[Any] = (),
+    submit: bool = False,
+) -> Return:
+    """Save the provider's figures, narrative and evidence; with `submit`, send the return for verification.
+
+    A queried line can be changed and answered; accepted and rejected lines stay as decided.
+    Submitting needs a quantity for every line that is still open.
+    """
+    period_return = Return.objects.select_for_update().get(pk=period_return.pk)
+    _check_open(period_return)
+    reports = {r.commitment_id: r for r in lines}
+    open_lines = list(
+        period_return.lines.select_related("commitment").filter(
+            verification__in=[Verification.PENDING, Verification.QUERIED]
+        )
+    )
+    reopened = period_return.status == Return.Status.REVIEWED
+    if reopened:
+        open_lines = [line for line in open_lines if line.verification == Verification.QUERIED]
+    problems: dict[str, list[str]] = {}
+    for line in open_lines:
+        report = reports.get(line.commitment_id)
+        if report is None:
+            continue
+        if report.quantity is not None and Decimal(report.quantity) < 0:
+            problems.setdefault(f"line-{line.commitment_id}", []).append(
+                "The quantity delivered cannot be negative."
+            )
+            continue
+        line.reported_quantity = report.quantity
+        line.provider_note = report.note or ""
+        if line.verification == Verification.QUERIED:
+            line.response = report.response or ""
+    if submit:
+        for line in open_lines:
+            if line.reported_quantity is None:
+                problems.setdefault(f"line-{line.commitment_id}", []).append(
+                    f"Enter the quantity delivered for {line.commitment.title}, 0 if none."
+                )
+            elif line.verification == Verification.QUERIED and not line.response.strip():
+                problems.setdefault(f"line-{line.commitment_id}", []).append(
+                    "Answer the commissioner's query before resubmitting."
+                )
+    if problems:
+        raise ValidationError(problems)
+    for line in open_lines:
+        if submit:
+            line.verification = Verification.PENDING
+            line.verified_by = None
+            line.verified_at = None
+        _count(line, submitted=submit)
+    ReturnLine.objects.bulk_update(
+        open_lines,
+        [
+            "reported_quantity",
+            "provider_note",
+            "response",
+            "verification",
+            "verified_by",
+            "verified_at",
+            "delivered_quantity",
+            "delivered_value",
+            "verified_quantity",
+            "verified_value",
+        ],
+    )
+    period_return.narrative = narrative
+    for upload in files:
+        ReturnFile.store(
+            upload,
+            organisation=period_return.contract.provider,
+            uploaded_by=by,
+            period_return=period_return,
+        )
+    if submit:
+        period_return.status = Return.Status.SUBMITTED
+        period_return.submitted_by = by
+        period_return.submitted_at = timezone.now()
+    elif period_return.status == Return.Status.DUE:
+        period_return.status = Return.Status.DRAFT
+    period_return.save()
+    return period_return
+
+
+def _count(line: ReturnLine, *, submitted: bool) -> None:
+    """Set what a line counts as delivered and verified from its report and decision."""
+    proxy = line.commitment.proxy_value
+    counts = submitted and line.verification != Verification.REJECTED
+    quantity = line.reported_quantity if counts and line.reported_quantity is not None else ZERO
+    line.delivered_quantity = quantity
+    line.delivered_value = money(quantity, proxy)
+    accepted = submitted and line.verification == Verification.ACCEPTED
+    line.verified_quantity = quantity if accepted else ZERO
+    line.verified_value = line.delivered_value if accepted else ZERO
+
+
+@dataclass
+class Decision:
+    line_id: int
+    verification: str
+    reason: str = ""
+
+
+@transaction.atomic
+def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decision]) -> Return:
+    """Record the commissioner's decision on lines of a submitted return; a reason is needed to query or reject.
+
+    Once every line is decided the return is reviewed; a queried line sends it back to the provider.
+    """
+    period_return = Return.objects.select_for_update().get(pk=period_return.pk)
+    if period_return.status != Return.Status.SUBMITTED:
+        raise ValidationError("Only a submitted return can be verified.")
+    lines = {line.pk: line for line in period_return.lines.select_related("commitment__measure")}
+    problems: dict[str, list[str]] = {}
+    changed = []
+    now = timezone.now()
+    for decision in decisions:
+        line = lines.get(decision.line_id)
+        if line is None:
+            problems.setdefault(f"line-{decision.line_id}", []).append(
+                "There is no such line in this return."
+            )
+            continue
+        if decision.verification not in Verification.values:
+            problems.setdefault(f"line-{line.pk}", []).append("Choose accept, query or reject.")
+            continue
+        if decision.verification == Verification.PENDING:
+            continue
+        reason = (decision.reason or "").strip()
+        if decision.verification in (Verification.QUERIED, Verification.REJECTED) and not reason:
+            word = "query" if decision.verification == Verification.QUERIED else "rejection"
+            problems.setdefault(f"line-{line.pk}", []).append(
+                f"Give the reason for the {word} of {line.commitment.title}."
+            )
+            continue
+        line.verification = decision.verification
+        line.reason = reason
+        line.verified_by = by
+        line.verified_at = now
+        _count(line, submitted=True)
+        changed.append(line)
+    if problems:
+        raise ValidationError(problems)
+    ReturnLine.objects.bulk_update(
+        changed,
+        [
+            "verification",
+            "reason",
+            "verified_by",
+            "verified_at",
+            "delivered_quantity",
+            "delivered_value",
+            "verified_quantity",
+            "verified_value",
+        ],
+    )
+    pending = [line for line in lines.values() if line.verification == Verification.PENDING]
+    if not pending:
+        period_return.status = Return.Status.REVIEWED
+        period_return.reviewed_at = now
+        period_return.save(update_fields=["status", "reviewed_at"])
+    return period_return
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress against targets, in SQL.
+
+_DEC = DecimalField(max_digits=20, decimal_places=4)
+
+
+def _sum(field: str, condition: Q | None = None, prefix: str = "lines__"):
+    expression = F(prefix + field)
+    if condition is not None:
+        expression = Case(When(condition, then=expression), default=Value(ZERO), output_field=_DEC)
+    return Coalesce(Sum(expression, output_field=_DEC), Value(ZERO), output_field=_DEC)
+
+
+def commitment_progress(commitments, today: dt.date | None = None):
+    """Commitments annotated with their target to date, delivered and verified quantities and values."""
+    today = today or timezone.localdate()
+    due = Q(lines__period_end__lte=today)
+    return commitments.annotate(
+        target_to_date=_sum("target_quantity", due),
+        target_value_to_date=_sum("target_value", due),
+        delivered=_sum("delivered_quantity"),
+        delivered_value_total=_sum("delivered_value"),
+        verified=_sum("verified_quantity"),
+        verified_value_total=_sum("verified_value"),
+    )
+
+
+def with_status(commitments: Iterable[Commitment]) -> list[Commitment]:
+    rows = list(commitments)
+    for c in rows:
+        c.status = delivery_status(c.delivered, c.target_to_date)
+        c.status_label = Status.LABELS[c.status]
+        c.status_tag = Status.TAGS[c.status]
+        c.share_to_date = (c.delivered / c.target_to_date) if c.target_to_date else None
+    return rows
+
+
+def label_rag(contracts: Iterable[Contract], today: dt.date | None = None) -> list[Contract]:
+    """Give each contract its RAG, overdue returns, returns awaiting review and committed value.
+
+    The sums per commitment come from one grouped SQL query for all the contracts given (a page).
+    """
+    rows = list(contracts)
+    today = today or timezone.localdate()
+    ids = [c.pk for c in rows]
+    per_commitment = commitment_progress(Commitment.objects.filter(contract_id__in=ids), today)
+    behind: dict[int, int] = {}
+    due: dict[int, int] = {}
+    committed: dict[int, Decimal] = {}
+    for contract_id, target, delivered, value in per_commitment.values_list(
+        "contract_id", "target_to_date", "delivered", "committed_value"
+    ):
+        committed[contract_id] = committed.get(contract_id, ZERO) + value
+        if target > 0:
+            due[contract_id] = due.get(contract_id, 0) + 1
+            if delivery_status(delivered, target) == Status.BEHIND:
+                behind[contract_id] = behind.get(contract_id, 0) + 1
+    returns = (
+        Return.objects.filter(contract_id__in=ids)
+        .values("contract_id")
+        .annotate(
+            overdue=Count(
+                "pk",
+                filter=Q(status__in=[Return.Status.DUE, Return.Status.DRAFT], period_end__lt=today),
+            ),
+            awaiting=Count("pk", filter=Q(status=Return.Status.SUBMITTED)),
+        )
+        .order_by()
+    )
+    counts = {r["contract_id"]: r for r in returns}
+    for c in rows:
+        c.rag = rag(behind.get(c.pk, 0), due.get(c.pk, 0))
+        c.rag_label = Rag.LABELS[c.rag]
+        c.rag_tag = Rag.TAGS[c.rag]
+        c.behind_count = behind.get(c.pk, 0)
+        c.committed_value = committed.get(c.pk, ZERO)
+        c.overdue_returns = counts.get(c.pk, {}).get("overdue", 0)
+        c.awaiting_review = counts.get(c.pk, {}).get("awaiting", 0)
+    return rows
