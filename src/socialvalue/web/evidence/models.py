@@ -1,1 +1,137 @@
-"""Models for evidence."""
+"""Evidence records: a quantity of a measure delivered by an activity over a period, with files,
+verification and the value it was given, stored on the row so dashboards sum it in SQL.
+
+Valuation: `value` is `quantity × proxy_value × deflator_factor`, in pounds at `value_price_year`
+prices (the latest year of the shipped GDP deflators when the record was valued), using the
+measure's proxy as it stood then (`proxy_value` at `proxy_price_year`). A measure with no proxy is
+counted, not valued: the value columns are empty. Rejected records keep their value for the trail;
+totals leave them out (see `services.counted`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from socialvalue.web.files.models import StoredFile
+from socialvalue.web.tenancy import TenantQuerySet
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+class Verification(models.TextChoices):
+    SELF_REPORTED = "self_reported", "Self-reported"
+    EVIDENCED = "evidenced", "Evidenced"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+
+
+class EvidenceQuerySet(TenantQuerySet):
+    def counted(self) -> models.QuerySet:
+        """Records that count towards totals: everything but the rejected."""
+        return self.exclude(verification=Verification.REJECTED)
+
+
+class Evidence(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="evidence"
+    )
+    # PROTECT: evidence is the record of what was delivered; removing a measure or an activity
+    # must not silently take it away.
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.PROTECT, related_name="evidence"
+    )
+    activity = models.ForeignKey(
+        "planning.Activity", on_delete=models.PROTECT, related_name="evidence"
+    )
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    note = models.TextField(blank=True)
+
+    verification = models.CharField(
+        max_length=15, choices=Verification.choices, default=Verification.SELF_REPORTED
+    )
+    #: Who verified or rejected the record, and when.
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    #: The valuation (see the module docstring); all empty when the measure is counted, not valued.
+    value = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    value_price_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    proxy_value = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    proxy_price_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    deflator_factor = models.DecimalField(max_digits=12, decimal_places=8, null=True, blank=True)
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        verbose_name = "evidence record"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="evidence_period_ends_after_start",
+            )
+        ]
+        # Every list filter starts from one organisation and is shown newest period first.
+        indexes = [
+            models.Index(
+                fields=["organisation", "-period_start", "-id"], name="evidence_by_period"
+            ),
+            models.Index(
+                fields=["organisation", "verification", "-period_start"],
+                name="evidence_by_verification",
+            ),
+            models.Index(
+                fields=["organisation", "measure", "-period_start"], name="evidence_by_measure"
+            ),
+            models.Index(fields=["activity", "-period_start"], name="evidence_by_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity.normalize():f} {self.measure.unit} of {self.measure.code}, {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        """ "April 2025" for a whole month, otherwise the first and last day."""
+        start, end = self.period_start, self.period_end
+        if start == end:
+            return _day(start)
+        whole_month = (
+            start.day == 1
+            and (start.year, start.month) == (end.year, end.month)
+            and (end + dt.timedelta(days=1)).day == 1
+        )
+        if whole_month:
+            return f"{start:%B %Y}"
+        return f"{_day(start)} to {_day(end)}"
+
+    @property
+    def is_valued(self) -> bool:
+        return self.value is not None
+
+    @property
+    def is_settled(self) -> bool:
+        return self.verification in (Verification.VERIFIED, Verification.REJECTED)
+
+
+class EvidenceFile(StoredFile):
+    """A file supporting an evidence record: a register, a timesheet, a photo, a letter."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")

@@ -1,0 +1,410 @@
+"""Rules for evidence: recording and changing it, valuing it, verifying it, attaching files, finding it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from socialvalue.core.errors import InputError
+from socialvalue.core.valuation import Valuation, load_deflators, value_quantity
+from socialvalue.web.accounts.models import Role
+from socialvalue.web.measures.models import Measure
+from socialvalue.web.planning.models import Activity
+from socialvalue.web.tenancy import Actor, visible
+
+from .models import Evidence, EvidenceFile, Verification
+
+PENNY = Decimal("0.01")
+#: The fields whose change alters what was verified, so a verified record goes back for checking.
+SUBSTANCE = ("measure", "activity", "quantity", "period_start", "period_end")
+
+
+def actor_for(organisation: Any) -> Actor:
+    """What a member of `organisation` may see, whoever they are (imports and the demo act for an organisation)."""
+    return Actor(user=None, memberships={organisation.id: None})
+
+
+# ---------------------------------------------------------------- valuation
+
+
+def report_price_year() -> int:
+    """Evidence is valued in the prices of the latest year the shipped GDP deflators cover."""
+    return load_deflators().last_year
+
+
+def valuation_fields(measure: Measure, quantity: Decimal | float) -> dict[str, Any]:
+    """The value columns of a record of `quantity` of `measure`: empty when the measure is not valued."""
+    empty = dict.fromkeys(
+        ("value", "value_price_year", "proxy_value", "proxy_price_year", "deflator_factor")
+    )
+    if measure.proxy_value is None or measure.price_year is None:
+        return empty
+    try:
+        valued = value_quantity(
+            float(quantity), float(measure.proxy_value), measure.price_year, report_price_year()
+        )
+    except InputError:
+        # A proxy priced outside the deflator table cannot be restated; the record is counted, not valued.
+        return empty
+    return {
+        "value": Decimal(repr(valued.amount)).quantize(PENNY, rounding=ROUND_HALF_UP),
+        "value_price_year": valued.price_year,
+        "proxy_value": measure.proxy_value,
+        "proxy_price_year": valued.proxy_price_year,
+        "deflator_factor": Decimal(repr(valued.uplift_factor)).quantize(Decimal("1e-8")),
+    }
+
+
+def trail(evidence: Evidence) -> Valuation | None:
+    """How the record's value was reached, rebuilt from what is stored on it."""
+    if evidence.value is None:
+        return None
+    return Valuation(
+        quantity=float(evidence.quantity),
+        proxy_value=float(evidence.proxy_value),
+        proxy_price_year=evidence.proxy_price_year,
+        uplift_factor=float(evidence.deflator_factor),
+        price_year=evidence.value_price_year,
+        amount=float(evidence.value),
+    )
+
+
+def why_not_valued(evidence: Evidence) -> str:
+    measure = evidence.measure
+    if measure.proxy_value is None:
+        return f"{measure.code} has no financial proxy: it is counted, not valued."
+    if measure.price_year is None:
+        return f"{measure.code} has a proxy without a price year, so it cannot be restated in today's prices."
+    table = load_deflators()
+    return (
+        f"The proxy of {measure.code} is in {measure.price_year} prices, outside the GDP deflators "
+        f"({table.first_year} to {table.last_year}), so it cannot be restated."
+    )
+
+
+# ---------------------------------------------------------------- checking what a record says
+
+
+def parse_quantity(raw: Any) -> Decimal:
+    """A quantity of 0 or more with at most 4 decimal places; raises ValueError with what was wrong."""
+    text = str(raw).strip().replace(",", "") if raw is not None else ""
+    if not text:
+        raise ValueError("Enter a quantity.")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{raw!r} is not a number.") from None
+    if not number.is_finite():
+        raise ValueError(f"{raw!r} is not a number.")
+    if number < 0:
+        raise ValueError("Enter a quantity of 0 or more; correct a record by editing it.")
+    if number != number.quantize(Decimal("0.0001")):
+        raise ValueError("Give the quantity to at most 4 decimal places.")
+    if number >= Decimal("1e14"):
+        raise ValueError("The quantity is too large.")
+    return number
+
+
+def period_problems(start: dt.date | None, end: dt.date | None) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if start is None:
+        problems["period_start"] = "Enter the first day of the period."
+    if end is None:
+        problems["period_end"] = "Enter the last day of the period."
+    if start and end and end < start:
+        problems["period_end"] = "The period must end on or after the day it starts."
+    if start and start > timezone.localdate():
+        problems["period_start"] = (
+            "The period cannot start in the future: evidence is of what was delivered."
+        )
+    return problems
+
+
+def _check(
+    organisation: Any,
+    *,
+    measure: Measure | None,
+    activity: Activity | None,
+    quantity: Any,
+    period_start: dt.date | None,
+    period_end: dt.date | None,
+) -> Decimal:
+    problems: dict[str, str] = {}
+    actor = actor_for(organisation)
+    if measure is None:
+        problems["measure"] = "Choose the measure this is evidence of."
+    elif not visible(Measure, actor).filter(pk=measure.pk).exists():
+        problems["measure"] = "Choose a measure from a value set your organisation can use."
+    if activity is None:
+        problems["activity"] = "Choose the activity that delivered it."
+    elif activity.organisation_id != organisation.id:
+        problems["activity"] = "Choose one of your organisation's activities."
+    try:
+        number = parse_quantity(quantity)
+    except ValueError as exc:
+        problems["quantity"] = str(exc)
+        number = Decimal(0)
+    problems.update(period_problems(period_start, period_end))
+    if problems:
+        raise ValidationError({k: [v] for k, v in problems.items()})
+    return number
+
+
+# ---------------------------------------------------------------- recording and changing
+
+
+@transaction.atomic
+def record_evidence(
+    *,
+    organisation: Any,
+    recorded_by: Any,
+    measure: Measure | None,
+    activity: Activity | None,
+    quantity: Any,
+    period_start: dt.date | None,
+    period_end: dt.date | None,
+    note: str = "",
+) -> Evidence:
+    """Save a new record, valued with its measure's proxy; raises ValidationError naming each bad field."""
+    number = _check(
+        organisation,
+        measure=measure,
+        activity=activity,
+        quantity=quantity,
+        period_start=period_start,
+        period_end=period_end,
+    )
+    now = timezone.now()
+    return Evidence.objects.create(
+        organisation=organisation,
+        measure=measure,
+        activity=activity,
+        quantity=number,
+        period_start=period_start,
+        period_end=period_end,
+        note=(note or "").strip(),
+        recorded_by=recorded_by,
+        created_at=now,
+        updated_at=now,
+        **valuation_fields(measure, number),
+    )
+
+
+@transaction.atomic
+def update_evidence(evidence: Evidence, **changes: Any) -> Evidence:
+    """Change a record; a change to what it claims sends a verified or rejected record back for checking."""
+    allowed = {*SUBSTANCE, "note"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({name: ["This cannot be changed here."] for name in sorted(unknown)})
+    proposed = {name: changes.get(name, getattr(evidence, name)) for name in SUBSTANCE}
+    number = _check(evidence.organisation, **proposed)
+    proposed["quantity"] = number
+    changed = [name for name in SUBSTANCE if proposed[name] != getattr(evidence, name)]
+    for name, value in proposed.items():
+        setattr(evidence, name, value)
+    if "note" in changes:
+        evidence.note = (changes["note"] or "").strip()
+    if changed:
+        for name, value in valuation_fields(evidence.measure, number).items():
+            setattr(evidence, name, value)
+        if evidence.is_settled:
+            _unsettle(evidence)
+    evidence.updated_at = timezone.now()
+    evidence.save()
+    return evidence
+
+
+def revalue(evidence: Evidence) -> Evidence:
+    """Value the record again with its measure's current proxy and the current deflators."""
+    for name, value in valuation_fields(evidence.measure, evidence.quantity).items():
+        setattr(evidence, name, value)
+    evidence.save()
+    return evidence
+
+
+# ---------------------------------------------------------------- verification
+
+
+def verification_refusal(membership: Any, evidence: Evidence) -> str | None:
+    """Why this member may not verify or reject the record, or None when they may.
+
+    The rule: a second pair of eyes. An editor may verify or reject records someone else recorded;
+    an admin may verify or reject any record, including their own (a small provider may have one
+    person doing both, and the trail shows who recorded and who verified).
+    """
+    if membership is None or membership.organisation_id != evidence.organisation_id:
+        return "You are not a member of the organisation that recorded this evidence."
+    if membership.allows(Role.ADMIN):
+        return None
+    if not membership.allows(Role.EDITOR):
+        return "Verifying evidence needs the editor or admin role."
+    if evidence.recorded_by_id is not None and evidence.recorded_by_id == membership.user_id:
+        return "You recorded this evidence, so someone else must verify it (or an admin)."
+    return None
+
+
+def _require_verifier(membership: Any, evidence: Evidence) -> None:
+    refusal = verification_refusal(membership, evidence)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _unsettle(evidence: Evidence) -> None:
+    evidence.verification = (
+        Verification.EVIDENCED if evidence.files.exists() else Verification.SELF_REPORTED
+    )
+    evidence.verified_by = None
+    evidence.verified_at = None
+    evidence.rejection_reason = ""
+
+
+@transaction.atomic
+def verify(evidence: Evidence, *, membership: Any) -> Evidence:
+    _require_verifier(membership, evidence)
+    evidence.verification = Verification.VERIFIED
+    evidence.verified_by = membership.user
+    evidence.verified_at = timezone.now()
+    evidence.rejection_reason = ""
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def reject(evidence: Evidence, *, membership: Any, reason: str) -> Evidence:
+    _require_verifier(membership, evidence)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"rejection_reason": ["Say why the evidence is rejected, so it can be put right."]}
+        )
+    evidence.verification = Verification.REJECTED
+    evidence.verified_by = membership.user
+    evidence.verified_at = timezone.now()
+    evidence.rejection_reason = reason
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def reopen(evidence: Evidence, *, membership: Any) -> Evidence:
+    """Take back a verification or rejection, returning the record to be checked again."""
+    _require_verifier(membership, evidence)
+    _unsettle(evidence)
+    evidence.save()
+    return evidence
+
+
+# ---------------------------------------------------------------- files
+
+
+@transaction.atomic
+def attach_files(evidence: Evidence, uploads: list[Any], *, uploaded_by: Any) -> list[EvidenceFile]:
+    """Keep the files with the record; a self-reported record with a file becomes evidenced."""
+    stored = [
+        EvidenceFile.store(
+            upload, organisation=evidence.organisation, uploaded_by=uploaded_by, evidence=evidence
+        )
+        for upload in uploads
+    ]
+    if stored and evidence.verification == Verification.SELF_REPORTED:
+        evidence.verification = Verification.EVIDENCED
+        evidence.save()
+    return stored
+
+
+@transaction.atomic
+def remove_file(stored: EvidenceFile) -> None:
+    evidence = stored.evidence
+    stored.delete()
+    if evidence.verification == Verification.EVIDENCED and not evidence.files.exists():
+        evidence.verification = Verification.SELF_REPORTED
+        evidence.save()
+
+
+# ---------------------------------------------------------------- finding
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a list of evidence is narrowed to; every field optional."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    measure: int | None = None
+    activity: int | None = None
+    verification: str = ""
+    team: str = ""
+    area: str = ""
+    search: str = ""
+
+    @property
+    def any(self) -> bool:
+        return any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+def search_evidence(actor: Actor, filters: Filters | None = None) -> QuerySet[Evidence]:
+    """The records the actor may see matching every filter, newest period first."""
+    filters = filters or Filters()
+    records = visible(Evidence, actor)
+    if filters.date_from:
+        records = records.filter(period_end__gte=filters.date_from)
+    if filters.date_to:
+        records = records.filter(period_start__lte=filters.date_to)
+    if filters.measure:
+        records = records.filter(measure_id=filters.measure)
+    if filters.activity:
+        records = records.filter(activity_id=filters.activity)
+    if filters.verification:
+        records = records.filter(verification=filters.verification)
+    if filters.team:
+        records = records.filter(activity__team=filters.team)
+    if filters.area:
+        records = records.filter(activity__area=filters.area)
+    for word in filters.search.split():
+        records = records.filter(
+            Q(note__icontains=word)
+            | Q(measure__code__icontains=word)
+            | Q(measure__title__icontains=word)
+            | Q(activity__name__icontains=word)
+        )
+    return records.order_by("-period_start", "-id")
+
+
+@dataclass(frozen=True)
+class Totals:
+    records: int
+    value: Decimal
+    price_year: int
+    by_verification: dict[str, int]
+
+
+def totals(records: QuerySet[Evidence]) -> Totals:
+    """How many records and (leaving out the rejected) what they are worth, in one query each."""
+    by_level = dict(
+        records.order_by()
+        .values_list("verification")
+        .annotate(n=Count("id"))
+        .values_list("verification", "n")
+    )
+    value = records.counted().aggregate(total=Sum("value"))["total"] or Decimal(0)
+    return Totals(
+        records=sum(by_level.values()),
+        value=value,
+        price_year=report_price_year(),
+        by_verification={level: by_level.get(level, 0) for level in Verification.values},
+    )
+
+
+def teams_and_areas(actor: Actor) -> tuple[list[str], list[str]]:
+    activities = visible(Activity, actor)
+    teams = sorted({t for t in activities.values_list("team", flat=True) if t}, key=str.casefold)
+    areas = sorted({a for a in activities.values_list("area", flat=True) if a}, key=str.casefold)
+    return teams, areas

@@ -1,0 +1,126 @@
+"""Recording, valuing, verifying and finding evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from socialvalue.core.valuation import load_deflators
+from socialvalue.web.evidence import services
+from socialvalue.web.evidence.models import Verification
+from tests.web.evidence.factories import activity, counted_measure, evidence, valued_measure
+from tests.web.files.samples import EXE_BYTES, PDF_BYTES, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_record_is_valued_with_its_proxy_in_the_latest_prices(demo_world):
+    record = evidence(demo_world.alice_org, quantity="3", recorded_by=demo_world.editor)
+    table = load_deflators()
+    factor = table.index[table.last_year] / table.index[2022]
+    assert record.value_price_year == table.last_year
+    assert record.proxy_value == Decimal("1500")
+    assert record.proxy_price_year == 2022
+    assert record.value == Decimal(3 * 1500 * factor).quantize(Decimal("0.01"))
+    explained = services.trail(record).explain()
+    assert explained.startswith("3 × £1,500.00 (2022 prices) × ")
+    assert explained.endswith(f"in {table.last_year} prices")
+
+
+def test_a_measure_without_a_proxy_is_counted_not_valued(demo_world):
+    record = evidence(demo_world.alice_org, measure=counted_measure(demo_world.alice_org))
+    assert record.value is None and services.trail(record) is None
+    assert "counted, not valued" in services.why_not_valued(record)
+
+
+def test_bad_fields_are_each_named(demo_world):
+    other_activity = activity(demo_world.other_org)
+    with pytest.raises(ValidationError) as caught:
+        services.record_evidence(
+            organisation=demo_world.alice_org,
+            recorded_by=demo_world.editor,
+            measure=valued_measure(demo_world.other_org),
+            activity=other_activity,
+            quantity="-2",
+            period_start=dt.date(2025, 5, 1),
+            period_end=dt.date(2025, 4, 1),
+        )
+    errors = caught.value.message_dict
+    assert set(errors) == {"measure", "activity", "quantity", "period_end"}
+    assert errors["quantity"] == ["Enter a quantity of 0 or more; correct a record by editing it."]
+
+
+def test_editing_what_was_verified_sends_it_back_for_checking(demo_world):
+    alice = demo_world.alice_org
+    record = evidence(alice, recorded_by=demo_world.editor)
+    services.verify(record, membership=demo_world.admin.memberships.get())
+    assert record.verification == Verification.VERIFIED and record.verified_by == demo_world.admin
+    services.update_evidence(record, note="Register attached later")
+    assert record.verification == Verification.VERIFIED
+    old_value = record.value
+    services.update_evidence(record, quantity="6")
+    assert record.verification == Verification.SELF_REPORTED and record.verified_by is None
+    assert record.value == old_value * 2
+
+
+def test_the_recorder_cannot_verify_their_own_record_unless_admin(demo_world):
+    alice = demo_world.alice_org
+    mine = evidence(alice, recorded_by=demo_world.editor)
+    editor = demo_world.editor.memberships.get()
+    viewer = demo_world.viewer.memberships.get()
+    with pytest.raises(PermissionDenied, match="someone else must verify it"):
+        services.verify(mine, membership=editor)
+    with pytest.raises(PermissionDenied, match="editor or admin role"):
+        services.verify(mine, membership=viewer)
+    admins_own = evidence(alice, recorded_by=demo_world.admin)
+    services.verify(admins_own, membership=demo_world.admin.memberships.get())
+    services.verify(admins_own, membership=editor)
+    assert admins_own.verified_by == demo_world.editor
+
+
+def test_a_rejection_needs_a_reason(demo_world):
+    record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
+    admin = demo_world.admin.memberships.get()
+    with pytest.raises(ValidationError):
+        services.reject(record, membership=admin, reason=" ")
+    services.reject(record, membership=admin, reason="The register covers March, not April.")
+    assert record.verification == Verification.REJECTED
+    totals = services.totals(services.search_evidence(services.actor_for(demo_world.alice_org)))
+    assert totals.records == 1 and totals.value == 0
+    assert totals.by_verification["rejected"] == 1
+
+
+def test_a_file_makes_a_record_evidenced_and_a_program_is_refused(demo_world):
+    record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
+    with pytest.raises(ValidationError, match="setup.pdf is not an allowed type"):
+        services.attach_files(record, [upload("setup.pdf", EXE_BYTES)], uploaded_by=None)
+    assert record.files.count() == 0
+    (stored,) = services.attach_files(
+        record, [upload("register.pdf", PDF_BYTES)], uploaded_by=demo_world.editor
+    )
+    record.refresh_from_db()
+    assert record.verification == Verification.EVIDENCED
+    assert stored.file_type == "pdf" and stored.size == len(PDF_BYTES)
+    assert "register" not in stored.file.name and stored.file.name.startswith("evidence/")
+    services.remove_file(stored)
+    record.refresh_from_db()
+    assert record.verification == Verification.SELF_REPORTED
+
+
+def test_filters_narrow_the_list(demo_world):
+    alice = demo_world.alice_org
+    lunch = activity(alice)
+    garden = activity(alice, name="Garden project", team="Outreach", area="Eastbank")
+    evidence(alice, month=4, activity_=lunch)
+    evidence(alice, month=5, activity_=garden, note="Volunteers from the allotment")
+    evidence(demo_world.other_org, month=5)
+    actor = services.actor_for(alice)
+    assert services.search_evidence(actor).count() == 2
+    assert services.search_evidence(actor, services.Filters(team="Outreach")).count() == 1
+    assert services.search_evidence(actor, services.Filters(area="Riverside North")).count() == 1
+    assert services.search_evidence(actor, services.Filters(search="allotment")).count() == 1
+    may = services.Filters(date_from=dt.date(2025, 5, 1), date_to=dt.date(2025, 5, 31))
+    assert services.search_evidence(actor, may).get().activity == garden
