@@ -1,0 +1,174 @@
+"""The document model: what a report says, built once and rendered to every format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    pass
+
+#: How a value is shown: the one list every renderer understands.
+Kind = Literal[
+    "text", "money", "money_pence", "number", "integer", "percent", "ratio", "date", "year"
+]
+KINDS: tuple[str, ...] = (
+    "text",
+    "money",
+    "money_pence",
+    "number",
+    "integer",
+    "percent",
+    "ratio",
+    "date",
+    "year",
+)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"{kind!r} is not a kind of value; use one of {', '.join(KINDS)}")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Plain text, one paragraph; no markup is interpreted."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """Text written by a user in Markdown (a statement section, a case study's story).
+
+    HTML and PDF show it sanitised; Word shows its paragraphs, headings and lists.
+    """
+
+    text: str
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: Sequence[str]
+    numbered: bool = False
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A headline number: `value` stays a number (None when it cannot be computed)."""
+
+    label: str
+    value: float | int | None
+    kind: Kind = "number"
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_kind(self.kind)
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    figures: Sequence[KeyFigure]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    kind: Kind = "text"
+
+    def __post_init__(self) -> None:
+        _check_kind(self.kind)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in ("text", "date")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of python values (numbers stay numbers), one Excel sheet each.
+
+    `preview`: when set, screen, PDF and Word show only the first `preview` rows (with a note);
+    Excel and CSV always carry every row. `totals` is an optional last row set apart.
+    """
+
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Any]]
+    caption: str = ""
+    totals: Sequence[Any] | None = None
+    preview: int | None = None
+
+    def __post_init__(self) -> None:
+        width = len(self.columns)
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != width:
+                raise ValueError(
+                    f"table {self.title!r} row {number} has {len(row)} cells, not {width}"
+                )
+        if self.totals is not None and len(self.totals) != width:
+            raise ValueError(
+                f"table {self.title!r} totals have {len(self.totals)} cells, not {width}"
+            )
+
+    @property
+    def shown_rows(self) -> Sequence[Sequence[Any]]:
+        return self.rows if self.preview is None else self.rows[: self.preview]
+
+    @property
+    def is_cut(self) -> bool:
+        return self.preview is not None and len(self.rows) > self.preview
+
+
+@dataclass
+class Section:
+    """A titled part of a report: blocks (Paragraph, Markdown, BulletList, KeyFigures, Table,
+    Chart) then subsections."""
+
+    title: str
+    blocks: list[Any] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    """A report: a title page (title, subtitle, organisation, date, key figures) and sections."""
+
+    title: str
+    organisation: str = ""
+    subtitle: str = ""
+    date: dt.date | None = None
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    #: Short name used in file names (`annual-evaluation-2025`); derived from the title when blank.
+    slug: str = ""
+
+    def walk(self) -> Iterator[tuple[int, Section]]:
+        """Every section with its depth (1 for top level), in reading order."""
+
+        def visit(sections: list[Section], depth: int) -> Iterator[tuple[int, Section]]:
+            for section in sections:
+                yield depth, section
+                yield from visit(section.sections, depth + 1)
+
+        yield from visit(self.sections, 1)
+
+    def tables(self) -> Iterator[tuple[Section, Table]]:
+        """Every table (including each chart's data) in reading order, with its section."""
+        from socialvalue.reports.charts import Chart
+
+        for _depth, section in self.walk():
+            for block in section.blocks:
+                if isinstance(block, Table):
+                    yield section, block
+                elif isinstance(block, Chart):
+                    yield section, block.table
+
+    def file_name(self, fmt: str) -> str:
+        import re
+
+        stem = self.slug or re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "report"
+        return f"{stem}.{fmt}"
