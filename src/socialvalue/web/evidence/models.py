@@ -50,6 +50,14 @@ class Evidence(models.Model):
     activity = models.ForeignKey(
         "planning.Activity", on_delete=models.PROTECT, related_name="evidence"
     )
+    #: The contract it was delivered under, if any: one where the organisation is the provider.
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
     quantity = models.DecimalField(max_digits=18, decimal_places=4)
     period_start = models.DateField()
     period_end = models.DateField()

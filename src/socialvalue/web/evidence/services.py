@@ -23,7 +23,7 @@ from .models import Evidence, EvidenceFile, Verification
 
 PENNY = Decimal("0.01")
 #: The fields whose change alters what was verified, so a verified record goes back for checking.
-SUBSTANCE = ("measure", "activity", "quantity", "period_start", "period_end")
+SUBSTANCE = ("measure", "activity", "contract", "quantity", "period_start", "period_end")
 
 
 def actor_for(organisation: Any) -> Actor:
@@ -132,6 +132,7 @@ def _check(
     *,
     measure: Measure | None,
     activity: Activity | None,
+    contract: Any | None,
     quantity: Any,
     period_start: dt.date | None,
     period_end: dt.date | None,
@@ -146,6 +147,8 @@ def _check(
         problems["activity"] = "Choose the activity that delivered it."
     elif activity.organisation_id != organisation.id:
         problems["activity"] = "Choose one of your organisation's activities."
+    if contract is not None and contract.provider_id != organisation.id:
+        problems["contract"] = "Choose a contract your organisation delivers as the provider."
     try:
         number = parse_quantity(quantity)
     except ValueError as exc:
@@ -170,6 +173,7 @@ def record_evidence(
     quantity: Any,
     period_start: dt.date | None,
     period_end: dt.date | None,
+    contract: Any | None = None,
     note: str = "",
 ) -> Evidence:
     """Save a new record, valued with its measure's proxy; raises ValidationError naming each bad field."""
@@ -177,6 +181,7 @@ def record_evidence(
         organisation,
         measure=measure,
         activity=activity,
+        contract=contract,
         quantity=quantity,
         period_start=period_start,
         period_end=period_end,
@@ -186,6 +191,7 @@ def record_evidence(
         organisation=organisation,
         measure=measure,
         activity=activity,
+        contract=contract,
         quantity=number,
         period_start=period_start,
         period_end=period_end,
@@ -340,6 +346,7 @@ class Filters:
     date_to: dt.date | None = None
     measure: int | None = None
     activity: int | None = None
+    contract: int | None = None
     verification: str = ""
     team: str = ""
     area: str = ""
@@ -362,6 +369,8 @@ def search_evidence(actor: Actor, filters: Filters | None = None) -> QuerySet[Ev
         records = records.filter(measure_id=filters.measure)
     if filters.activity:
         records = records.filter(activity_id=filters.activity)
+    if filters.contract:
+        records = records.filter(contract_id=filters.contract)
     if filters.verification:
         records = records.filter(verification=filters.verification)
     if filters.team:
@@ -401,6 +410,13 @@ def totals(records: QuerySet[Evidence]) -> Totals:
         price_year=report_price_year(),
         by_verification={level: by_level.get(level, 0) for level in Verification.values},
     )
+
+
+def provider_contracts(organisation: Any) -> QuerySet:
+    """Contracts evidence may be recorded against: those the organisation delivers."""
+    from socialvalue.web.contracts.models import Contract
+
+    return Contract.objects.filter(provider=organisation)
 
 
 def teams_and_areas(actor: Actor) -> tuple[list[str], list[str]]:
