@@ -1,0 +1,472 @@
+"""The commissioner's portfolio: committed, delivered and verified social value across its contracts, in SQL.
+
+One statement sums the return lines per commitment and year once (a common table expression),
+then groups those sums by theme, priority, SDG, provider, year, measure and value type, so the
+summary of a council with a million return lines is a single pass over an index. Fiscal value
+(savings to the public purse) is always summed apart from the wider economic, social, wellbeing
+and environmental value. `lines_behind` returns the return lines behind any figure, for drill-down.
+
+The reports app reuses `summary`, `lines_behind` and `charter_compliance` for the council's
+annual evaluation, so a figure on the screen and in the report cannot differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from .models import Commitment, Contract, ReturnLine, Verification
+from .services import year_label
+
+CENT = Decimal("0.01")
+QUANTUM = Decimal("0.0001")
+
+#: The groupings of the summary, in the order the page shows them.
+DIMENSIONS = {
+    "theme": "Theme",
+    "priority": "Local priority",
+    "sdg": "Sustainable Development Goal",
+    "provider": "Provider",
+    "year": "Financial year",
+    "measure": "Measure",
+    "value_type": "Value type",
+}
+FIGURES = {
+    "committed": "Committed",
+    "delivered": "Delivered",
+    "verified": "Verified",
+}
+NONE_KEY = "none"
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def _quantity(value: Any) -> Decimal:
+    return Decimal(str(value or 0)).quantize(QUANTUM)
+
+
+@dataclass
+class Figures:
+    """Committed, delivered and verified value (£), each with its fiscal part, and the units where one measure is summed."""
+
+    committed: Decimal = Decimal(0)
+    committed_fiscal: Decimal = Decimal(0)
+    delivered: Decimal = Decimal(0)
+    delivered_fiscal: Decimal = Decimal(0)
+    verified: Decimal = Decimal(0)
+    verified_fiscal: Decimal = Decimal(0)
+    committed_units: Decimal = Decimal(0)
+    delivered_units: Decimal = Decimal(0)
+    verified_units: Decimal = Decimal(0)
+    commitments: int = 0
+    contracts: int = 0
+
+    @property
+    def committed_wider(self) -> Decimal:
+        return self.committed - self.committed_fiscal
+
+    @property
+    def delivered_wider(self) -> Decimal:
+        return self.delivered - self.delivered_fiscal
+
+    @property
+    def verified_wider(self) -> Decimal:
+        return self.verified - self.verified_fiscal
+
+    @property
+    def delivered_share(self) -> float | None:
+        return float(self.delivered / self.committed) if self.committed else None
+
+    @property
+    def verified_share(self) -> float | None:
+        return float(self.verified / self.delivered) if self.delivered else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "committed_value": self.committed,
+            "committed_fiscal_value": self.committed_fiscal,
+            "committed_wider_value": self.committed_wider,
+            "delivered_value": self.delivered,
+            "delivered_fiscal_value": self.delivered_fiscal,
+            "delivered_wider_value": self.delivered_wider,
+            "verified_value": self.verified,
+            "verified_fiscal_value": self.verified_fiscal,
+            "verified_wider_value": self.verified_wider,
+            "commitments": self.commitments,
+            "contracts": self.contracts,
+        }
+
+
+@dataclass
+class Row:
+    dimension: str
+    key: str
+    label: str
+    figures: Figures
+    unit: str = ""
+
+
+@dataclass
+class Compliance:
+    """Charter compliance: of the contracts at or above the charter's threshold, how many meet its rules."""
+
+    has_charter: bool
+    threshold: Decimal | None = None
+    minimum_outcomes: int | None = None
+    minimum_weight: Decimal | None = None
+    in_scope: int = 0
+    compliant: int = 0
+    failing: list[Any] = field(default_factory=list)
+
+    @property
+    def share(self) -> float | None:
+        return self.compliant / self.in_scope if self.in_scope else None
+
+
+@dataclass
+class Portfolio:
+    commissioner: Any
+    year: int | None
+    totals: Figures
+    rows: dict[str, list[Row]]
+    compliance: Compliance
+    years: list[int]
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year) if self.year is not None else "All years"
+
+
+def _tables() -> dict[str, str]:
+    from socialvalue.web.accounts.models import Organisation
+    from socialvalue.web.commissioning.models import Priority
+    from socialvalue.web.measures.models import Measure, SdgGoal, SdgTarget, Theme
+
+    return {
+        "line": ReturnLine._meta.db_table,
+        "commitment": Commitment._meta.db_table,
+        "contract": Contract._meta.db_table,
+        "measure": Measure._meta.db_table,
+        "theme": Theme._meta.db_table,
+        "priority": Priority._meta.db_table,
+        "organisation": Organisation._meta.db_table,
+        "measure_targets": Measure.sdg_targets.through._meta.db_table,
+        "target": SdgTarget._meta.db_table,
+        "goal": SdgGoal._meta.db_table,
+    }
+
+
+_SUMS = """
+    SUM(committed) AS committed, SUM(committed_fiscal) AS committed_fiscal,
+    SUM(delivered) AS delivered, SUM(delivered_fiscal) AS delivered_fiscal,
+    SUM(verified) AS verified, SUM(verified_fiscal) AS verified_fiscal,
+    SUM(committed_units) AS committed_units, SUM(delivered_units) AS delivered_units,
+    SUM(verified_units) AS verified_units,
+    COUNT(DISTINCT commitment_id) AS commitments, COUNT(DISTINCT contract_id) AS contracts
+"""
+
+# Each grouping: key, label, sort (an integer; rows of equal sort go by label), extra joins,
+# unit, and the columns it groups by.
+_GROUPS: dict[str, tuple[str, str, str, str, str, tuple[str, ...]]] = {
+    "total": ("'all'", "'All'", "0", "", "''", ()),
+    "theme": (
+        "COALESCE(CAST(t.id AS VARCHAR(20)), 'none')",
+        "COALESCE(t.name, 'No theme')",
+        "CASE WHEN t.id IS NULL THEN 1 ELSE 0 END",
+        "LEFT JOIN {measure} m ON m.id = p.measure_id LEFT JOIN {theme} t ON t.id = m.theme_id",
+        "''",
+        ("t.id", "t.name"),
+    ),
+    "priority": (
+        "COALESCE(CAST(pr.id AS VARCHAR(20)), 'none')",
+        "COALESCE(pr.title, 'No priority')",
+        "COALESCE(pr.rank, 999999)",
+        "LEFT JOIN {priority} pr ON pr.id = p.priority_id",
+        "''",
+        ("pr.id", "pr.title", "pr.rank"),
+    ),
+    "sdg": (
+        "COALESCE(CAST(g.number AS VARCHAR(20)), 'none')",
+        "COALESCE(g.short_name, 'No SDG')",
+        "COALESCE(g.number, 99)",
+        # A measure serving several targets of one goal counts once under that goal.
+        "LEFT JOIN (SELECT DISTINCT mt.measure_id, st.goal_id FROM {measure_targets} mt "
+        "JOIN {target} st ON st.id = mt.sdgtarget_id) ms ON ms.measure_id = p.measure_id "
+        "LEFT JOIN {goal} g ON g.id = ms.goal_id",
+        "''",
+        ("g.number", "g.short_name"),
+    ),
+    "provider": (
+        "CASE WHEN k.provider_id IS NULL THEN 'name:' || k.provider_name "
+        "ELSE 'org:' || CAST(k.provider_id AS VARCHAR(20)) END",
+        "COALESCE(o.name, k.provider_name)",
+        "0",
+        "JOIN {contract} k ON k.id = p.contract_id "
+        "LEFT JOIN {organisation} o ON o.id = k.provider_id",
+        "''",
+        ("k.provider_id", "k.provider_name", "o.name"),
+    ),
+    "year": (
+        "CAST(p.year AS VARCHAR(20))",
+        "CAST(p.year AS VARCHAR(20))",
+        "p.year",
+        "",
+        "''",
+        ("p.year",),
+    ),
+    "measure": (
+        "COALESCE(CAST(p.measure_id AS VARCHAR(20)), 'none') || '|' || p.unit",
+        "COALESCE(m.title, 'Outcomes without a measure')",
+        "CASE WHEN m.id IS NULL THEN 1 ELSE 0 END",
+        "LEFT JOIN {measure} m ON m.id = p.measure_id",
+        "p.unit",
+        ("p.measure_id", "m.id", "m.title", "p.unit"),
+    ),
+    "value_type": (
+        "CASE WHEN p.value_type = '' THEN 'none' ELSE p.value_type END",
+        "p.value_type",
+        "0",
+        "",
+        "''",
+        ("p.value_type",),
+    ),
+}
+
+
+def _statement(year: int | None) -> str:
+    names = _tables()
+    year_filter = "AND l.year = %s" if year is not None else ""
+    selects = []
+    for dimension, (key, label, sort, joins, unit, group_by) in _GROUPS.items():
+        grouping = f"GROUP BY {', '.join(group_by)}" if group_by else ""
+        selects.append(
+            f"SELECT '{dimension}' AS dimension, {key} AS key, {label} AS label, "
+            f"{sort} AS sort, {unit} AS unit, {_SUMS} "
+            f"FROM per_commitment p {joins.format(**names)} {grouping}"
+        )
+    return f"""
+WITH sums AS (
+    SELECT l.commitment_id AS commitment_id, l.year AS year,
+           SUM(l.target_value) AS committed, SUM(l.delivered_value) AS delivered,
+           SUM(l.verified_value) AS verified, SUM(l.target_quantity) AS committed_units,
+           SUM(l.delivered_quantity) AS delivered_units, SUM(l.verified_quantity) AS verified_units
+    FROM {names["line"]} l
+    WHERE l.commitment_id IN (
+        SELECT c.id FROM {names["commitment"]} c JOIN {names["contract"]} k ON k.id = c.contract_id
+        WHERE k.commissioner_id = %s
+    ) {year_filter}
+    GROUP BY l.commitment_id, l.year
+),
+per_commitment AS (
+    SELECT s.commitment_id, s.year, c.contract_id, c.measure_id, c.priority_id, c.unit,
+           c.value_type,
+           s.committed, s.delivered, s.verified,
+           CASE WHEN c.value_type = 'fiscal' THEN s.committed ELSE 0 END AS committed_fiscal,
+           CASE WHEN c.value_type = 'fiscal' THEN s.delivered ELSE 0 END AS delivered_fiscal,
+           CASE WHEN c.value_type = 'fiscal' THEN s.verified ELSE 0 END AS verified_fiscal,
+           s.committed_units, s.delivered_units, s.verified_units
+    FROM sums s JOIN {names["commitment"]} c ON c.id = s.commitment_id
+)
+{" UNION ALL ".join(selects)}
+ORDER BY dimension, sort, label
+"""
+
+
+def _figures(row: dict[str, Any]) -> Figures:
+    return Figures(
+        committed=_money(row["committed"]),
+        committed_fiscal=_money(row["committed_fiscal"]),
+        delivered=_money(row["delivered"]),
+        delivered_fiscal=_money(row["delivered_fiscal"]),
+        verified=_money(row["verified"]),
+        verified_fiscal=_money(row["verified_fiscal"]),
+        committed_units=_quantity(row["committed_units"]),
+        delivered_units=_quantity(row["delivered_units"]),
+        verified_units=_quantity(row["verified_units"]),
+        commitments=int(row["commitments"] or 0),
+        contracts=int(row["contracts"] or 0),
+    )
+
+
+_VALUE_TYPE_LABELS = {
+    "fiscal": "Fiscal",
+    "economic": "Economic",
+    "social": "Social",
+    "wellbeing": "Wellbeing",
+    "environmental": "Environmental",
+    "": "No value type",
+}
+
+
+def summary(*, commissioner: Any, year: int | None = None) -> Portfolio:
+    """The portfolio of `commissioner`'s contracts, for one financial year or (None) over all years."""
+    params: list[Any] = [commissioner.pk] + ([year] if year is not None else [])
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(year), params)
+        columns = [c[0] for c in cursor.description]
+        fetched = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    rows: dict[str, list[Row]] = {d: [] for d in DIMENSIONS}
+    totals = Figures()
+    for row in fetched:
+        figures = _figures(row)
+        if row["dimension"] == "total":
+            totals = figures
+            continue
+        label = row["label"] or ""
+        if row["dimension"] == "year":
+            label = year_label(int(row["key"]))
+        elif row["dimension"] == "value_type":
+            label = _VALUE_TYPE_LABELS.get(label, label.title())
+        rows[row["dimension"]].append(
+            Row(row["dimension"], str(row["key"]), label, figures, row["unit"] or "")
+        )
+    return Portfolio(
+        commissioner=commissioner,
+        year=year,
+        totals=totals,
+        rows=rows,
+        compliance=charter_compliance(commissioner),
+        years=years(commissioner),
+    )
+
+
+def years(commissioner: Any) -> list[int]:
+    """The financial years the commissioner's contracts report in."""
+    from .models import Return
+
+    return list(
+        Return.objects.filter(contract__commissioner=commissioner)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def charter_compliance(commissioner: Any) -> Compliance:
+    """Contracts at or above the charter's value threshold, and those meeting its rules.
+
+    The rules: at least the charter's minimum number of social value outcomes (commitments), and,
+    for a contract let through a procurement here, a social value weight of at least the minimum.
+    The charter's current rules are applied to every contract.
+    """
+    from socialvalue.web.commissioning.models import Charter
+
+    charter = Charter.objects.filter(organisation=commissioner).first()
+    if charter is None:
+        return Compliance(has_charter=False)
+    in_scope = (
+        Contract.objects.filter(commissioner=commissioner, value__gte=charter.threshold)
+        .annotate(outcomes=Count("commitments"))
+        .select_related("procurement", "provider")
+    )
+    meets = Q(outcomes__gte=charter.minimum_outcomes) & (
+        Q(procurement__isnull=True)
+        | Q(procurement__weight_social_value__gte=charter.minimum_social_value_weight)
+    )
+    counts = in_scope.aggregate(total=Count("pk"), compliant=Count("pk", filter=meets))
+    failing = list(in_scope.exclude(meets).order_by("title")[:100])
+    for contract in failing:
+        reasons = []
+        if contract.outcomes < charter.minimum_outcomes:
+            reasons.append(
+                f"{contract.outcomes} social value outcome{'s' if contract.outcomes != 1 else ''}, "
+                f"fewer than the charter's minimum of {charter.minimum_outcomes}"
+            )
+        if (
+            contract.procurement is not None
+            and contract.procurement.weight_social_value < charter.minimum_social_value_weight
+        ):
+            reasons.append(
+                f"social value weighted {contract.procurement.weight_social_value:g}%, below the "
+                f"charter's minimum of {charter.minimum_social_value_weight:g}%"
+            )
+        contract.charter_breaches = reasons
+    return Compliance(
+        has_charter=True,
+        threshold=charter.threshold,
+        minimum_outcomes=charter.minimum_outcomes,
+        minimum_weight=charter.minimum_social_value_weight,
+        in_scope=counts["total"],
+        compliant=counts["compliant"],
+        failing=failing,
+    )
+
+
+def lines_behind(
+    *,
+    commissioner: Any,
+    dimension: str,
+    key: str,
+    figure: str = "committed",
+    year: int | None = None,
+) -> QuerySet:
+    """The return lines a portfolio figure sums: the drill-down from any cell of the summary.
+
+    Raises ValueError for a dimension, key or figure the summary does not have.
+    """
+    from socialvalue.web.measures.models import Measure
+
+    if figure not in FIGURES:
+        raise ValueError(f"No figure {figure!r}.")
+    lines = ReturnLine.objects.filter(commitment__contract__commissioner=commissioner)
+    if year is not None:
+        lines = lines.filter(year=year)
+    none = key == NONE_KEY
+    if dimension == "total":
+        pass
+    elif dimension == "theme":
+        lines = lines.filter(
+            Q(commitment__measure__theme__isnull=True)
+            if none
+            else Q(commitment__measure__theme_id=int(key))
+        )
+    elif dimension == "priority":
+        lines = lines.filter(
+            Q(commitment__priority__isnull=True) if none else Q(commitment__priority_id=int(key))
+        )
+    elif dimension == "sdg":
+        serves = Measure.sdg_targets.through.objects.filter(
+            measure_id=OuterRef("commitment__measure_id")
+        )
+        if none:
+            lines = lines.exclude(Exists(serves))
+        else:
+            lines = lines.filter(Exists(serves.filter(sdgtarget__goal__number=int(key))))
+    elif dimension == "provider":
+        kind, _, value = key.partition(":")
+        if kind == "org":
+            lines = lines.filter(commitment__contract__provider_id=int(value))
+        elif kind == "name":
+            lines = lines.filter(
+                commitment__contract__provider__isnull=True,
+                commitment__contract__provider_name=value,
+            )
+        else:
+            raise ValueError(f"No provider {key!r}.")
+    elif dimension == "year":
+        lines = lines.filter(year=int(key))
+    elif dimension == "measure":
+        measure, _, unit = key.partition("|")
+        lines = lines.filter(
+            Q(commitment__measure__isnull=True)
+            if measure == NONE_KEY
+            else Q(commitment__measure_id=int(measure)),
+            commitment__unit=unit,
+        )
+    elif dimension == "value_type":
+        lines = lines.filter(commitment__value_type="" if none else key)
+    else:
+        raise ValueError(f"No grouping {dimension!r}.")
+    if figure == "delivered":
+        lines = lines.filter(delivered_quantity__gt=0)
+    elif figure == "verified":
+        lines = lines.filter(verification=Verification.ACCEPTED, verified_quantity__gt=0)
+    return lines.select_related(
+        "period_return", "commitment__measure", "commitment__contract__provider"
+    ).order_by("-period_end", "commitment__contract__title", "commitment__position", "pk")
