@@ -3,7 +3,7 @@
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import negative_data_rejection
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from socialvalue.web.wsgi import application
 from tests.factories import bearer, world
@@ -26,4 +26,8 @@ def test_api_conforms_to_its_schema(case, auth_headers):
         case.path_parameters = {"token_id": 987654321}
     # Every request carries the valid token, so a case generated to test a missing token would be
     # "accepted"; what this test holds the API to is no 5xx and answers that match the schema.
-    case.call_and_validate(headers=auth_headers, excluded_checks=[negative_data_rejection])
+    # A body can match the schema and still break a rule the schema cannot state (an id of another
+    # organisation's object, an end before a start): that is a documented 400, not a failure.
+    case.call_and_validate(
+        headers=auth_headers, excluded_checks=[negative_data_rejection, positive_data_acceptance]
+    )
