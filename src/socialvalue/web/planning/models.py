@@ -7,6 +7,7 @@ something towards one or more objectives, measured by measures from a value set.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -69,3 +70,12 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date must be on or after the start date."
+        if self.cost is not None and self.cost < 0:
+            errors["cost"] = "The cost cannot be negative."
+        if errors:
+            raise ValidationError(errors)

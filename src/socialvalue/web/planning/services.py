@@ -1,0 +1,149 @@
+"""Rules for objectives and activities: what an organisation may link to, finding, saving and deleting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, ProtectedError, Q, QuerySet
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from socialvalue.web.accounts.models import User
+from socialvalue.web.measures.models import Measure
+from socialvalue.web.tenancy import Actor, visible
+
+from .models import Activity, Objective
+
+
+def _actor_for(organisation: Any) -> Actor:
+    return Actor(user=None, memberships={organisation.pk: None})
+
+
+# ---------------------------------------------------------------- what an activity may link to
+
+
+def objective_choices(organisation: Any) -> QuerySet[Objective]:
+    return Objective.objects.filter(organisation=organisation)
+
+
+def measure_choices(organisation: Any) -> QuerySet[Measure]:
+    """Built-in and site-wide measures, and those of the organisation's own imported sets."""
+    return (
+        visible(Measure, _actor_for(organisation))
+        .select_related("value_set", "theme")
+        .order_by("value_set__origin", "value_set__name", "value_set_id", "position", "code")
+    )
+
+
+def lead_choices(organisation: Any) -> QuerySet[User]:
+    return User.objects.filter(memberships__organisation=organisation, is_active=True).order_by(
+        "full_name", "email"
+    )
+
+
+def contract_choices(organisation: Any) -> QuerySet:
+    """Contracts the organisation delivers as the provider: an activity can deliver only its own contracts."""
+    from socialvalue.web.contracts.models import Contract
+
+    return Contract.objects.filter(provider=organisation)
+
+
+def _names(organisation: Any, field: str) -> list[str]:
+    found = (
+        Activity.objects.filter(organisation=organisation)
+        .exclude(**{field: ""})
+        .values_list(field, flat=True)
+        .distinct()
+    )
+    return sorted(found, key=str.casefold)
+
+
+def team_names(organisation: Any) -> list[str]:
+    return _names(organisation, "team")
+
+
+def area_names(organisation: Any) -> list[str]:
+    """Areas already used by activities, and the areas the organisation says it serves."""
+    served = [a for a in (organisation.areas_served or []) if isinstance(a, str) and a]
+    return sorted(set(_names(organisation, "area")) | set(served), key=str.casefold)
+
+
+# ---------------------------------------------------------------- finding
+
+
+def find_objectives(actor: Actor, *, text: str = "") -> QuerySet[Objective]:
+    objectives = visible(Objective, actor)
+    for word in text.split():
+        objectives = objectives.filter(
+            Q(title__icontains=word) | Q(code__icontains=word) | Q(description__icontains=word)
+        )
+    return objectives.annotate(activity_count=Count("activities")).order_by(
+        "organisation_id", "position", "code", "title"
+    )
+
+
+def find_activities(
+    actor: Actor,
+    *,
+    text: str = "",
+    team: str = "",
+    area: str = "",
+    objective: int | None = None,
+    measure: int | None = None,
+    contract: int | None = None,
+) -> QuerySet[Activity]:
+    """The activities the actor may see matching every filter given."""
+    activities = visible(Activity, actor)
+    for word in text.split():
+        activities = activities.filter(
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(team__icontains=word)
+            | Q(area__icontains=word)
+        )
+    if team:
+        activities = activities.filter(team__iexact=team.strip())
+    if area:
+        activities = activities.filter(area__iexact=area.strip())
+    if objective:
+        activities = activities.filter(objectives__id=objective)
+    if measure:
+        activities = activities.filter(measures__id=measure)
+    if contract and hasattr(Activity, "contract"):
+        activities = activities.filter(contract_id=contract)
+    return activities.select_related("lead").order_by("organisation_id", "name", "id")
+
+
+# ---------------------------------------------------------------- saving and deleting
+
+
+def current_values(instance: Objective | Activity, fields: list[str]) -> dict[str, Any]:
+    """The instance as form data, so a partial update (PATCH) changes only what it names."""
+    values = model_to_dict(instance, fields=fields)
+    return {
+        name: [item.pk for item in value] if isinstance(value, list) else value
+        for name, value in values.items()
+    }
+
+
+@transaction.atomic
+def save(form) -> Objective | Activity:
+    """Save a valid objective or activity form, stamping when it last changed."""
+    instance = form.instance
+    instance.updated_at = timezone.now()
+    return form.save()
+
+
+def delete(instance: Objective | Activity) -> None:
+    """Delete an objective or an activity; one with evidence recorded against it is kept, with the reason."""
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except ProtectedError as exc:
+        kinds = sorted({obj._meta.verbose_name_plural for obj in exc.protected_objects})
+        raise ValidationError(
+            f"{instance} cannot be deleted: {' and '.join(kinds)} refer to it. "
+            "Remove or move them first."
+        ) from None
