@@ -300,3 +300,34 @@ def test_demo_plan_loads_once_with_starter_measures(demo_world):
     assert len(set(brightwater.values_list("area", flat=True))) == 3
     assert all(a.measures.exists() and a.objectives.exists() for a in brightwater)
     assert Activity.objects.filter(organisation__slug="oakways").count() == 2
+
+
+def _contract(commissioner, provider, title):
+    from socialvalue.web.contracts.models import Contract
+
+    return Contract.objects.create(
+        commissioner=commissioner,
+        provider=provider,
+        title=title,
+        value="100000",
+        start_date="2025-04-01",
+        end_date="2027-03-31",
+    )
+
+
+def test_activity_links_only_a_contract_its_organisation_provides(client, demo_world):
+    from tests.factories import OrganisationFactory
+
+    council = OrganisationFactory(kind="commissioner", name="Riverside Council")
+    ours = _contract(council, demo_world.alice_org, "Home care in Riverside North")
+    theirs = _contract(council, demo_world.other_org, "Home care in Millford")
+    client.force_login(demo_world.editor)
+    form = client.get("/plan/activities/new/").content.decode()
+    assert ours.title in form and theirs.title not in form
+    refused = client.post("/plan/activities/new/", _activity_form(contract=theirs.pk))
+    assert "Select a valid choice" in refused.content.decode()
+    client.post("/plan/activities/new/", _activity_form(contract=ours.pk))
+    activity = Activity.objects.get()
+    assert activity.contract == ours
+    listed = _json(client, "get", f"/api/v1/activities?contract={ours.pk}", demo_world.viewer)
+    assert [a["contract_id"] for a in listed.json()["items"]] == [ours.pk]

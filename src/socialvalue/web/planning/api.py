@@ -90,10 +90,6 @@ class ActivityOut(Schema):
         return [m.code for m in obj.measures.all()]
 
     @staticmethod
-    def resolve_contract_id(obj: Activity) -> int | None:
-        return getattr(obj, "contract_id", None)
-
-    @staticmethod
     def resolve_lead(obj: Activity) -> str | None:
         return str(obj.lead) if obj.lead_id else None
 

@@ -81,6 +81,7 @@ class ActivityForm(GovukModelForm):
             "area",
             "objectives",
             "measures",
+            "contract",
             "start_date",
             "end_date",
             "cost",
@@ -94,12 +95,14 @@ class ActivityForm(GovukModelForm):
             "end_date": "End date",
             "cost": "Cost (£)",
             "lead": "Lead person",
+            "contract": "Contract",
         }
         help_texts = {
             "team": "The team that runs it, for example Supported living.",
             "area": "Where it happens, for example Riverside North.",
             "cost": "What the activity costs over its dates, in pounds.",
             "lead": "The member of your organisation who leads it.",
+            "contract": "The contract it delivers, if it is part of one you provide.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -124,8 +127,8 @@ class ActivityForm(GovukModelForm):
         self.fields["lead"].label_from_instance = lambda user: (
             f"{user.full_name} ({user.email})" if user.full_name else user.email
         )
-        if "contract" in self.fields:
-            self.fields["contract"].queryset = services.contract_choices(organisation)
+        self.fields["contract"].queryset = services.contract_choices(organisation)
+        self.fields["contract"].empty_label = "Not part of a contract"
         self.team_names = services.team_names(organisation)
         self.area_names = services.area_names(organisation)
 

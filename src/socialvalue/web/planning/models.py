@@ -47,6 +47,14 @@ class Activity(models.Model):
     area = models.CharField(max_length=200, blank=True)
     objectives = models.ManyToManyField(Objective, blank=True, related_name="activities")
     measures = models.ManyToManyField("measures.Measure", blank=True, related_name="activities")
+    #: The contract the activity delivers, if any: only one the organisation provides.
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

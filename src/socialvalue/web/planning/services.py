@@ -111,9 +111,9 @@ def find_activities(
         activities = activities.filter(objectives__id=objective)
     if measure:
         activities = activities.filter(measures__id=measure)
-    if contract and hasattr(Activity, "contract"):
+    if contract:
         activities = activities.filter(contract_id=contract)
-    return activities.select_related("lead").order_by("organisation_id", "name", "id")
+    return activities.select_related("lead", "contract").order_by("organisation_id", "name", "id")
 
 
 # ---------------------------------------------------------------- saving and deleting
