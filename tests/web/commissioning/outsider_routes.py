@@ -1,5 +1,160 @@
-"""Routes of commissioning and what an outsider gets from each (see tests/web/test_outsiders.py)."""
+"""Routes of commissioning and what an outsider gets from each (see tests/web/test_outsiders.py).
+
+Alice's organisation is made a council with a draft procurement (not yet a public notice) and a
+published one with a bid: Charlie's provider may read a published notice, but never a draft, a
+bid that is not its own, the scores, the evaluation or the award.
+"""
 
 from tests.routes import Route
 
-ROUTES: list[Route] = []
+
+def _draft(w) -> int:
+    from tests.web.commissioning.factories import procurement
+
+    return procurement(w.alice_org).id
+
+
+def _published(w) -> int:
+    from tests.web.commissioning.factories import procurement, three_bids
+
+    p = procurement(w.alice_org, state="published")
+    three_bids(p)
+    return p.id
+
+
+def _bid(w) -> int:
+    from socialvalue.web.commissioning.models import Bid
+
+    return Bid.objects.get(procurement_id=_published(w), bidder_name="Carewell").id
+
+
+def _priority(w) -> int:
+    from tests.web.commissioning.factories import charter
+
+    return charter(w.alice_org).priorities.get().id
+
+
+def _commitment(w) -> tuple[int, int]:
+    from socialvalue.web.commissioning.models import BidCommitment
+
+    c = BidCommitment.objects.filter(bid_id=_bid(w)).first()
+    return c.bid_id, c.id
+
+
+ROUTES: list[Route] = [
+    Route("charter/"),
+    Route("charter/edit/"),
+    Route("charter/history/"),
+    Route("charter/priorities/new/"),
+    Route(
+        "charter/priorities/<int:priority_id>/",
+        url=lambda w: f"/charter/priorities/{_priority(w)}/",
+    ),
+    Route("procurements/"),
+    Route("procurements/new/"),
+    Route("procurements/import/"),
+    Route("procurements/<int:procurement_id>/", url=lambda w: f"/procurements/{_draft(w)}/"),
+    Route(
+        "procurements/<int:procurement_id>/edit/", url=lambda w: f"/procurements/{_draft(w)}/edit/"
+    ),
+    Route(
+        "procurements/<int:procurement_id>/criteria/new/",
+        url=lambda w: f"/procurements/{_draft(w)}/criteria/new/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/outcomes/new/",
+        url=lambda w: f"/procurements/{_draft(w)}/outcomes/new/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/<str:part>/<int:part_id>/remove/",
+        "post",
+        url=lambda w: f"/procurements/{_draft(w)}/outcomes/1/remove/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/publish/",
+        "post",
+        url=lambda w: f"/procurements/{_draft(w)}/publish/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/state/",
+        "post",
+        url=lambda w: f"/procurements/{_published(w)}/state/",
+        body={"state": "cancelled"},
+    ),
+    Route(
+        "procurements/<int:procurement_id>/export.<str:file_format>",
+        url=lambda w: f"/procurements/{_published(w)}/export.yaml",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/bids/new/",
+        url=lambda w: f"/procurements/{_draft(w)}/bids/new/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/evaluation/",
+        url=lambda w: f"/procurements/{_published(w)}/evaluation/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/award/",
+        url=lambda w: f"/procurements/{_published(w)}/award/",
+    ),
+    Route("bids/<int:bid_id>/", url=lambda w: f"/bids/{_bid(w)}/"),
+    Route("bids/<int:bid_id>/edit/", url=lambda w: f"/bids/{_bid(w)}/edit/"),
+    Route("bids/<int:bid_id>/commitments/new/", url=lambda w: f"/bids/{_bid(w)}/commitments/new/"),
+    Route(
+        "bids/<int:bid_id>/commitments/<int:commitment_id>/remove/",
+        "post",
+        url=lambda w: "/bids/{}/commitments/{}/remove/".format(*_commitment(w)),
+    ),
+    Route("bids/<int:bid_id>/submit/", "post", url=lambda w: f"/bids/{_bid(w)}/submit/"),
+    Route("bids/<int:bid_id>/scores/", url=lambda w: f"/bids/{_bid(w)}/scores/"),
+    Route("bids/<int:bid_id>/moderate/", url=lambda w: f"/bids/{_bid(w)}/moderate/"),
+    Route("api/v1/charter"),
+    Route("api/v1/procurements"),
+    Route(
+        "api/v1/procurements/<procurement_id>",
+        url=lambda w: f"/api/v1/procurements/{_draft(w)}",
+        api=True,
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>",
+        "patch",
+        url=lambda w: f"/api/v1/procurements/{_draft(w)}",
+        api=True,
+        body={"title": "Mine now"},
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/publish",
+        "post",
+        url=lambda w: f"/api/v1/procurements/{_draft(w)}/publish",
+        api=True,
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/tender",
+        url=lambda w: f"/api/v1/procurements/{_published(w)}/tender",
+        api=True,
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/bids",
+        url=lambda w: f"/api/v1/procurements/{_draft(w)}/bids",
+        api=True,
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/bids",
+        "post",
+        url=lambda w: f"/api/v1/procurements/{_draft(w)}/bids",
+        api=True,
+        body={"price": 1000},
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/evaluation",
+        url=lambda w: f"/api/v1/procurements/{_published(w)}/evaluation",
+        api=True,
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/award",
+        "post",
+        url=lambda w: f"/api/v1/procurements/{_published(w)}/award",
+        api=True,
+        body={"bid_id": 1, "start_date": "2027-01-01", "end_date": "2028-01-01"},
+    ),
+]

@@ -110,9 +110,19 @@ class Priority(models.Model):
         return f"{self.rank}. {self.title}"
 
 
-class ProcurementQuerySet(TenantQuerySet):
-    def open_to_bidders(self) -> models.QuerySet:
-        return self.filter(state=Procurement.State.PUBLISHED)
+#: States in which a procurement is a public notice any signed-in organisation may read.
+PUBLIC_STATES = ("published", "evaluating", "awarded")
+
+
+class ProcurementQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> models.QuerySet:
+        """The commissioner sees all of its own; everyone sees a published notice, as on Find a Tender."""
+        return self.filter(
+            Q(organisation_id__in=actor.organisation_ids) | Q(state__in=PUBLIC_STATES)
+        )
+
+    def owned_by(self, actor) -> models.QuerySet:
+        return self.filter(organisation_id__in=actor.organisation_ids)
 
 
 class Procurement(models.Model):

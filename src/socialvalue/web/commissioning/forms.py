@@ -1,0 +1,242 @@
+"""Forms for the charter, procurements, bids and scores."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from socialvalue.web.forms import GovukForm, GovukModelForm
+from socialvalue.web.measures.models import Measure
+
+from .models import Bid, Charter, Priority, Procurement, QualityCriterion, RequestedOutcome
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CharterForm(GovukModelForm):
+    note = forms.CharField(
+        label="What changed (optional)",
+        required=False,
+        max_length=300,
+        help_text="Kept with this version in the charter's history.",
+    )
+
+    class Meta:
+        model = Charter
+        fields = ["principles", "minimum_social_value_weight", "threshold", "minimum_outcomes"]
+        widgets = {"principles": forms.Textarea(attrs={"rows": 6})}
+
+
+def measure_choices(actor) -> forms.ModelChoiceField:
+    from socialvalue.web.tenancy import visible
+
+    return forms.ModelChoiceField(
+        queryset=visible(Measure, actor).select_related("value_set").order_by("code", "title"),
+        required=False,
+        label="Measure",
+    )
+
+
+class PriorityForm(GovukModelForm):
+    evidence_url = forms.URLField(
+        label="Link to the evidence (optional)", required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Priority
+        fields = ["rank", "title", "description", "evidence", "evidence_url", "measures"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rank"].help_text = "1 is the council's highest priority."
+        self.fields["measures"].queryset = measure_choices(actor).queryset
+        self.fields["measures"].required = False
+        self.fields["measures"].help_text = "The measures that show progress on this priority."
+        self.fields["measures"].widget.attrs["size"] = 8
+
+
+class ProcurementForm(GovukModelForm):
+    class Meta:
+        model = Procurement
+        fields = [
+            "reference",
+            "title",
+            "description",
+            "category",
+            "estimated_value",
+            "closing_date",
+            "contract_start",
+            "contract_end",
+            "weight_price",
+            "weight_quality",
+            "weight_social_value",
+            "price_method",
+            "max_score",
+            "social_value_qualitative",
+            "social_value_quantitative",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "closing_date": DATE,
+            "contract_start": DATE,
+            "contract_end": DATE,
+        }
+
+    def clean(self):
+        data = super().clean()
+        weights = [data.get(k) for k in ("weight_price", "weight_quality", "weight_social_value")]
+        if all(w is not None for w in weights) and abs(sum(weights) - 100) > Decimal("0.000001"):
+            self.add_error(
+                "weight_social_value",
+                f"Price, quality and social value must add up to 100%; they add up to "
+                f"{sum(weights).normalize():f}%.",
+            )
+        split = [data.get("social_value_qualitative"), data.get("social_value_quantitative")]
+        if all(s is not None for s in split) and abs(sum(split) - 100) > Decimal("0.000001"):
+            self.add_error(
+                "social_value_quantitative",
+                f"The two shares of the social value weight must add up to 100%; they add up to "
+                f"{sum(split).normalize():f}%.",
+            )
+        start, end = data.get("contract_start"), data.get("contract_end")
+        if start and end and end <= start:
+            self.add_error("contract_end", "The contract must end after it starts.")
+        return data
+
+
+class CriterionForm(GovukModelForm):
+    class Meta:
+        model = QualityCriterion
+        fields = ["name", "weight"]
+
+    def __init__(self, *args, procurement: Procurement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procurement = procurement
+
+
+class OutcomeForm(GovukModelForm):
+    class Meta:
+        model = RequestedOutcome
+        fields = ["title", "priority", "measure"]
+        labels = {"title": "Outcome asked for", "priority": "Charter priority it serves"}
+
+    def __init__(self, *args, actor, procurement: Procurement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = Priority.objects.filter(
+            organisation_id=procurement.organisation_id, active=True
+        )
+        self.fields["measure"] = measure_choices(actor)
+        self.fields["measure"].help_text = "Bidders will be asked to commit to this measure."
+
+
+class BidForm(GovukModelForm):
+    class Meta:
+        model = Bid
+        fields = ["bidder_name", "price", "method_statement"]
+        widgets = {"method_statement": forms.Textarea(attrs={"rows": 8})}
+        labels = {"bidder_name": "Bidder"}
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if providers is not None:
+            self.fields["bidder"] = forms.ModelChoiceField(
+                queryset=providers,
+                required=False,
+                label="Registered provider (optional)",
+                help_text="Link the bid to a provider using this service, so it can see the "
+                "contract if it wins.",
+            )
+            self.order_fields(["bidder", "bidder_name", "price", "method_statement"])
+            if self.instance.pk:
+                self.initial["bidder"] = self.instance.bidder_id
+        else:
+            del self.fields["bidder_name"]
+
+
+class CommitmentForm(GovukForm):
+    measure = forms.ModelChoiceField(queryset=Measure.objects.none(), label="Measure")
+    quantity = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
+    priority = forms.ModelChoiceField(
+        queryset=Priority.objects.none(), required=False, label="Charter priority it serves"
+    )
+
+    def __init__(self, *args, actor, procurement: Procurement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = measure_choices(actor).queryset
+        self.fields[
+            "measure"
+        ].help_text = (
+            "The value is the quantity times the measure's own proxy, at the proxy's price year."
+        )
+        self.fields["priority"].queryset = Priority.objects.filter(
+            organisation_id=procurement.organisation_id, active=True
+        )
+
+
+class ScoresForm(GovukForm):
+    """A score (and comment) for each quality criterion and the method statement."""
+
+    def __init__(
+        self,
+        *args,
+        criteria: list[tuple[str, str]],
+        max_score: Decimal,
+        with_comments: str = "Comment",
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for key, name in criteria:
+            self.fields[f"score_{key}"] = forms.DecimalField(
+                label=f"{name}: score out of {max_score.normalize():f}",
+                min_value=0,
+                max_value=max_score,
+                max_digits=5,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "any", "class": "govuk-input--width-4"}),
+            )
+            self.fields[f"comment_{key}"] = forms.CharField(
+                label=f"{with_comments} on {name[0].lower() + name[1:]}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def scores(self) -> dict[str, Decimal]:
+        return {key: self.cleaned_data[f"score_{key}"] for key, _ in self.criteria}
+
+    def comments(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(f"comment_{key}", "") for key, _ in self.criteria}
+
+
+class AwardForm(GovukForm):
+    bid = forms.ModelChoiceField(queryset=Bid.objects.none(), label="Award to")
+    start_date = forms.DateField(widget=DATE, label="Contract starts")
+    end_date = forms.DateField(widget=DATE, label="Contract ends")
+    reporting_frequency = forms.ChoiceField(label="Returns are due", choices=())
+
+    def __init__(self, *args, bids, frequencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bid"].queryset = bids
+        self.fields["reporting_frequency"].choices = frequencies
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_date")
+            and data.get("end_date")
+            and data["end_date"] <= data["start_date"]
+        ):
+            self.add_error("end_date", "The contract must end after it starts.")
+        return data
+
+
+class TenderImportForm(GovukForm):
+    file = forms.FileField(
+        label="Tender file",
+        help_text="YAML or JSON in the tender file format, such as one exported from here.",
+    )

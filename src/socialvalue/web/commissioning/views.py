@@ -1,0 +1,866 @@
+"""Pages for the charter, procurements, bids, scoring, the evaluation and the award."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from socialvalue.core import scoring
+from socialvalue.core.errors import InputError
+from socialvalue.reports import charts
+from socialvalue.reports.to_html import chart_html
+from socialvalue.web.accounts.models import Organisation
+from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
+
+from . import services
+from .forms import (
+    AwardForm,
+    BidForm,
+    CharterForm,
+    CommitmentForm,
+    CriterionForm,
+    OutcomeForm,
+    PriorityForm,
+    ProcurementForm,
+    ScoresForm,
+    TenderImportForm,
+)
+from .models import Bid, BidCommitment, Priority, Procurement
+
+MAX_TENDER_FILE_BYTES = 2 * 1024 * 1024
+
+
+def _commissioner(request: HttpRequest) -> Organisation:
+    """The current organisation, which must be a commissioner: the charter is a council's page."""
+    organisation = request.organisation
+    if organisation is None or not organisation.is_commissioner:
+        raise Http404("Only a commissioning organisation has a charter.")
+    return organisation
+
+
+def _own_procurement(
+    request: HttpRequest, procurement_id: int, role: str = "viewer"
+) -> Procurement:
+    """A procurement of the current organisation (a published one of another council is read-only)."""
+    procurement = get_visible_or_404(Procurement, request.actor, pk=procurement_id)
+    if procurement.organisation_id not in request.actor.organisation_ids:
+        raise Http404("No procurement found.")
+    require_role(request.actor, procurement, role)
+    return procurement
+
+
+def _bid(request: HttpRequest, bid_id: int) -> Bid:
+    return get_visible_or_404(Bid, request.actor, pk=bid_id)
+
+
+def _is_commissioner_of(request: HttpRequest, procurement: Procurement) -> bool:
+    return procurement.organisation_id in request.actor.organisation_ids
+
+
+def _form_page(request, form, *, title, back, submit="Save", caption="", intro="", **extra):
+    return render(
+        request,
+        "commissioning/form.html",
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "submit": submit,
+            "caption": caption,
+            "intro": intro,
+            **extra,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Charter
+
+
+@login_required
+def charter(request: HttpRequest) -> HttpResponse:
+    organisation = _commissioner(request)
+    charter = services.charter_for(organisation)
+    priorities = charter.priorities.filter(active=True).prefetch_related("measures")
+    return render(
+        request,
+        "commissioning/charter.html",
+        {
+            "charter": charter,
+            "priorities": priorities,
+            "can_edit": request.membership.allows("editor"),
+            "versions": charter.versions.select_related("created_by")[:5],
+        },
+    )
+
+
+@login_required
+def charter_edit(request: HttpRequest) -> HttpResponse:
+    organisation = _commissioner(request)
+    request.actor.require(organisation.id, "editor")
+    charter = services.charter_for(organisation)
+    form = CharterForm(request.POST or None, instance=charter)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            services.record_charter_version(charter, request.user, form.cleaned_data["note"])
+        messages.success(request, "Charter saved as a new version.")
+        return redirect("commissioning:charter")
+    return _form_page(
+        request,
+        form,
+        title="Edit the charter",
+        back=reverse("commissioning:charter"),
+        intro="Procurements at or above the threshold must meet these rules before they are published.",
+    )
+
+
+@login_required
+def priority_edit(request: HttpRequest, priority_id: int | None = None) -> HttpResponse:
+    organisation = _commissioner(request)
+    request.actor.require(organisation.id, "editor")
+    charter = services.charter_for(organisation)
+    priority = (
+        get_visible_or_404(Priority, request.actor, pk=priority_id, charter=charter)
+        if priority_id
+        else None
+    )
+    if priority is None:
+        next_rank = charter.priorities.filter(active=True).count() + 1
+        form = PriorityForm(request.POST or None, actor=request.actor, initial={"rank": next_rank})
+    else:
+        form = PriorityForm(request.POST or None, instance=priority, actor=request.actor)
+    if request.method == "POST" and "retire" in request.POST and priority is not None:
+        with transaction.atomic():
+            Priority.objects.filter(pk=priority.pk).update(active=False)
+            services.rerank(charter)
+            services.record_charter_version(
+                charter, request.user, f"Priority retired: {priority.title}"
+            )
+        messages.success(request, f"“{priority.title}” is no longer a charter priority.")
+        return redirect("commissioning:charter")
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.charter = charter
+            saved.organisation = organisation
+            # Moving a priority to a rank pushes the others down, so ranks stay 1, 2, 3.
+            Priority.objects.filter(charter=charter, active=True, rank__gte=saved.rank).exclude(
+                pk=saved.pk
+            ).update(rank=F("rank") + 1)
+            saved.save()
+            form.save_m2m()
+            services.rerank(charter)
+            services.record_charter_version(
+                charter,
+                request.user,
+                f"Priority {'changed' if priority else 'added'}: {saved.title}",
+            )
+        messages.success(request, "Priority saved.")
+        return redirect("commissioning:charter")
+    return _form_page(
+        request,
+        form,
+        title="Edit a priority" if priority else "Add a local priority",
+        back=reverse("commissioning:charter"),
+        retire=priority is not None,
+    )
+
+
+@login_required
+def charter_history(request: HttpRequest) -> HttpResponse:
+    organisation = _commissioner(request)
+    charter = services.charter_for(organisation)
+    versions = list(charter.versions.select_related("created_by"))
+    chosen = None
+    if request.GET.get("version"):
+        chosen = next((v for v in versions if str(v.number) == request.GET["version"]), None)
+        if chosen is None:
+            raise Http404("No such version.")
+    return render(
+        request,
+        "commissioning/charter_history.html",
+        {
+            "charter": charter,
+            "versions": versions,
+            "chosen": chosen or (versions[0] if versions else None),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Procurements
+
+
+@login_required
+def procurement_list(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    organisation = request.organisation
+    own = visible(Procurement, actor).filter(organisation_id__in=actor.organisation_ids)
+    context: dict = {"is_commissioner": organisation is not None and organisation.is_commissioner}
+    if context["is_commissioner"]:
+        context["procurements"] = own.annotate(
+            bid_count=Count("bids", filter=Q(bids__submitted_at__isnull=False))
+        ).order_by("-created_at")
+    else:
+        context["open"] = (
+            visible(Procurement, actor)
+            .filter(state=Procurement.State.PUBLISHED)
+            .select_related("organisation")
+            .order_by("closing_date", "title")
+        )
+        context["my_bids"] = (
+            visible(Bid, actor)
+            .filter(bidder_id__in=actor.organisation_ids)
+            .select_related("procurement", "procurement__organisation")
+        )
+    return render(request, "commissioning/procurement_list.html", context)
+
+
+@login_required
+def procurement_new(request: HttpRequest) -> HttpResponse:
+    organisation = _commissioner(request)
+    request.actor.require(organisation.id, "editor")
+    charter = services.organisation_charter(organisation.id)
+    initial = {}
+    if charter is not None:
+        initial["weight_social_value"] = max(Decimal(15), charter.minimum_social_value_weight)
+        initial["weight_price"] = Decimal(40)
+        initial["weight_quality"] = Decimal(100) - Decimal(40) - initial["weight_social_value"]
+    form = ProcurementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        procurement = form.save(commit=False)
+        procurement.organisation = organisation
+        procurement.created_by = request.user
+        procurement.save()
+        messages.success(
+            request, "Procurement drafted. Add its quality criteria and the outcomes it asks for."
+        )
+        return redirect("commissioning:procurement", procurement.id)
+    return _form_page(
+        request, form, title="Draft a procurement", back=reverse("commissioning:procurements")
+    )
+
+
+@login_required
+def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = get_visible_or_404(Procurement, request.actor, pk=procurement_id)
+    own = _is_commissioner_of(request, procurement)
+    context = {
+        "procurement": procurement,
+        "own": own,
+        "criteria": procurement.criteria.all(),
+        "outcomes": procurement.outcomes.select_related("priority", "measure"),
+    }
+    if own:
+        membership = request.actor.membership_for(procurement.organisation_id)
+        context.update(
+            can_edit=membership.allows("editor"),
+            breaches=services.charter_breaches(procurement),
+            model_problems=services.model_problems(procurement),
+            charter=services.organisation_charter(procurement.organisation_id),
+            bids=procurement.bids.filter(submitted_at__isnull=False).annotate(
+                commitment_count=Count("commitments")
+            ),
+            drafts=procurement.bids.filter(submitted_at__isnull=True).count(),
+        )
+    else:
+        context["my_bid"] = procurement.bids.filter(
+            bidder_id__in=request.actor.organisation_ids
+        ).first()
+        context["can_bid"] = (
+            procurement.accepts_bids
+            and request.organisation is not None
+            and not request.organisation.is_commissioner
+            and request.membership.allows("editor")
+        )
+    return render(request, "commissioning/procurement_detail.html", context)
+
+
+@login_required
+def procurement_edit(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id, "editor")
+    if not procurement.is_editable:
+        messages.error(request, "A published procurement's evaluation model cannot change.")
+        return redirect("commissioning:procurement", procurement.id)
+    form = ProcurementForm(request.POST or None, instance=procurement)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Procurement saved.")
+        return redirect("commissioning:procurement", procurement.id)
+    return _form_page(
+        request,
+        form,
+        title="Edit the procurement",
+        caption=procurement.title,
+        back=reverse("commissioning:procurement", args=[procurement.id]),
+    )
+
+
+@login_required
+def criterion_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id, "editor")
+    if not procurement.is_editable:
+        raise Http404("Criteria change only while the procurement is a draft.")
+    form = CriterionForm(request.POST or None, procurement=procurement)
+    if request.method == "POST" and form.is_valid():
+        criterion = form.save(commit=False)
+        criterion.procurement = procurement
+        criterion.code = services.unique_code(
+            criterion.name, set(procurement.criteria.values_list("code", flat=True))
+        )
+        criterion.position = procurement.criteria.count()
+        criterion.save()
+        messages.success(request, f"Criterion “{criterion.name}” added.")
+        return redirect("commissioning:procurement", procurement.id)
+    return _form_page(
+        request,
+        form,
+        title="Add a quality criterion",
+        caption=procurement.title,
+        back=reverse("commissioning:procurement", args=[procurement.id]),
+        intro=f"The criteria's weights must add up to the quality weight, "
+        f"{procurement.weight_quality.normalize():f} points.",
+    )
+
+
+@login_required
+def outcome_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id, "editor")
+    if not procurement.is_editable:
+        raise Http404("Outcomes change only while the procurement is a draft.")
+    form = OutcomeForm(request.POST or None, actor=request.actor, procurement=procurement)
+    if request.method == "POST" and form.is_valid():
+        outcome = form.save(commit=False)
+        outcome.procurement = procurement
+        outcome.code = services.unique_code(
+            outcome.title, set(procurement.outcomes.values_list("code", flat=True))
+        )
+        outcome.position = procurement.outcomes.count()
+        outcome.save()
+        messages.success(request, f"Outcome “{outcome.title}” added.")
+        return redirect("commissioning:procurement", procurement.id)
+    return _form_page(
+        request,
+        form,
+        title="Ask for a social value outcome",
+        caption=procurement.title,
+        back=reverse("commissioning:procurement", args=[procurement.id]),
+    )
+
+
+@login_required
+@require_POST
+def part_remove(request: HttpRequest, procurement_id: int, part: str, part_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id, "editor")
+    if not procurement.is_editable:
+        raise Http404("Only a draft's criteria and outcomes can be removed.")
+    related = {"criteria": procurement.criteria, "outcomes": procurement.outcomes}.get(part)
+    if related is None:
+        raise Http404("No such part.")
+    deleted, _ = related.filter(pk=part_id).delete()
+    if not deleted:
+        raise Http404("No such part.")
+    messages.success(request, "Removed.")
+    return redirect("commissioning:procurement", procurement.id)
+
+
+@login_required
+@require_POST
+def procurement_publish(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id, "editor")
+    try:
+        services.publish(procurement, request.user)
+    except services.CharterBreach as refusal:
+        messages.error(
+            request,
+            "This procurement cannot be published because it breaks the charter: "
+            + " ".join(refusal.breaches),
+        )
+    except InputError as error:
+        messages.error(request, "This procurement cannot be published: " + error.describe())
+    except services.WrongState as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Published: registered providers can now bid.")
+    return redirect("commissioning:procurement", procurement.id)
+
+
+@login_required
+@require_POST
+def procurement_state(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id, "editor")
+    try:
+        services.move_to(procurement, request.POST.get("state", ""))
+    except (services.WrongState, ValueError) as error:
+        messages.error(request, str(error) or "That change is not possible.")
+    else:
+        messages.success(
+            request, f"The procurement is now {procurement.get_state_display().lower()}."
+        )
+    return redirect("commissioning:procurement", procurement.id)
+
+
+@login_required
+def procurement_export(request: HttpRequest, procurement_id: int, file_format: str) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id)
+    data = services.tender_data(procurement)
+    if not data["bids"]:
+        del data["bids"]
+    name = services.unique_code(procurement.title, set())
+    if file_format == "json":
+        body, content_type = json.dumps(data, indent=2, ensure_ascii=False), "application/json"
+    elif file_format == "yaml":
+        body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        content_type = "application/yaml"
+    else:
+        raise Http404("Export as yaml or json.")
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+@login_required
+def procurement_import(request: HttpRequest) -> HttpResponse:
+    organisation = _commissioner(request)
+    request.actor.require(organisation.id, "editor")
+    form = TenderImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_TENDER_FILE_BYTES:
+                raise ValidationError(
+                    f"{upload.name} is larger than 2 MB; a tender file is far smaller."
+                )
+            data = _read_tender_upload(upload)
+            procurement = services.import_tender(organisation, data, request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        except InputError as error:
+            form.add_error(
+                "file",
+                f"{upload.name} has {len(error.problems)} problem"
+                f"{'s' if len(error.problems) != 1 else ''}; nothing was imported.",
+            )
+            problems = error.problems
+        else:
+            messages.success(request, f"Imported “{procurement.title}” as a draft with its bids.")
+            return redirect("commissioning:procurement", procurement.id)
+    return _form_page(
+        request,
+        form,
+        title="Import a tender file",
+        back=reverse("commissioning:procurements"),
+        submit="Import",
+        multipart=True,
+        problems=problems,
+    )
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, InputError):
+        return error.describe()
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def _read_tender_upload(upload) -> object:
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{upload.name} is not a text file; upload YAML or JSON.") from None
+    suffix = upload.name.rsplit(".", 1)[-1].lower()
+    with_suffix = {"json": ".json", "yml": ".yaml", "yaml": ".yaml"}.get(suffix)
+    if with_suffix is None:
+        raise ValidationError(f"{upload.name} must end in .yaml, .yml or .json.")
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"tender{with_suffix}"
+        path.write_text(text, encoding="utf-8")
+        return scoring.read_tender_file(path)
+
+
+# --------------------------------------------------------------------------------------------
+# Bids
+
+
+@login_required
+def bid_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = get_visible_or_404(Procurement, request.actor, pk=procurement_id)
+    own = _is_commissioner_of(request, procurement)
+    organisation = request.organisation
+    if own:
+        require_role(request.actor, procurement, "editor")
+        providers = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
+        form = BidForm(request.POST or None, providers=providers)
+    else:
+        request.actor.require(organisation.id, "editor")
+        if organisation.is_commissioner:
+            raise Http404("A commissioner cannot bid.")
+        if procurement.bids.filter(bidder=organisation).exists():
+            messages.info(request, "You have already started a bid for this procurement.")
+            return redirect("commissioning:bid", procurement.bids.get(bidder=organisation).id)
+        form = BidForm(request.POST or None)
+    if not procurement.accepts_bids:
+        messages.error(request, "This procurement is not taking bids.")
+        return redirect("commissioning:procurement", procurement.id)
+    if request.method == "POST" and form.is_valid():
+        bid = form.save(commit=False)
+        bid.procurement = procurement
+        bid.created_by = request.user
+        if own:
+            bid.bidder = form.cleaned_data.get("bidder")
+            bid.bidder_name = bid.bidder_name or (bid.bidder.name if bid.bidder else "")
+            bid.entered_by_commissioner = True
+        else:
+            bid.bidder = organisation
+            bid.bidder_name = organisation.name
+        if procurement.bids.filter(bidder_name=bid.bidder_name).exists():
+            form.add_error(
+                "bidder_name" if own else None,
+                f"{bid.bidder_name} already has a bid for this procurement.",
+            )
+        else:
+            bid.save()
+            messages.success(request, "Bid saved. Add the social value it commits to.")
+            return redirect("commissioning:bid", bid.id)
+    return _form_page(
+        request,
+        form,
+        title="Enter a bid" if own else "Start a bid",
+        caption=procurement.title,
+        back=reverse("commissioning:procurement", args=[procurement.id]),
+    )
+
+
+@login_required
+def bid_detail(request: HttpRequest, bid_id: int) -> HttpResponse:
+    bid = _bid(request, bid_id)
+    procurement = bid.procurement
+    commissioner = _is_commissioner_of(request, procurement)
+    bidder = bid.bidder_id in request.actor.organisation_ids
+    commitments = bid.commitments.select_related("measure", "priority")
+    offered = sum((c.value for c in commitments), Decimal(0))
+    context = {
+        "bid": bid,
+        "procurement": procurement,
+        "commitments": commitments,
+        "offered": offered,
+        "share": (offered / bid.price * 100) if bid.price else None,
+        "commissioner": commissioner,
+        "bidder": bidder,
+        "can_edit_bid": (bidder and not bid.is_submitted and procurement.accepts_bids)
+        or (commissioner and bid.entered_by_commissioner and procurement.accepts_bids),
+    }
+    if commissioner:
+        criteria = services.criteria_of(procurement)
+        names = dict(criteria)
+        context["criteria"] = criteria
+        context["evaluator_scores"] = [
+            (names.get(s.criterion, s.criterion), s)
+            for s in bid.evaluator_scores.select_related("evaluator")
+        ]
+        moderated = {m.criterion: m for m in bid.moderated_scores.all()}
+        context["moderated"] = [(key, name, moderated.get(key)) for key, name in criteria]
+    return render(request, "commissioning/bid_detail.html", context)
+
+
+def _editable_bid(request: HttpRequest, bid_id: int) -> Bid:
+    bid = _bid(request, bid_id)
+    procurement = bid.procurement
+    if not procurement.accepts_bids:
+        raise Http404("This procurement is not taking bids.")
+    if bid.bidder_id in request.actor.organisation_ids and not bid.is_submitted:
+        request.actor.require(bid.bidder_id, "editor")
+        return bid
+    if _is_commissioner_of(request, procurement) and bid.entered_by_commissioner:
+        require_role(request.actor, procurement, "editor")
+        return bid
+    raise Http404("This bid cannot be changed.")
+
+
+@login_required
+def bid_edit(request: HttpRequest, bid_id: int) -> HttpResponse:
+    bid = _editable_bid(request, bid_id)
+    commissioner = _is_commissioner_of(request, bid.procurement)
+    providers = (
+        Organisation.objects.filter(kind=Organisation.Kind.PROVIDER) if commissioner else None
+    )
+    form = BidForm(request.POST or None, instance=bid, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if commissioner:
+            saved.bidder = form.cleaned_data.get("bidder")
+        saved.save()
+        messages.success(request, "Bid saved.")
+        return redirect("commissioning:bid", bid.id)
+    return _form_page(
+        request,
+        form,
+        title="Edit the bid",
+        caption=bid.procurement.title,
+        back=reverse("commissioning:bid", args=[bid.id]),
+    )
+
+
+@login_required
+def commitment_new(request: HttpRequest, bid_id: int) -> HttpResponse:
+    bid = _editable_bid(request, bid_id)
+    form = CommitmentForm(request.POST or None, actor=request.actor, procurement=bid.procurement)
+    if request.method == "POST" and form.is_valid():
+        measure = form.cleaned_data["measure"]
+        commitment = services.commitment_from_measure(
+            measure,
+            form.cleaned_data["quantity"],
+            priority=form.cleaned_data["priority"],
+            position=bid.commitments.count(),
+        )
+        commitment.bid = bid
+        commitment.save()
+        if measure.proxy_value is None:
+            messages.warning(
+                request,
+                f"{measure.title} has no open proxy value, so this commitment is counted but valued at £0.",
+            )
+        else:
+            messages.success(request, "Commitment added.")
+        return redirect("commissioning:bid", bid.id)
+    return _form_page(
+        request,
+        form,
+        title="Commit to a measure",
+        caption=f"{bid.bidder_name}: {bid.procurement.title}",
+        back=reverse("commissioning:bid", args=[bid.id]),
+        submit="Add commitment",
+    )
+
+
+@login_required
+@require_POST
+def commitment_remove(request: HttpRequest, bid_id: int, commitment_id: int) -> HttpResponse:
+    bid = _editable_bid(request, bid_id)
+    deleted, _ = BidCommitment.objects.filter(bid=bid, pk=commitment_id).delete()
+    if not deleted:
+        raise Http404("No such commitment.")
+    messages.success(request, "Commitment removed.")
+    return redirect("commissioning:bid", bid.id)
+
+
+@login_required
+@require_POST
+def bid_submit(request: HttpRequest, bid_id: int) -> HttpResponse:
+    bid = _editable_bid(request, bid_id)
+    try:
+        services.submit_bid(bid)
+    except services.WrongState as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Bid submitted to the commissioner.")
+    return redirect("commissioning:bid", bid.id)
+
+
+def _scoring_bid(request: HttpRequest, bid_id: int) -> Bid:
+    bid = _bid(request, bid_id)
+    if not _is_commissioner_of(request, bid.procurement) or not bid.is_submitted:
+        raise Http404("No bid found.")
+    require_role(request.actor, bid.procurement, "editor")
+    if bid.procurement.state not in (Procurement.State.PUBLISHED, Procurement.State.EVALUATING):
+        raise Http404("Scores change only while the procurement is being evaluated.")
+    return bid
+
+
+@login_required
+def bid_scores(request: HttpRequest, bid_id: int) -> HttpResponse:
+    bid = _scoring_bid(request, bid_id)
+    procurement = bid.procurement
+    criteria = services.criteria_of(procurement)
+    mine = {s.criterion: s for s in bid.evaluator_scores.filter(evaluator=request.user)}
+    initial = {f"score_{k}": s.score for k, s in mine.items()} | {
+        f"comment_{k}": s.comment for k, s in mine.items()
+    }
+    form = ScoresForm(
+        request.POST or None, criteria=criteria, max_score=procurement.max_score, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        services.record_scores(bid, request.user, form.scores(), form.comments())
+        messages.success(
+            request, "Your scores are saved. Moderate when every evaluator has scored."
+        )
+        return redirect("commissioning:bid", bid.id)
+    return _form_page(
+        request,
+        form,
+        title="Your scores",
+        caption=f"{bid.bidder_name}: {procurement.title}",
+        back=reverse("commissioning:bid", args=[bid.id]),
+        intro="Score on your own first; other evaluators' scores are kept separately.",
+        submit="Save my scores",
+    )
+
+
+@login_required
+def bid_moderate(request: HttpRequest, bid_id: int) -> HttpResponse:
+    bid = _scoring_bid(request, bid_id)
+    procurement = bid.procurement
+    criteria = services.criteria_of(procurement)
+    current = {m.criterion: m for m in bid.moderated_scores.all()}
+    suggested = services.suggested_moderation(bid)
+    initial = {}
+    for key, _ in criteria:
+        if key in current:
+            initial[f"score_{key}"] = current[key].score
+            initial[f"comment_{key}"] = current[key].rationale
+        elif key in suggested:
+            initial[f"score_{key}"] = suggested[key]
+    form = ScoresForm(
+        request.POST or None,
+        criteria=criteria,
+        max_score=procurement.max_score,
+        initial=initial,
+        with_comments="Reason for the moderated score",
+    )
+    if request.method == "POST" and form.is_valid():
+        services.moderate(bid, request.user, form.scores(), form.comments())
+        messages.success(request, "Moderated scores saved: the evaluation uses these.")
+        return redirect("commissioning:bid", bid.id)
+    return _form_page(
+        request,
+        form,
+        title="Moderated scores",
+        caption=f"{bid.bidder_name}: {procurement.title}",
+        back=reverse("commissioning:bid", args=[bid.id]),
+        intro="Each score starts at the evaluators' median. The evaluation uses the moderated score.",
+        submit="Save moderated scores",
+        evaluator_scores=bid.evaluator_scores.select_related("evaluator"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation and award
+
+
+SWEEP = [w * 5 for w in range(21)]
+
+
+def winner_label(winner: str | list[str]) -> str:
+    return winner if isinstance(winner, str) else " and ".join(winner) + " (tied)"
+
+
+def evaluation_chart(evaluation: services.Evaluation) -> charts.Chart | None:
+    tender = evaluation.tender
+    if tender.weights.price + tender.weights.quality == 0:
+        return None
+    totals = scoring.total_by_social_value_weight(tender, SWEEP)
+    return charts.line(
+        "Total score of each bid by social value weight",
+        [f"{w}%" for w in SWEEP],
+        totals,
+        kind="number",
+        value_label="Total score (out of 100)",
+        period_label="Social value weight",
+    )
+
+
+@login_required
+def procurement_evaluation(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id)
+    context: dict = {"procurement": procurement}
+    try:
+        evaluation = services.evaluate(procurement)
+    except InputError as error:
+        context["problems"] = error.problems
+        return render(request, "commissioning/evaluation.html", context)
+    chart = evaluation_chart(evaluation)
+    rows = [
+        (bid, score, score.social_value_offered_share_of_price * 100)
+        for bid, score in zip(evaluation.bids, evaluation.result.bids, strict=True)
+    ]
+    context.update(
+        evaluation=evaluation.result,
+        rows=rows,
+        winner=winner_label(evaluation.result.winner),
+        sensitivity=[
+            (i.start, i.end, winner_label(i.winner)) for i in evaluation.result.sensitivity
+        ],
+        chart=mark_safe(chart_html(chart, for_print=False)) if chart else None,
+        current_weight=float(procurement.weight_social_value),
+        can_award=procurement.state in (Procurement.State.PUBLISHED, Procurement.State.EVALUATING)
+        and request.actor.membership_for(procurement.organisation_id).allows("editor"),
+    )
+    return render(request, "commissioning/evaluation.html", context)
+
+
+@login_required
+def procurement_award(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    from socialvalue.web.contracts.models import ReportingFrequency
+
+    procurement = _own_procurement(request, procurement_id, "editor")
+    if procurement.state not in (Procurement.State.PUBLISHED, Procurement.State.EVALUATING):
+        messages.error(request, "Only a published procurement can be awarded.")
+        return redirect("commissioning:procurement", procurement.id)
+    bids = services.submitted_bids(procurement)
+    initial = {
+        "start_date": procurement.contract_start,
+        "end_date": procurement.contract_end,
+        "reporting_frequency": ReportingFrequency.QUARTERLY,
+    }
+    try:
+        evaluation = services.evaluate(procurement)
+        winner = next(
+            b for b, s in zip(evaluation.bids, evaluation.result.bids, strict=True) if s.rank == 1
+        )
+        initial["bid"] = winner.id
+    except InputError:
+        evaluation = None
+    form = AwardForm(
+        request.POST or None, bids=bids, frequencies=ReportingFrequency.choices, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.award(
+                procurement,
+                form.cleaned_data["bid"],
+                request.user,
+                start_date=form.cleaned_data["start_date"],
+                end_date=form.cleaned_data["end_date"],
+                reporting_frequency=form.cleaned_data["reporting_frequency"],
+            )
+        except (services.WrongState, InputError, ValidationError) as error:
+            form.add_error(None, _describe(error))
+        else:
+            messages.success(
+                request,
+                f"Awarded to {contract.provider_name or contract.provider}. The contract carries the bid's commitments.",
+            )
+            return redirect("contracts:contract", contract.id)
+    return _form_page(
+        request,
+        form,
+        title="Award the contract",
+        caption=procurement.title,
+        back=reverse("commissioning:evaluation", args=[procurement.id]),
+        intro=(
+            "The bid ranked first in the evaluation is chosen. Awarding creates the contract with "
+            "the bid's commitments, profiled evenly over its reporting periods."
+            if evaluation
+            else "The evaluation is not complete yet; you can still award, but check the scores first."
+        ),
+        submit="Award and create the contract",
+    )
