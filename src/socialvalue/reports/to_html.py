@@ -71,10 +71,10 @@ def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") 
     )
     first_is_label = bool(table.columns) and table.columns[0].kind == "text"
 
-    def row_html(row: object, css: str = "govuk-table__row") -> str:
+    def row_html(row: object, css: str = "govuk-table__row", totals: bool = False) -> str:
         cells = []
         for index, (column, value) in enumerate(zip(table.columns, row, strict=True)):  # type: ignore[call-overload]
-            text = _e(format_value(value, column.kind))
+            text = "" if totals and value is None else _e(format_value(value, column.kind))
             if index == 0 and first_is_label:
                 cells.append(f'<th scope="row" class="govuk-table__header">{text}</th>')
             else:
@@ -90,9 +90,7 @@ def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") 
         )
     foot = ""
     if table.totals is not None:
-        foot = (
-            f'<tfoot class="sv-table__totals">{row_html(table.totals, "govuk-table__row")}</tfoot>'
-        )
+        foot = f'<tfoot class="sv-table__totals">{row_html(table.totals, totals=True)}</tfoot>'
     notes = []
     if table.caption:
         notes.append(f'<p class="govuk-body-s sv-table__note">{_e(table.caption)}</p>')

@@ -73,7 +73,8 @@ def _add_table(word: WordDocument, table: Table) -> None:
         is_total = table.totals is not None and row_index == len(rows)
         for cell, column, value in zip(cells, table.columns, row, strict=True):
             paragraph = cell.paragraphs[0]
-            run = paragraph.add_run(format_value(value, column.kind))
+            shown = "" if is_total and value is None else format_value(value, column.kind)
+            run = paragraph.add_run(shown)
             run.bold = is_total or None
             if column.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -1,1 +1,81 @@
-"""Models for reports."""
+"""A run of a report: who asked for which report with which parameters, its progress and its files."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from socialvalue.web.tenancy import TenantQuerySet
+
+#: Formats a run offers for download, in the order the page lists them.
+DOWNLOAD_FORMATS = ("pdf", "docx", "xlsx", "csv")
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "csv": "CSV"}
+#: A run still "running" this long after it started died with the process that ran it.
+STALE_AFTER = timedelta(hours=1)
+
+
+def new_folder() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class ReportRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="report_runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    report = models.CharField(max_length=60, help_text="The registered report's name.")
+    parameters = models.JSONField(default=dict, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0)
+    message = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    #: Where its files are, under MEDIA_ROOT/reports/: a random name, never from user input.
+    folder = models.CharField(max_length=40, default=new_folder, editable=False)
+    #: {format: {"name": download file name, "size": bytes}} once done.
+    files = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="reportrun_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.report} ({self.get_status_display().lower()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stale(self) -> bool:
+        started = self.started_at or self.created_at
+        return not self.is_finished and timezone.now() - started > STALE_AFTER
+
+    @property
+    def percent(self) -> int:
+        return round(100 * max(0.0, min(1.0, self.progress)))
+
+    @property
+    def downloads(self) -> list[dict]:
+        return [
+            {"format": fmt, "label": FORMAT_NAMES[fmt], **self.files[fmt]}
+            for fmt in DOWNLOAD_FORMATS
+            if fmt in self.files
+        ]
