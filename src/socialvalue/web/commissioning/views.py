@@ -849,7 +849,7 @@ def procurement_award(request: HttpRequest, procurement_id: int) -> HttpResponse
                 request,
                 f"Awarded to {contract.provider_name or contract.provider}. The contract carries the bid's commitments.",
             )
-            return redirect("contracts:contract", contract.id)
+            return redirect("contracts:detail", contract.id)
     return _form_page(
         request,
         form,
@@ -863,4 +863,31 @@ def procurement_award(request: HttpRequest, procurement_id: int) -> HttpResponse
             else "The evaluation is not complete yet; you can still award, but check the scores first."
         ),
         submit="Award and create the contract",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The council's home page
+
+
+def commissioner_home(request: HttpRequest) -> HttpResponse:
+    """A council's start page: its charter at a glance and the procurements that need it."""
+    organisation = _commissioner(request)
+    charter = services.organisation_charter(organisation.id)
+    procurements = (
+        visible(Procurement, request.actor)
+        .filter(organisation=organisation)
+        .exclude(state__in=[Procurement.State.AWARDED, Procurement.State.CANCELLED])
+        .annotate(bid_count=Count("bids", filter=Q(bids__submitted_at__isnull=False)))
+        .order_by("closing_date", "title")
+    )
+    return render(
+        request,
+        "commissioning/home.html",
+        {
+            "charter": charter,
+            "priorities": charter.priorities.filter(active=True) if charter else [],
+            "procurements": procurements,
+            "membership": request.membership,
+        },
     )
