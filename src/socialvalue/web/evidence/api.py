@@ -1,5 +1,326 @@
-"""API routes for evidence."""
+"""API routes for evidence: list with filters, get, create, update, verification, and files (multipart)."""
 
-from ninja import Router
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from socialvalue.web.api.schemas import Pages, answers
+from socialvalue.web.files.checks import FILE_TYPES
+from socialvalue.web.files.serving import attachment
+from socialvalue.web.measures.models import Measure
+from socialvalue.web.planning.models import Activity
+from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, require_role
+
+from . import services
+from .models import Evidence, EvidenceFile, Verification
 
 router = Router(tags=["evidence"])
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class FileOut(Schema):
+    id: int
+    original_name: str
+    file_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    download_url: str
+
+    @staticmethod
+    def resolve_download_url(obj: EvidenceFile) -> str:
+        return reverse(
+            "api:evidence_file", kwargs={"evidence_id": obj.evidence_id, "file_id": obj.pk}
+        )
+
+
+class EvidenceOut(Schema):
+    id: int
+    organisation_id: int
+    measure_id: int
+    measure_code: str
+    measure_title: str
+    unit: str
+    activity_id: int
+    activity: str
+    team: str
+    area: str
+    contract_id: int | None
+    quantity: Decimal
+    period_start: dt.date
+    period_end: dt.date
+    note: str
+    verification: Verification
+    verified_by: str | None
+    verified_at: dt.datetime | None
+    rejection_reason: str
+    value: Decimal | None = Field(
+        description="Pounds in value_price_year prices; null when counted, not valued."
+    )
+    value_price_year: int | None
+    proxy_value: Decimal | None
+    proxy_price_year: int | None
+    deflator_factor: Decimal | None
+    explanation: str | None = Field(description="The calculation trail in one line.")
+    files: list[FileOut]
+    recorded_by: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_measure_code(obj: Evidence) -> str:
+        return obj.measure.code
+
+    @staticmethod
+    def resolve_measure_title(obj: Evidence) -> str:
+        return obj.measure.title
+
+    @staticmethod
+    def resolve_unit(obj: Evidence) -> str:
+        return obj.measure.unit
+
+    @staticmethod
+    def resolve_activity(obj: Evidence) -> str:
+        return obj.activity.name
+
+    @staticmethod
+    def resolve_team(obj: Evidence) -> str:
+        return obj.activity.team
+
+    @staticmethod
+    def resolve_area(obj: Evidence) -> str:
+        return obj.activity.area
+
+    @staticmethod
+    def resolve_verified_by(obj: Evidence) -> str | None:
+        return obj.verified_by.email if obj.verified_by_id else None
+
+    @staticmethod
+    def resolve_recorded_by(obj: Evidence) -> str | None:
+        return obj.recorded_by.email if obj.recorded_by_id else None
+
+    @staticmethod
+    def resolve_explanation(obj: Evidence) -> str | None:
+        trail = services.trail(obj)
+        return trail.explain() if trail else None
+
+    @staticmethod
+    def resolve_files(obj: Evidence) -> list:
+        return list(obj.files.all())
+
+
+Quantity = Annotated[Decimal, Field(ge=0, lt=Decimal("1e14"), decimal_places=4)]
+
+
+class EvidencePatch(Schema):
+    measure_id: Id | None = None
+    activity_id: Id | None = None
+    contract_id: Id | None = Field(None, description="A contract your organisation provides.")
+    quantity: Quantity | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    note: str | None = Field(None, max_length=10_000)
+
+
+class EvidenceIn(EvidencePatch):
+    organisation_id: Id | None = Field(
+        None, description="Needed when you belong to more than one organisation."
+    )
+    measure_id: Id
+    activity_id: Id
+    quantity: Quantity
+    period_start: dt.date
+    period_end: dt.date
+    note: str = Field("", max_length=10_000)
+
+
+class DecisionIn(Schema):
+    decision: Literal["verify", "reject", "reopen"]
+    reason: str = Field("", max_length=2000, description="Why it is rejected; needed to reject.")
+
+
+def _records():
+    return Evidence.objects.select_related(
+        "measure", "activity", "verified_by", "recorded_by"
+    ).prefetch_related("files")
+
+
+def _fetch(request: HttpRequest, evidence_id: int) -> Evidence:
+    return get_visible_or_404(Evidence, request.actor, pk=evidence_id)
+
+
+def _resolve(organisation, payload: EvidencePatch, fields: set[str]) -> dict:
+    """Objects for the ids sent; an id that names nothing usable is a 400 on that field."""
+    values: dict = {}
+    problems: dict[str, list[str]] = {}
+    if "measure_id" in fields:
+        values["measure"] = Measure.objects.filter(pk=payload.measure_id).first()
+        if values["measure"] is None:
+            problems["measure_id"] = ["No measure has this id."]
+    if "activity_id" in fields:
+        values["activity"] = Activity.objects.filter(
+            pk=payload.activity_id, organisation=organisation
+        ).first()
+        if values["activity"] is None:
+            problems["activity_id"] = ["Your organisation has no activity with this id."]
+    if "contract_id" in fields:
+        values["contract"] = None
+        if payload.contract_id is not None:
+            values["contract"] = (
+                services.provider_contracts(organisation).filter(pk=payload.contract_id).first()
+            )
+            if values["contract"] is None:
+                problems["contract_id"] = ["Your organisation provides no contract with this id."]
+    for name in ("quantity", "period_start", "period_end", "note"):
+        if name in fields:
+            values[name] = getattr(payload, name)
+    if problems:
+        raise ValidationError(problems)
+    return values
+
+
+def _api_names(error: ValidationError) -> ValidationError:
+    names = {"measure": "measure_id", "activity": "activity_id", "contract": "contract_id"}
+    return ValidationError({names.get(k, k): v for k, v in error.message_dict.items()})
+
+
+@router.get("/evidence", response=answers(list[EvidenceOut]), summary="Evidence records")
+@paginate(Pages)
+def list_evidence(
+    request: HttpRequest,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    measure: Id | None = None,
+    activity: Id | None = None,
+    contract: Id | None = None,
+    verification: Verification | None = None,
+    team: str = "",
+    area: str = "",
+    search: str = "",
+):
+    """Records of your organisations matching every filter, newest period first: `date_from` and `date_to` keep periods that overlap them; `team` and `area` are the activity's."""
+    filters = services.Filters(
+        date_from=date_from,
+        date_to=date_to,
+        measure=measure,
+        activity=activity,
+        contract=contract,
+        verification=verification or "",
+        team=team,
+        area=area,
+        search=search,
+    )
+    records = services.search_evidence(request.actor, filters)
+    return records.select_related(
+        "measure", "activity", "verified_by", "recorded_by"
+    ).prefetch_related("files")
+
+
+@router.post(
+    "/evidence", response=answers(EvidenceOut, 403, 404, status=201), summary="Record evidence"
+)
+def create_evidence(request: HttpRequest, payload: EvidenceIn):
+    """Valued with the measure's proxy in the latest deflator year's prices; self-reported until files or a verifier say more."""
+    organisation = organisation_to_act_for(request.actor, payload.organisation_id)
+    fields = {
+        "measure_id",
+        "activity_id",
+        "contract_id",
+        "quantity",
+        "period_start",
+        "period_end",
+        "note",
+    }
+    try:
+        evidence = services.record_evidence(
+            organisation=organisation,
+            recorded_by=request.user,
+            **_resolve(organisation, payload, fields),
+        )
+    except ValidationError as exc:
+        raise _api_names(exc) from None
+    return Status(201, _records().get(pk=evidence.pk))
+
+
+@router.get(
+    "/evidence/{evidence_id}", response=answers(EvidenceOut, 404), summary="One evidence record"
+)
+def get_evidence(request: HttpRequest, evidence_id: Id):
+    return _records().get(pk=_fetch(request, evidence_id).pk)
+
+
+@router.patch(
+    "/evidence/{evidence_id}", response=answers(EvidenceOut, 403, 404), summary="Change evidence"
+)
+def update_evidence(request: HttpRequest, evidence_id: Id, payload: EvidencePatch):
+    """Changes only the fields you send; changing what a verified record claims sends it back for checking."""
+    evidence = _fetch(request, evidence_id)
+    require_role(request.actor, evidence, "editor")
+    fields = set(payload.model_dump(exclude_unset=True))
+    try:
+        services.update_evidence(evidence, **_resolve(evidence.organisation, payload, fields))
+    except ValidationError as exc:
+        raise _api_names(exc) from None
+    return _records().get(pk=evidence.pk)
+
+
+@router.post(
+    "/evidence/{evidence_id}/verification",
+    response=answers(EvidenceOut, 403, 404),
+    summary="Verify, reject, or withdraw the decision",
+)
+def decide(request: HttpRequest, evidence_id: Id, payload: DecisionIn):
+    """An editor may verify or reject records someone else recorded; an admin any record."""
+    evidence = _fetch(request, evidence_id)
+    membership = request.actor.membership_for(evidence.organisation_id)
+    if payload.decision == "verify":
+        services.verify(evidence, membership=membership)
+    elif payload.decision == "reject":
+        services.reject(evidence, membership=membership, reason=payload.reason)
+    else:
+        services.reopen(evidence, membership=membership)
+    return _records().get(pk=evidence.pk)
+
+
+@router.post(
+    "/evidence/{evidence_id}/files",
+    response=answers(list[FileOut], 403, 404, status=201),
+    summary="Attach files (multipart)",
+)
+def attach(request: HttpRequest, evidence_id: Id, file: File[list[UploadedFile]]):
+    """Send one or more files in the multipart field `file`: PDF, Word, Excel, CSV, PNG or JPEG (judged by content) within the size limit."""
+    evidence = _fetch(request, evidence_id)
+    require_role(request.actor, evidence, "editor")
+    stored = services.attach_files(evidence, list(file), uploaded_by=request.user)
+    return Status(201, stored)
+
+
+@router.get(
+    "/evidence/{evidence_id}/files/{file_id}",
+    response=answers(None, 404),
+    url_name="evidence_file",
+    summary="Download a file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as an attachment.",
+                "content": {
+                    t.content_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                    for t in FILE_TYPES.values()
+                },
+            }
+        }
+    },
+)
+def download(request: HttpRequest, evidence_id: Id, file_id: Id):
+    evidence = _fetch(request, evidence_id)
+    return attachment(get_object_or_404(evidence.files, pk=file_id))

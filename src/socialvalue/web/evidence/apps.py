@@ -9,9 +9,12 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence"
 
     def ready(self) -> None:
+        from socialvalue.web import navigation
         from socialvalue.web.audit.registry import audit
+        from socialvalue.web.planning.apps import is_provider
 
         from .models import Evidence, EvidenceFile
 
         audit(Evidence, exclude=("created_at", "updated_at"))
         audit(EvidenceFile, exclude=("file",))
+        navigation.add("Evidence", "evidence:list", order=40, shown=is_provider)

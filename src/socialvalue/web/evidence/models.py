@@ -131,6 +131,11 @@ class Evidence(models.Model):
         return f"{_day(start)} to {_day(end)}"
 
     @property
+    def quantity_text(self) -> str:
+        """12, 1,250 or 2.5: the quantity without the zeros its column keeps."""
+        return f"{self.quantity.normalize():,f}"
+
+    @property
     def is_valued(self) -> bool:
         return self.value is not None
 

@@ -22,6 +22,7 @@ from socialvalue.web.tenancy import Actor, visible
 from .models import Evidence, EvidenceFile, Verification
 
 PENNY = Decimal("0.01")
+FACTOR_PLACES = Decimal("1e-8")
 #: The fields whose change alters what was verified, so a verified record goes back for checking.
 SUBSTANCE = ("measure", "activity", "contract", "quantity", "period_start", "period_end")
 
@@ -39,27 +40,50 @@ def report_price_year() -> int:
     return load_deflators().last_year
 
 
-def valuation_fields(measure: Measure, quantity: Decimal | float) -> dict[str, Any]:
-    """The value columns of a record of `quantity` of `measure`: empty when the measure is not valued."""
-    empty = dict.fromkeys(
-        ("value", "value_price_year", "proxy_value", "proxy_price_year", "deflator_factor")
-    )
+@dataclass(frozen=True)
+class Rate:
+    """What one unit of a measure is worth in the report's prices, and how that was reached."""
+
+    proxy_value: Decimal
+    proxy_price_year: int
+    deflator_factor: float
+    price_year: int
+
+    def fields(self, quantity: Decimal | float) -> dict[str, Any]:
+        amount = float(quantity) * float(self.proxy_value) * self.deflator_factor
+        return {
+            "value": Decimal(repr(amount)).quantize(PENNY, rounding=ROUND_HALF_UP),
+            "value_price_year": self.price_year,
+            "proxy_value": self.proxy_value,
+            "proxy_price_year": self.proxy_price_year,
+            "deflator_factor": Decimal(repr(self.deflator_factor)).quantize(FACTOR_PLACES),
+        }
+
+
+NOT_VALUED = dict.fromkeys(
+    ("value", "value_price_year", "proxy_value", "proxy_price_year", "deflator_factor")
+)
+
+
+def rate_for(measure: Measure) -> Rate | None:
+    """The measure's proxy restated in the report's prices; None when it is counted, not valued."""
     if measure.proxy_value is None or measure.price_year is None:
-        return empty
+        return None
     try:
-        valued = value_quantity(
-            float(quantity), float(measure.proxy_value), measure.price_year, report_price_year()
+        # The same function every other valuation uses, for one unit: the factor and its checks.
+        unit = value_quantity(
+            1, float(measure.proxy_value), measure.price_year, report_price_year()
         )
     except InputError:
         # A proxy priced outside the deflator table cannot be restated; the record is counted, not valued.
-        return empty
-    return {
-        "value": Decimal(repr(valued.amount)).quantize(PENNY, rounding=ROUND_HALF_UP),
-        "value_price_year": valued.price_year,
-        "proxy_value": measure.proxy_value,
-        "proxy_price_year": valued.proxy_price_year,
-        "deflator_factor": Decimal(repr(valued.uplift_factor)).quantize(Decimal("1e-8")),
-    }
+        return None
+    return Rate(measure.proxy_value, unit.proxy_price_year, unit.uplift_factor, unit.price_year)
+
+
+def valuation_fields(measure: Measure, quantity: Decimal | float) -> dict[str, Any]:
+    """The value columns of a record of `quantity` of `measure`: empty when the measure is not valued."""
+    rate = rate_for(measure)
+    return rate.fields(quantity) if rate else dict(NOT_VALUED)
 
 
 def trail(evidence: Evidence) -> Valuation | None:

@@ -1,0 +1,459 @@
+"""Importing evidence from a .csv or .xlsx file: every row checked in one pass, then all saved or none.
+
+The columns (a header row, in any order, case and spacing ignored):
+
+    measure        the measure's code, e.g. SV-VOL-01                          required
+    value_set      the value set's name, only when the code is in several sets
+    activity       the name of one of the organisation's activities            required
+    contract       a contract's reference or title, where the organisation is the provider
+    quantity       a number of 0 or more                                        required
+    period_start   the first day (2025-04-01, 01/04/2025), or a month (2025-04) required
+    period_end     the last day; may be left empty when period_start is a month
+    note           free text
+
+Other columns (such as those an export adds) are listed as left out and not read.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import io
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from socialvalue.core.errors import InputError, Problem
+from socialvalue.web.audit.models import AuditEvent
+from socialvalue.web.files.checks import CSV, XLSX, detect_type
+from socialvalue.web.measures.models import Measure
+from socialvalue.web.planning.models import Activity
+from socialvalue.web.tenancy import visible
+
+from . import services
+from .models import Evidence
+
+BATCH = 2000
+#: Problems shown at most; a file with more says how many were left unsaid.
+MAX_PROBLEMS_SHOWN = 200
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "measure": ("measure", "measure code", "measure_code", "code"),
+    "value_set": ("value set", "value_set", "set"),
+    "activity": ("activity", "activity name"),
+    "contract": ("contract", "contract reference"),
+    "quantity": ("quantity", "qty"),
+    "period_start": ("period start", "period_start", "start", "from"),
+    "period_end": ("period end", "period_end", "end", "to"),
+    "note": ("note", "notes"),
+}
+REQUIRED = ("measure", "activity", "quantity", "period_start")
+_ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d")
+
+
+def _header_key(text: Any) -> str:
+    return re.sub(r"[\s_]+", " ", str(text or "")).strip().lower()
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+@dataclass
+class Table:
+    """The rows of a file as cells under their column names, each with its row number in the file."""
+
+    filename: str
+    columns: dict[str, int]  # our column name -> position
+    headers: dict[str, str]  # our column name -> the header as written in the file
+    ignored: tuple[str, ...]
+    rows: list[tuple[int, list[Any]]]
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = (
+            workbook["Evidence"] if "Evidence" in workbook.sheetnames else workbook.worksheets[0]
+        )
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+    finally:
+        workbook.close()
+
+
+def read_table(path: str | Path, filename: str = "") -> Table:
+    """Read a .csv or .xlsx file (judged by content) into a Table; raises InputError when it cannot be."""
+    path = Path(path)
+    filename = filename or path.name
+    with path.open("rb") as handle:
+        kind = detect_type(handle)
+    if kind not in (CSV, XLSX):
+        raise InputError(
+            f"{filename} is not a CSV file or an Excel workbook (.xlsx): save it as one of those."
+        )
+    try:
+        rows = _csv_rows(path) if kind is CSV else _xlsx_rows(path)
+        first = next((r for r in rows if any(str(c or "").strip() for c in r[1])), None)
+        if first is None:
+            raise InputError(f"{filename} is empty: it needs a header row and a row per record.")
+        header_number, header = first
+        columns: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        ignored = []
+        for position, cell in enumerate(header):
+            name = _ALIASES.get(_header_key(cell))
+            if name and name not in columns:
+                columns[name], headers[name] = position, str(cell).strip()
+            elif str(cell or "").strip():
+                ignored.append(str(cell).strip())
+        missing = [name for name in REQUIRED if name not in columns]
+        if missing:
+            raise InputError(
+                Problem(
+                    f"row {header_number}",
+                    "the header row has no "
+                    + ", ".join(missing)
+                    + " column"
+                    + ("s" if len(missing) > 1 else "")
+                    + ". Columns read: "
+                    + ", ".join(COLUMNS),
+                ),
+                source=filename,
+            )
+        body = [(n, row) for n, row in rows if any(str(c or "").strip() for c in row)]
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged workbook: say so rather than fail
+        raise InputError(f"{filename} could not be read: {exc}") from None
+    if not body:
+        raise InputError(f"{filename} has a header row but no records under it.")
+    return Table(filename, columns, headers, tuple(ignored), body)
+
+
+# ---------------------------------------------------------------- checking every row
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def parse_day(cell: Any) -> dt.date:
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    text = _text(cell)
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date: write it as 2025-04-30 or 30/04/2025.")
+
+
+class CellError(ValueError):
+    """What is wrong with one cell, and which column it is in."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
+def parse_period(start_cell: Any, end_cell: Any) -> tuple[dt.date, dt.date]:
+    """The first and last day; a month (2025-04) with no end is that whole month."""
+    start_text, end_text = _text(start_cell), _text(end_cell)
+    month = _MONTH.match(start_text) if not isinstance(start_cell, dt.date) else None
+    if month and not end_text:
+        year, number = int(month.group(1)), int(month.group(2))
+        if not 1 <= number <= 12:
+            raise CellError("period_start", f"{start_text!r} is not a month.")
+        return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+    if not start_text:
+        raise CellError("period_start", "Enter the first day of the period.")
+    try:
+        start = parse_day(start_cell)
+    except ValueError as exc:
+        raise CellError("period_start", str(exc)) from None
+    if not end_text:
+        raise CellError(
+            "period_end",
+            "Enter the last day of the period, or give period_start as a month (2025-04).",
+        )
+    try:
+        end = parse_day(end_cell)
+    except ValueError as exc:
+        raise CellError("period_end", str(exc)) from None
+    if end < start:
+        raise CellError("period_end", "The period must end on or after the day it starts.")
+    return start, end
+
+
+@dataclass
+class Plan:
+    """Checked rows ready to save, and what the check page shows about them."""
+
+    filename: str
+    records: list[Evidence]
+    ignored_columns: tuple[str, ...]
+    total_value: Decimal = Decimal(0)
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+    by_measure: list[tuple[str, int, Decimal]] = field(default_factory=list)
+
+    @property
+    def preview(self) -> list[Evidence]:
+        return self.records[:20]
+
+
+class _Lookups:
+    """Measures, activities and contracts the organisation may name, fetched once into dicts."""
+
+    def __init__(self, organisation: Any):
+        actor = services.actor_for(organisation)
+        self.measures: dict[str, list[Measure]] = defaultdict(list)
+        for measure in visible(Measure, actor).select_related("value_set"):
+            self.measures[measure.code.casefold()].append(measure)
+        self.activities: dict[str, list[Activity]] = defaultdict(list)
+        for activity in visible(Activity, actor):
+            self.activities[activity.name.strip().casefold()].append(activity)
+        self.contracts: dict[str, list[Any]] = defaultdict(list)
+        for contract in services.provider_contracts(organisation):
+            keys = {
+                contract.title.strip().casefold(),
+                (contract.reference or "").strip().casefold(),
+            }
+            for key in keys - {""}:
+                self.contracts[key].append(contract)
+        self.rates: dict[int, services.Rate | None] = {}
+
+    def rate(self, measure: Measure) -> services.Rate | None:
+        if measure.pk not in self.rates:
+            self.rates[measure.pk] = services.rate_for(measure)
+        return self.rates[measure.pk]
+
+
+def _one(found: list[Any], text: str, what: str, hint: str) -> Any:
+    if not found:
+        raise ValueError(f"{text!r} is not {what}.")
+    if len(found) > 1:
+        raise ValueError(f"{text!r} names {len(found)} {hint}.")
+    return found[0]
+
+
+def check_table(table: Table, *, organisation: Any, recorded_by: Any = None) -> Plan:
+    """Every row as an unsaved record, or InputError naming each bad row and column."""
+    lookups = _Lookups(organisation)
+    columns, headers = table.columns, table.headers
+    today = timezone.localdate()
+    now = timezone.now()
+    problems: list[Problem] = []
+    records: list[Evidence] = []
+
+    def cell(row: list[Any], name: str) -> Any:
+        position = columns.get(name)
+        return row[position] if position is not None and position < len(row) else None
+
+    for number, row in table.rows:
+        bad: list[Problem] = []
+
+        def fail(name: str, message: str, number: int = number, bad: list = bad) -> None:
+            bad.append(Problem(f"row {number}, {headers.get(name, name)}", message))
+
+        measure = activity = contract = None
+        code = _text(cell(row, "measure"))
+        if not code:
+            fail("measure", "Enter the measure's code.")
+        else:
+            candidates = lookups.measures.get(code.casefold(), [])
+            set_name = _text(cell(row, "value_set"))
+            if set_name:
+                candidates = [
+                    m for m in candidates if m.value_set.name.casefold() == set_name.casefold()
+                ]
+            try:
+                measure = _one(
+                    candidates,
+                    code,
+                    "a measure in a value set your organisation can use"
+                    + (f" named {set_name!r}" if set_name else ""),
+                    "measures in different value sets: add a value_set column naming the set",
+                )
+            except ValueError as exc:
+                fail("measure", str(exc))
+        name = _text(cell(row, "activity"))
+        if not name:
+            fail("activity", "Enter the name of the activity that delivered it.")
+        else:
+            try:
+                activity = _one(
+                    lookups.activities.get(name.casefold(), []),
+                    name,
+                    "one of your organisation's activities",
+                    "activities: give them different names in Planning first",
+                )
+            except ValueError as exc:
+                fail("activity", str(exc))
+        reference = _text(cell(row, "contract"))
+        if reference:
+            try:
+                contract = _one(
+                    lookups.contracts.get(reference.casefold(), []),
+                    reference,
+                    "the reference or title of a contract your organisation provides",
+                    "contracts: use the contract's reference",
+                )
+            except ValueError as exc:
+                fail("contract", str(exc))
+        try:
+            quantity = services.parse_quantity(cell(row, "quantity"))
+        except ValueError as exc:
+            fail("quantity", str(exc))
+            quantity = None
+        start = end = None
+        try:
+            start, end = parse_period(cell(row, "period_start"), cell(row, "period_end"))
+        except CellError as exc:
+            fail(exc.column, str(exc))
+        if start and start > today:
+            fail("period_start", "The period cannot start in the future.")
+        if bad:
+            problems.extend(bad)
+            continue
+        rate = lookups.rate(measure)
+        records.append(
+            Evidence(
+                organisation=organisation,
+                measure=measure,
+                activity=activity,
+                contract=contract,
+                quantity=quantity,
+                period_start=start,
+                period_end=end,
+                note=_text(cell(row, "note")),
+                recorded_by=recorded_by,
+                created_at=now,
+                updated_at=now,
+                **(rate.fields(quantity) if rate else services.NOT_VALUED),
+            )
+        )
+    if problems:
+        raise InputError(problems, source=table.filename)
+    return _summarise(table, records)
+
+
+def _summarise(table: Table, records: list[Evidence]) -> Plan:
+    per_measure: dict[int, list[Any]] = {}
+    total = Decimal(0)
+    for record in records:
+        entry = per_measure.setdefault(record.measure_id, [record.measure, 0, Decimal(0)])
+        entry[1] += 1
+        if record.value is not None:
+            entry[2] += record.value
+            total += record.value
+    return Plan(
+        filename=table.filename,
+        records=records,
+        ignored_columns=table.ignored,
+        total_value=total,
+        first_day=min(r.period_start for r in records),
+        last_day=max(r.period_end for r in records),
+        by_measure=sorted(
+            ((f"{m.code} {m.title}", n, v) for m, n, v in per_measure.values()),
+            key=lambda item: item[0],
+        ),
+    )
+
+
+def check_file(
+    path: str | Path, *, organisation: Any, recorded_by: Any = None, filename: str = ""
+) -> Plan:
+    return check_table(
+        read_table(path, filename), organisation=organisation, recorded_by=recorded_by
+    )
+
+
+# ---------------------------------------------------------------- saving
+
+
+def save(plan: Plan, *, organisation: Any, user: Any = None) -> int:
+    """Save every checked record in one transaction, and one audit event for the import."""
+    with transaction.atomic():
+        Evidence.objects.bulk_create(plan.records, batch_size=BATCH)
+        AuditEvent.objects.create(
+            actor_id=getattr(user, "pk", None),
+            actor_email=getattr(user, "email", "") or "",
+            organisation_id=organisation.pk,
+            organisation_name=organisation.name[:200],
+            action=AuditEvent.Action.CREATE,
+            object_type=Evidence._meta.label,
+            object_id="import",
+            object_repr=f"Imported {len(plan.records)} evidence records from {plan.filename}"[:300],
+            changes={
+                "records": [None, len(plan.records)],
+                "file": [None, plan.filename],
+                "total_value": [None, str(plan.total_value)],
+            },
+        )
+    return len(plan.records)
+
+
+def import_file(
+    path: str | Path, *, organisation: Any, user: Any = None, filename: str = ""
+) -> int:
+    """Check and save a file: every record or none. Raises InputError naming every bad row."""
+    plan = check_file(path, organisation=organisation, recorded_by=user, filename=filename)
+    return save(plan, organisation=organisation, user=user)
+
+
+# ---------------------------------------------------------------- files waiting for confirmation
+
+
+def _pending_folder(user: Any) -> Path:
+    return Path(settings.MEDIA_ROOT) / "evidence-imports" / str(user.pk)
+
+
+def keep_upload(*, user: Any, upload: Any) -> str:
+    """Keep an uploaded file until the user confirms or abandons the import; returns its token."""
+    folder = _pending_folder(user)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink(missing_ok=True)  # one import waits per person
+    token = secrets.token_urlsafe(18)
+    with (folder / token).open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return token
+
+
+def kept_upload(*, user: Any, token: str) -> Path | None:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{10,64}", token or ""):
+        return None
+    path = _pending_folder(user) / token
+    return path if path.is_file() else None
