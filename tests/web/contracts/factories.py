@@ -41,7 +41,7 @@ def measures() -> tuple[Measure, Measure]:
     """A fiscal measure and an economic one, in a shared set with a theme each."""
     existing = Measure.objects.filter(value_set__name="Test shared set").order_by("title")
     if existing.count() == 2:
-        economic, fiscal = existing
+        fiscal, economic = existing  # "Hospital admissions avoided" sorts first
         return fiscal, economic
     value_set = ValueSetFactory(name="Test shared set", organisation=None)
     health = Theme.objects.create(value_set=value_set, name="Health")

@@ -31,7 +31,9 @@ def test_quarterly_periods_cover_the_contract_and_the_last_is_cut_at_the_end():
     assert periods[0] == (dt.date(2024, 1, 31), dt.date(2024, 4, 29))
     assert periods[-1][1] == dt.date(2024, 12, 15)
     assert len(periods) == 4
-    assert all(b[0] - a[1] == dt.timedelta(days=1) for a, b in zip(periods, periods[1:]))
+    assert all(
+        b[0] - a[1] == dt.timedelta(days=1) for a, b in zip(periods, periods[1:], strict=False)
+    )
 
 
 def test_financial_year_starts_in_april():
@@ -90,7 +92,10 @@ def _first_return(contract):
 
 def _report_all(period_return, quantities, by, submit=True):
     lines = period_return.lines.select_related("commitment").order_by("commitment__position")
-    reports = [LineReport(line.commitment_id, Decimal(q)) for line, q in zip(lines, quantities)]
+    reports = [
+        LineReport(line.commitment_id, Decimal(q))
+        for line, q in zip(lines, quantities, strict=True)
+    ]
     return save_return(period_return, by=by, narrative="We did it", lines=reports, submit=submit)
 
 

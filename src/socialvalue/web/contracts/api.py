@@ -1,5 +1,427 @@
-"""API routes for contracts."""
+"""API routes for contracts and commitments, provider returns, verification and the portfolio summary."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from socialvalue.web.accounts.models import Organisation, Role
+from socialvalue.web.api.schemas import Pages, answers
+from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, visible
+
+from . import portfolio, services
+from .models import Contract, DeliveryProfile, ReportingFrequency, Return
 
 router = Router(tags=["contracts"])
+
+
+class CommitmentOut(Schema):
+    id: int
+    measure_id: int | None
+    title: str
+    description: str
+    target_quantity: Decimal
+    unit: str
+    proxy_value: Decimal | None
+    proxy_source: str
+    price_year: int | None
+    value_type: str
+    priority_id: int | None
+    profile: str
+    committed_value: Decimal
+
+
+class ContractOut(Schema):
+    id: int
+    title: str
+    reference: str
+    description: str
+    commissioner_id: int
+    commissioner: str
+    provider_id: int | None
+    provider_name: str
+    procurement_id: int | None
+    bid_id: int | None
+    value: Decimal
+    start_date: dt.date
+    end_date: dt.date
+    reporting_frequency: str
+    status: str
+    commitments: list[CommitmentOut]
+
+    @staticmethod
+    def resolve_commissioner(obj: Contract) -> str:
+        return obj.commissioner.name
+
+    @staticmethod
+    def resolve_provider_name(obj: Contract) -> str:
+        return obj.provider_label
+
+    @staticmethod
+    def resolve_commitments(obj: Contract) -> list:
+        return list(obj.commitments.select_related("measure").order_by("position", "pk"))
+
+
+class CommitmentIn(Schema):
+    measure_id: int | None = None
+    description: str = Field("", max_length=300)
+    target_quantity: Decimal = Field(..., ge=0, max_digits=18, decimal_places=4)
+    unit: str = Field("", max_length=300)
+    proxy_value: Decimal | None = Field(None, ge=0, max_digits=24, decimal_places=6)
+    proxy_source: str = Field("", max_length=2000)
+    price_year: int | None = Field(None, ge=1900, le=2100)
+    priority_id: int | None = None
+    profile: DeliveryProfile = DeliveryProfile.EVEN
+    #: One per reporting period, adding up to the target; only with profile "custom".
+    period_targets: list[Decimal] | None = Field(None, max_length=1000)
+
+
+class ContractIn(Schema):
+    """A contract entered directly (an awarded procurement makes its own)."""
+
+    commissioner_id: int | None = Field(
+        None, description="The commissioning organisation; needed if you belong to several."
+    )
+    provider_id: int | None = None
+    provider_name: str = Field("", max_length=200)
+    title: str = Field(..., min_length=1, max_length=300)
+    reference: str = Field("", max_length=100)
+    description: str = Field("", max_length=10000)
+    value: Decimal = Field(..., ge=0, max_digits=18, decimal_places=2)
+    start_date: dt.date
+    end_date: dt.date
+    reporting_frequency: ReportingFrequency = ReportingFrequency.QUARTERLY
+    commitments: list[CommitmentIn] = Field(default_factory=list, max_length=200)
+
+
+class LineOut(Schema):
+    id: int
+    commitment_id: int
+    target_quantity: Decimal
+    target_value: Decimal
+    reported_quantity: Decimal | None
+    delivered_quantity: Decimal
+    delivered_value: Decimal
+    verified_quantity: Decimal
+    verified_value: Decimal
+    provider_note: str
+    response: str
+    verification: str
+    reason: str
+    verified_at: dt.datetime | None
+
+
+class FileOut(Schema):
+    id: int
+    name: str
+    type: str
+    size: int
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.original_name
+
+    @staticmethod
+    def resolve_type(obj) -> str:
+        return obj.file_type
+
+
+class ReturnOut(Schema):
+    id: int
+    contract_id: int
+    period_index: int
+    period_start: dt.date
+    period_end: dt.date
+    year: int
+    status: str
+    narrative: str
+    submitted_at: dt.datetime | None
+    lines: list[LineOut]
+    files: list[FileOut]
+
+    @staticmethod
+    def resolve_lines(obj: Return) -> list:
+        return list(obj.lines.order_by("commitment__position", "commitment_id"))
+
+    @staticmethod
+    def resolve_files(obj: Return) -> list:
+        return list(obj.files.all())
+
+
+class LineIn(Schema):
+    commitment_id: int
+    quantity: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=4)
+    note: str = Field("", max_length=5000)
+    response: str = Field("", max_length=5000)
+
+
+class ReturnIn(Schema):
+    """The provider's return for one period: figures per commitment and a narrative."""
+
+    period_index: int = Field(..., ge=0, le=10000)
+    narrative: str = Field("", max_length=20000)
+    lines: list[LineIn] = Field(default_factory=list, max_length=1000)
+    submit: bool = Field(True, description="False saves a draft.")
+
+
+class DecisionIn(Schema):
+    line_id: int
+    verification: Literal["accepted", "queried", "rejected"]
+    reason: str = Field("", max_length=5000)
+
+
+class VerificationIn(Schema):
+    decisions: list[DecisionIn] = Field(..., min_length=1, max_length=1000)
+
+
+class FiguresOut(Schema):
+    committed_value: Decimal
+    committed_fiscal_value: Decimal
+    committed_wider_value: Decimal
+    delivered_value: Decimal
+    delivered_fiscal_value: Decimal
+    delivered_wider_value: Decimal
+    verified_value: Decimal
+    verified_fiscal_value: Decimal
+    verified_wider_value: Decimal
+    commitments: int
+    contracts: int
+
+
+class RowOut(FiguresOut):
+    key: str
+    label: str
+    unit: str
+    committed_units: Decimal
+    delivered_units: Decimal
+    verified_units: Decimal
+
+
+class ComplianceOut(Schema):
+    has_charter: bool
+    threshold: Decimal | None
+    minimum_outcomes: int | None
+    minimum_social_value_weight: Decimal | None
+    contracts_in_scope: int
+    contracts_compliant: int
+    share_compliant: float | None
+
+
+class PortfolioOut(Schema):
+    commissioner_id: int
+    year: int | None
+    year_label: str
+    totals: FiguresOut
+    theme: list[RowOut]
+    priority: list[RowOut]
+    sdg: list[RowOut]
+    provider: list[RowOut]
+    by_year: list[RowOut]
+    measure: list[RowOut]
+    value_type: list[RowOut]
+    charter_compliance: ComplianceOut
+
+
+def _row(row: portfolio.Row) -> dict:
+    f = row.figures
+    return {
+        **f.as_dict(),
+        "key": row.key,
+        "label": row.label,
+        "unit": row.unit,
+        "committed_units": f.committed_units,
+        "delivered_units": f.delivered_units,
+        "verified_units": f.verified_units,
+    }
+
+
+def _contract(request: HttpRequest, contract_id: int) -> Contract:
+    return get_visible_or_404(Contract, request.actor, pk=contract_id)
+
+
+@router.get(
+    "/contracts", response=answers(list[ContractOut]), summary="Contracts you commission or deliver"
+)
+@paginate(Pages)
+def list_contracts(request: HttpRequest, role: Literal["commissioner", "provider"] | None = None):
+    """Every contract one of your organisations commissions or delivers; `role` keeps one side."""
+    contracts = visible(Contract, request.actor).select_related("commissioner", "provider")
+    ids = request.actor.organisation_ids
+    if role == "commissioner":
+        contracts = contracts.filter(commissioner_id__in=ids)
+    elif role == "provider":
+        contracts = contracts.filter(provider_id__in=ids)
+    return contracts.order_by("-start_date", "title", "pk")
+
+
+@router.get("/contracts/{contract_id}", response=answers(ContractOut, 404), summary="One contract")
+def get_contract(request: HttpRequest, contract_id: int):
+    return _contract(request, contract_id)
+
+
+def _spec(data: CommitmentIn, request: HttpRequest, commissioner) -> services.CommitmentSpec:
+    from socialvalue.web.commissioning.models import Priority
+    from socialvalue.web.measures.models import Measure
+
+    measure = (
+        get_visible_or_404(Measure, request.actor, pk=data.measure_id)
+        if data.measure_id is not None
+        else None
+    )
+    priority = None
+    if data.priority_id is not None:
+        priority = Priority.objects.filter(pk=data.priority_id, organisation=commissioner).first()
+        if priority is None:
+            raise ValidationError({"priority_id": "Choose one of this council's priorities."})
+    return services.CommitmentSpec(
+        measure=measure,
+        target_quantity=data.target_quantity,
+        proxy_value=data.proxy_value,
+        proxy_source=data.proxy_source,
+        price_year=data.price_year,
+        unit=data.unit,
+        description=data.description,
+        priority=priority,
+        profile=data.profile,
+        period_targets=data.period_targets,
+    )
+
+
+@router.post(
+    "/contracts",
+    response=answers(ContractOut, 403, 404, status=201),
+    summary="Enter a contract directly",
+)
+def create_contract(request: HttpRequest, payload: ContractIn):
+    """Make a contract with its reporting schedule and commitments, as its commissioner (editor)."""
+    commissioner = organisation_to_act_for(request.actor, payload.commissioner_id, Role.EDITOR)
+    provider = None
+    if payload.provider_id is not None:
+        provider = Organisation.objects.filter(
+            pk=payload.provider_id, kind=Organisation.Kind.PROVIDER
+        ).first()
+        if provider is None:
+            raise ValidationError({"provider_id": "No registered provider has this id."})
+    with transaction.atomic():
+        contract = services.create_contract(
+            commissioner=commissioner,
+            provider=provider,
+            provider_name=payload.provider_name,
+            title=payload.title,
+            reference=payload.reference,
+            description=payload.description,
+            value=payload.value,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            reporting_frequency=payload.reporting_frequency,
+            created_by=request.user,
+        )
+        for data in payload.commitments:
+            services.add_commitment(contract, _spec(data, request, commissioner))
+    return 201, contract
+
+
+@router.get(
+    "/contracts/{contract_id}/returns",
+    response=answers(list[ReturnOut], 404),
+    summary="A contract's returns, one per reporting period",
+)
+@paginate(Pages)
+def list_returns(request: HttpRequest, contract_id: int):
+    return _contract(request, contract_id).returns.order_by("period_index")
+
+
+@router.post(
+    "/contracts/{contract_id}/returns",
+    response=answers(ReturnOut, 403, 404),
+    summary="Save or submit the provider's return for a period",
+)
+def submit_return(request: HttpRequest, contract_id: int, payload: ReturnIn):
+    """As the provider (editor): figures for each commitment, by id; `submit: false` keeps a draft.
+
+    Submitting needs a quantity for every open line; a queried line needs a `response`. Evidence
+    files are attached on the return's page.
+    """
+    contract = _contract(request, contract_id)
+    services.require_provider(request.actor, contract)
+    period_return = contract.returns.filter(period_index=payload.period_index).first()
+    if period_return is None:
+        raise Http404("This contract has no reporting period with that index.")
+    known = set(contract.commitments.values_list("pk", flat=True))
+    unknown = [line.commitment_id for line in payload.lines if line.commitment_id not in known]
+    if unknown:
+        raise ValidationError({"lines": f"Not commitments of this contract: {unknown}."})
+    return services.save_return(
+        period_return,
+        by=request.user,
+        narrative=payload.narrative,
+        lines=[
+            services.LineReport(line.commitment_id, line.quantity, line.note, line.response)
+            for line in payload.lines
+        ],
+        submit=payload.submit,
+    )
+
+
+@router.post(
+    "/returns/{return_id}/verification",
+    response=answers(ReturnOut, 403, 404),
+    summary="The commissioner's decision on lines of a submitted return",
+)
+def verify_return(request: HttpRequest, return_id: int, payload: VerificationIn):
+    """Accept, query or reject lines by id; a query or a rejection needs a `reason`."""
+    period_return = get_visible_or_404(Return, request.actor, pk=return_id)
+    services.require_commissioner(request.actor, period_return.contract)
+    return services.verify_return(
+        period_return,
+        by=request.user,
+        decisions=[
+            services.Decision(d.line_id, d.verification, d.reason) for d in payload.decisions
+        ],
+    )
+
+
+@router.get(
+    "/portfolio/summary",
+    response=answers(PortfolioOut, 403, 404),
+    summary="Committed, delivered and verified social value across a council's contracts",
+)
+def portfolio_summary(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=1900, le=2100),
+    commissioner_id: int | None = None,
+):
+    """`year` is a financial year by its first calendar year (2025 is April 2025 to March 2026)."""
+    commissioner = organisation_to_act_for(request.actor, commissioner_id, Role.VIEWER)
+    if not commissioner.is_commissioner:
+        raise Http404("The portfolio is for commissioners.")
+    summary = portfolio.summary(commissioner=commissioner, year=year)
+    compliance = summary.compliance
+    return {
+        "commissioner_id": commissioner.pk,
+        "year": year,
+        "year_label": summary.year_label,
+        "totals": summary.totals.as_dict(),
+        **{
+            key: [_row(r) for r in summary.rows[key]]
+            for key in portfolio.DIMENSIONS
+            if key != "year"
+        },
+        "by_year": [_row(r) for r in summary.rows["year"]],
+        "charter_compliance": {
+            "has_charter": compliance.has_charter,
+            "threshold": compliance.threshold,
+            "minimum_outcomes": compliance.minimum_outcomes,
+            "minimum_social_value_weight": compliance.minimum_weight,
+            "contracts_in_scope": compliance.in_scope,
+            "contracts_compliant": compliance.compliant,
+            "share_compliant": compliance.share,
+        },
+    }

@@ -441,6 +441,30 @@ def require_provider(actor: Any, contract: Contract, role: str = Role.EDITOR) ->
 # Returns: the provider reports, the commissioner verifies.
 
 
+LINE_REPORT_FIELDS = [
+    "reported_quantity",
+    "provider_note",
+    "response",
+    "verification",
+    "verified_by",
+    "verified_at",
+    "delivered_quantity",
+    "delivered_value",
+    "verified_quantity",
+    "verified_value",
+]
+LINE_DECISION_FIELDS = [
+    "verification",
+    "reason",
+    "verified_by",
+    "verified_at",
+    "delivered_quantity",
+    "delivered_value",
+    "verified_quantity",
+    "verified_value",
+]
+
+
 @dataclass
 class LineReport:
     commitment_id: int
@@ -472,7 +496,8 @@ def save_return(
     """Save the provider's figures, narrative and evidence; with `submit`, send the return for verification.
 
     A queried line can be changed and answered; accepted and rejected lines stay as decided.
-    Submitting needs a quantity for every line that is still open.
+    Submitting needs a quantity for every line that is still open. Problems are keyed
+    `quantity-<commitment id>` and `response-<commitment id>`.
     """
     period_return = Return.objects.select_for_update().get(pk=period_return.pk)
     _check_open(period_return)
@@ -491,7 +516,7 @@ def save_return(
         if report is None:
             continue
         if report.quantity is not None and Decimal(report.quantity) < 0:
-            problems.setdefault(f"line-{line.commitment_id}", []).append(
+            problems.setdefault(f"quantity-{line.commitment_id}", []).append(
                 "The quantity delivered cannot be negative."
             )
             continue
@@ -502,11 +527,11 @@ def save_return(
     if submit:
         for line in open_lines:
             if line.reported_quantity is None:
-                problems.setdefault(f"line-{line.commitment_id}", []).append(
+                problems.setdefault(f"quantity-{line.commitment_id}", []).append(
                     f"Enter the quantity delivered for {line.commitment.title}, 0 if none."
                 )
             elif line.verification == Verification.QUERIED and not line.response.strip():
-                problems.setdefault(f"line-{line.commitment_id}", []).append(
+                problems.setdefault(f"response-{line.commitment_id}", []).append(
                     "Answer the commissioner's query before resubmitting."
                 )
     if problems:
@@ -517,21 +542,9 @@ def save_return(
             line.verified_by = None
             line.verified_at = None
         _count(line, submitted=submit)
-    ReturnLine.objects.bulk_update(
-        open_lines,
-        [
-            "reported_quantity",
-            "provider_note",
-            "response",
-            "verification",
-            "verified_by",
-            "verified_at",
-            "delivered_quantity",
-            "delivered_value",
-            "verified_quantity",
-            "verified_value",
-        ],
-    )
+    # Saved one by one (a return has a line per commitment) so the audit trail records each change.
+    for line in open_lines:
+        line.save(update_fields=LINE_REPORT_FIELDS)
     period_return.narrative = narrative
     for upload in files:
         ReturnFile.store(
@@ -574,6 +587,7 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
     """Record the commissioner's decision on lines of a submitted return; a reason is needed to query or reject.
 
     Once every line is decided the return is reviewed; a queried line sends it back to the provider.
+    Problems are keyed `line-<line id>`.
     """
     period_return = Return.objects.select_for_update().get(pk=period_return.pk)
     if period_return.status != Return.Status.SUBMITTED:
@@ -609,19 +623,8 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
         changed.append(line)
     if problems:
         raise ValidationError(problems)
-    ReturnLine.objects.bulk_update(
-        changed,
-        [
-            "verification",
-            "reason",
-            "verified_by",
-            "verified_at",
-            "delivered_quantity",
-            "delivered_value",
-            "verified_quantity",
-            "verified_value",
-        ],
-    )
+    for line in changed:
+        line.save(update_fields=LINE_DECISION_FIELDS)
     pending = [line for line in lines.values() if line.verification == Verification.PENDING]
     if not pending:
         period_return.status = Return.Status.REVIEWED

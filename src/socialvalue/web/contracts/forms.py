@@ -1,0 +1,271 @@
+"""Forms for entering a contract and its commitments, a provider's return and the commissioner's verification."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from socialvalue.web.accounts.models import Organisation
+from socialvalue.web.files.forms import UploadField
+from socialvalue.web.forms import GovukForm
+
+from .models import DeliveryProfile, ReportingFrequency, Verification
+
+
+def _govuk(field: forms.Field) -> forms.Field:
+    """GOV.UK classes for a field added after the form's own set-up (one per return line)."""
+    widget = field.widget
+    css = (
+        "govuk-select"
+        if isinstance(widget, forms.Select)
+        else "govuk-textarea"
+        if isinstance(widget, forms.Textarea)
+        else "govuk-input"
+    )
+    widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
+    return field
+
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"})
+NUMBER = {"inputmode": "decimal", "class": "govuk-input--width-10"}
+
+
+class ContractForm(GovukForm):
+    title = forms.CharField(label="Title", max_length=300)
+    reference = forms.CharField(
+        label="Reference", max_length=100, required=False, help_text="Your contract number."
+    )
+    provider = forms.ModelChoiceField(
+        label="Provider",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Not registered here: type its name below",
+    )
+    provider_name = forms.CharField(
+        label="Provider's name, if it is not registered", max_length=200, required=False
+    )
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    value = forms.DecimalField(
+        label="Contract value (£)",
+        min_value=Decimal(0),
+        max_digits=18,
+        decimal_places=2,
+        widget=forms.TextInput(attrs=NUMBER),
+    )
+    start_date = forms.DateField(label="Start date", widget=DATE)
+    end_date = forms.DateField(label="End date", widget=DATE)
+    reporting_frequency = forms.ChoiceField(
+        label="Returns are due",
+        choices=ReportingFrequency.choices,
+        initial=ReportingFrequency.QUARTERLY,
+        help_text="The provider reports once per period, from the start date.",
+    )
+
+    def __init__(self, *args, commissioner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        providers = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
+        if commissioner is not None:
+            providers = providers.exclude(pk=commissioner.pk)
+        self.fields["provider"].queryset = providers.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("provider") and not (data.get("provider_name") or "").strip():
+            self.add_error("provider", "Choose the provider, or type its name if it is not listed.")
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be on or after the start date.")
+        return data
+
+
+class CommitmentForm(GovukForm):
+    measure = forms.ModelChoiceField(
+        label="Measure",
+        queryset=None,
+        required=False,
+        empty_label="No measure: describe the outcome below",
+        help_text="Its unit, proxy value, value type, theme and SDGs are used unless you give others.",
+    )
+    description = forms.CharField(
+        label="Description",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    target_quantity = forms.DecimalField(
+        label="Target quantity over the contract",
+        min_value=Decimal(0),
+        max_digits=18,
+        decimal_places=4,
+        widget=forms.TextInput(attrs=NUMBER),
+    )
+    unit = forms.CharField(
+        label="Unit",
+        max_length=300,
+        required=False,
+        help_text="Leave blank for the measure's unit.",
+    )
+    proxy_value = forms.DecimalField(
+        label="Proxy value (£ per unit)",
+        required=False,
+        min_value=Decimal(0),
+        max_digits=24,
+        decimal_places=6,
+        widget=forms.TextInput(attrs=NUMBER),
+        help_text="Leave blank for the measure's proxy value.",
+    )
+    proxy_source = forms.CharField(label="Source of the proxy value", required=False)
+    price_year = forms.IntegerField(
+        label="Price year",
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
+    priority = forms.ModelChoiceField(
+        label="Local priority it serves", queryset=None, required=False, empty_label="None"
+    )
+    profile = forms.ChoiceField(
+        label="Delivery profile",
+        choices=[c for c in DeliveryProfile.choices if c[0] != DeliveryProfile.CUSTOM],
+        initial=DeliveryProfile.EVEN,
+        help_text="How the target is spread over the reporting periods.",
+    )
+
+    def __init__(self, *args, measures, priorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = measures
+        self.fields["priority"].queryset = priorities
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("measure") and not (data.get("description") or "").strip():
+            self.add_error("measure", "Choose a measure, or describe the outcome committed to.")
+        if not data.get("measure") and not (data.get("unit") or "").strip():
+            self.add_error("unit", "Enter the unit the quantity is counted in.")
+        return data
+
+
+class ReturnForm(GovukForm):
+    """The provider's figures for each open line, a narrative and evidence files."""
+
+    narrative = forms.CharField(
+        label="What happened this period",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What was delivered, for whom, and anything that got in the way.",
+    )
+    evidence = UploadField(label="Evidence files", multiple=True, required=False)
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            title = line.commitment.title
+            self.fields[f"quantity_{line.pk}"] = _govuk(
+                forms.DecimalField(
+                    label=f"{title}: quantity delivered ({line.commitment.unit})",
+                    required=False,
+                    min_value=Decimal(0),
+                    max_digits=18,
+                    decimal_places=4,
+                    initial=line.reported_quantity,
+                    widget=forms.TextInput(attrs=NUMBER),
+                )
+            )
+            self.fields[f"note_{line.pk}"] = _govuk(
+                forms.CharField(
+                    label=f"{title}: note (optional)",
+                    required=False,
+                    initial=line.provider_note,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+            )
+            if line.verification == Verification.QUERIED:
+                self.fields[f"response_{line.pk}"] = _govuk(
+                    forms.CharField(
+                        label=f"{title}: your answer to the query",
+                        required=False,
+                        initial=line.response,
+                        help_text=f"The commissioner asked: {line.reason}",
+                        widget=forms.Textarea(attrs={"rows": 2}),
+                    )
+                )
+
+    def line_fields(self):
+        for line in self.lines:
+            yield (
+                line,
+                [
+                    self[name]
+                    for name in (f"quantity_{line.pk}", f"note_{line.pk}", f"response_{line.pk}")
+                    if name in self.fields
+                ],
+            )
+
+
+class VerificationForm(GovukForm):
+    """The commissioner's decision on each line awaiting review, with a reason to query or reject."""
+
+    CHOICES = [
+        (Verification.ACCEPTED, "Accept"),
+        (Verification.QUERIED, "Query"),
+        (Verification.REJECTED, "Reject"),
+    ]
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(lines)
+        for line in self.lines:
+            title = line.commitment.title
+            self.fields[f"decision_{line.pk}"] = _govuk(
+                forms.ChoiceField(
+                    label=f"{title}: decision",
+                    choices=[("", "Not decided yet"), *self.CHOICES],
+                    required=False,
+                )
+            )
+            self.fields[f"reason_{line.pk}"] = _govuk(
+                forms.CharField(
+                    label=f"{title}: reason",
+                    required=False,
+                    help_text="Needed to query or reject: the provider sees it.",
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f"decision_{line.pk}") for line in self.lines):
+            raise forms.ValidationError("Choose a decision for at least one line.")
+        for line in self.lines:
+            decision = data.get(f"decision_{line.pk}")
+            if (
+                decision in (Verification.QUERIED, Verification.REJECTED)
+                and not (data.get(f"reason_{line.pk}") or "").strip()
+            ):
+                word = "query" if decision == Verification.QUERIED else "rejection"
+                self.add_error(
+                    f"reason_{line.pk}",
+                    f"Give the reason for the {word} of {line.commitment.title}.",
+                )
+        return data
+
+    def line_fields(self):
+        for line in self.lines:
+            yield line, self[f"decision_{line.pk}"], self[f"reason_{line.pk}"]
+
+
+class PortfolioForm(GovukForm):
+    year = forms.TypedChoiceField(
+        label="Financial year", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        from .services import year_label
+
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "All years")] + [(y, year_label(y)) for y in years]

@@ -1,0 +1,388 @@
+"""Pages for contracts and their RAG status, commitments, the provider's returns, verification and the portfolio."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from socialvalue.web.accounts.models import Role
+from socialvalue.web.files.serving import attachment
+from socialvalue.web.measures.models import Measure
+from socialvalue.web.tenancy import get_visible_or_404, visible
+
+from . import portfolio, services
+from .forms import CommitmentForm, ContractForm, PortfolioForm, ReturnForm, VerificationForm
+from .models import Contract, Return, Verification
+
+PAGE_SIZE = 50
+
+
+def _organisation(request: HttpRequest):
+    if request.organisation is None:
+        raise Http404("You do not belong to an organisation.")
+    return request.organisation
+
+
+def _add_errors(form, error: ValidationError, field_for=lambda key: key) -> None:
+    if hasattr(error, "error_dict"):
+        for key, errors in error.message_dict.items():
+            name = field_for(key)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    contracts = visible(Contract, request.actor).select_related("commissioner", "provider")
+    commissioned = contracts.filter(commissioner=organisation).order_by("title", "pk")
+    delivered = contracts.filter(provider=organisation).order_by("title", "pk")
+    page = Paginator(commissioned if commissioned.exists() else delivered, PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = services.label_rag(page.object_list)
+    counts = {key: sum(1 for c in rows if c.rag == key) for key in services.Rag.LABELS}
+    membership = request.membership
+    context = {
+        "page": page,
+        "contracts": rows,
+        "is_commissioner": commissioned.exists() or organisation.is_commissioner,
+        "rag_counts": [
+            (services.Rag.LABELS[k], services.Rag.TAGS[k], n) for k, n in counts.items()
+        ],
+        "rag_rule": services.RAG_RULE,
+        "can_create": organisation.is_commissioner and membership.allows(Role.EDITOR),
+    }
+    return render(request, "contracts/contract_list.html", context)
+
+
+@login_required
+def contract_new(request: HttpRequest) -> HttpResponse:
+    organisation = _organisation(request)
+    request.actor.require(organisation.pk, Role.EDITOR)
+    form = ContractForm(request.POST or None, commissioner=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = services.create_contract(
+                commissioner=organisation,
+                provider=data["provider"],
+                provider_name=data["provider_name"],
+                title=data["title"],
+                reference=data["reference"],
+                description=data["description"],
+                value=data["value"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                reporting_frequency=data["reporting_frequency"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Contract {contract.title} saved: now add its commitments.")
+            return redirect("contracts:commitment_new", contract_id=contract.pk)
+    return render(request, "contracts/contract_form.html", {"form": form})
+
+
+@login_required
+def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = get_visible_or_404(Contract, request.actor, pk=contract_id)
+    commitments = services.with_status(
+        services.commitment_progress(
+            contract.commitments.select_related("measure__theme", "priority").order_by(
+                "position", "pk"
+            )
+        )
+    )
+    (labelled,) = services.label_rag([contract])
+    context = {
+        "contract": labelled,
+        "commitments": commitments,
+        "returns": contract.returns.order_by("period_index"),
+        "status_rule": services.STATUS_RULE,
+        "is_commissioner": services.is_commissioner(request.actor, contract),
+        "is_provider": services.is_provider(request.actor, contract),
+        "can_edit": services.is_commissioner(request.actor, contract)
+        and request.actor.membership_for(contract.commissioner_id).allows(Role.EDITOR),
+        "today": services.timezone.localdate(),
+    }
+    return render(request, "contracts/contract_detail.html", context)
+
+
+@login_required
+def commitment_new(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = get_visible_or_404(Contract, request.actor, pk=contract_id)
+    services.require_commissioner(request.actor, contract)
+    from socialvalue.web.commissioning.models import Priority
+
+    form = CommitmentForm(
+        request.POST or None,
+        measures=visible(Measure, request.actor)
+        .select_related("value_set")
+        .order_by("value_set__name", "title"),
+        priorities=Priority.objects.filter(organisation=contract.commissioner, active=True),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_commitment(
+                contract,
+                services.CommitmentSpec(
+                    measure=data["measure"],
+                    target_quantity=data["target_quantity"],
+                    proxy_value=data["proxy_value"],
+                    proxy_source=data["proxy_source"],
+                    price_year=data["price_year"],
+                    unit=data["unit"],
+                    description=data["description"],
+                    priority=data["priority"],
+                    profile=data["profile"],
+                ),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Commitment added.")
+            if "another" in request.POST:
+                return redirect("contracts:commitment_new", contract_id=contract.pk)
+            return redirect("contracts:detail", contract_id=contract.pk)
+    return render(request, "contracts/commitment_form.html", {"form": form, "contract": contract})
+
+
+def _return(request: HttpRequest, return_id: int) -> Return:
+    period_return = get_visible_or_404(Return, request.actor, pk=return_id)
+    return Return.objects.select_related("contract__commissioner", "contract__provider").get(
+        pk=period_return.pk
+    )
+
+
+def _lines(period_return: Return):
+    return period_return.lines.select_related("commitment__measure", "verified_by").order_by(
+        "commitment__position", "commitment_id"
+    )
+
+
+def _provider_lines(period_return: Return):
+    lines = _lines(period_return)
+    if period_return.status == Return.Status.REVIEWED:
+        return lines.filter(verification=Verification.QUERIED)
+    return lines.filter(verification__in=[Verification.PENDING, Verification.QUERIED])
+
+
+@login_required
+def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
+    period_return = _return(request, return_id)
+    contract = period_return.contract
+    is_commissioner = services.is_commissioner(request.actor, contract)
+    is_provider = services.is_provider(request.actor, contract)
+    context = {
+        "period_return": period_return,
+        "contract": contract,
+        "lines": _lines(period_return),
+        "files": period_return.files.all(),
+        "is_commissioner": is_commissioner,
+        "is_provider": is_provider,
+        "can_report": is_provider
+        and period_return.is_open_to_provider
+        and period_return.period_start <= services.timezone.localdate(),
+        "can_verify": is_commissioner and period_return.status == Return.Status.SUBMITTED,
+    }
+    if context["can_verify"]:
+        context["verify_form"] = VerificationForm(
+            lines=_lines(period_return).filter(verification=Verification.PENDING)
+        )
+    return render(request, "contracts/return_detail.html", context)
+
+
+@login_required
+def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
+    period_return = _return(request, return_id)
+    services.require_provider(request.actor, period_return.contract)
+    if not period_return.is_open_to_provider:
+        messages.error(
+            request, "This return has been submitted and is waiting for the commissioner."
+        )
+        return redirect("contracts:return", return_id=period_return.pk)
+    lines = list(_provider_lines(period_return))
+    form = ReturnForm(
+        request.POST or None,
+        request.FILES or None,
+        lines=lines,
+        initial={"narrative": period_return.narrative},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        reports = [
+            services.LineReport(
+                commitment_id=line.commitment_id,
+                quantity=data.get(f"quantity_{line.pk}"),
+                note=data.get(f"note_{line.pk}") or "",
+                response=data.get(f"response_{line.pk}") or "",
+            )
+            for line in lines
+        ]
+        by_commitment = {line.commitment_id: line.pk for line in lines}
+        submit = "submit" in request.POST
+        try:
+            services.save_return(
+                period_return,
+                by=request.user,
+                narrative=data["narrative"],
+                lines=reports,
+                files=data.get("evidence") or [],
+                submit=submit,
+            )
+        except ValidationError as exc:
+
+            def field_for(key: str) -> str:
+                kind, _, commitment_id = key.partition("-")
+                line_id = by_commitment.get(int(commitment_id)) if commitment_id.isdigit() else None
+                return f"{kind}_{line_id}" if line_id else key
+
+            _add_errors(form, exc, field_for)
+        else:
+            if submit:
+                messages.success(request, "Return submitted: the commissioner will review it.")
+            else:
+                messages.success(request, "Draft saved. Submit it when it is complete.")
+            return redirect("contracts:return", return_id=period_return.pk)
+    context = {
+        "period_return": period_return,
+        "contract": period_return.contract,
+        "form": form,
+        "files": period_return.files.all(),
+    }
+    return render(request, "contracts/return_form.html", context)
+
+
+@login_required
+@require_POST
+def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
+    period_return = _return(request, return_id)
+    services.require_commissioner(request.actor, period_return.contract)
+    pending = _lines(period_return).filter(verification=Verification.PENDING)
+    form = VerificationForm(request.POST, lines=pending)
+    if period_return.status == Return.Status.SUBMITTED and form.is_valid():
+        decisions = [
+            services.Decision(
+                line_id=line.pk,
+                verification=form.cleaned_data[f"decision_{line.pk}"],
+                reason=form.cleaned_data[f"reason_{line.pk}"],
+            )
+            for line in pending
+            if form.cleaned_data.get(f"decision_{line.pk}")
+        ]
+        try:
+            services.verify_return(period_return, by=request.user, decisions=decisions)
+        except ValidationError as exc:
+            _add_errors(form, exc, lambda key: f"reason_{key.split('-')[-1]}")
+        else:
+            messages.success(request, "Decisions saved.")
+            return redirect("contracts:return", return_id=period_return.pk)
+    contract = period_return.contract
+    context = {
+        "period_return": period_return,
+        "contract": contract,
+        "lines": _lines(period_return),
+        "files": period_return.files.all(),
+        "is_commissioner": True,
+        "is_provider": services.is_provider(request.actor, contract),
+        "can_report": False,
+        "can_verify": period_return.status == Return.Status.SUBMITTED,
+        "verify_form": form,
+        "form": form,
+    }
+    return render(request, "contracts/return_detail.html", context, status=400)
+
+
+@login_required
+def return_file(request: HttpRequest, return_id: int, file_id: int) -> HttpResponse:
+    period_return = _return(request, return_id)
+    return attachment(get_object_or_404(period_return.files, pk=file_id))
+
+
+# ---------------------------------------------------------------------------------------------
+# The portfolio
+
+
+def _commissioner(request: HttpRequest):
+    organisation = _organisation(request)
+    if not organisation.is_commissioner:
+        raise Http404("The portfolio is for commissioners.")
+    return organisation
+
+
+def _chart(summary: portfolio.Portfolio):
+    from socialvalue.reports import charts
+
+    rows = summary.rows["theme"]
+    if not rows:
+        return None
+    return charts.grouped_bar(
+        f"Social value by theme, {summary.year_label}",
+        [r.label for r in rows],
+        {
+            "Committed": [float(r.figures.committed) for r in rows],
+            "Delivered": [float(r.figures.delivered) for r in rows],
+            "Verified": [float(r.figures.verified) for r in rows],
+        },
+        kind="money",
+        value_label="Value (£)",
+        category_label="Theme",
+    )
+
+
+@login_required
+def portfolio_summary(request: HttpRequest) -> HttpResponse:
+    commissioner = _commissioner(request)
+    form = PortfolioForm(request.GET or None, years=portfolio.years(commissioner))
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    summary = portfolio.summary(commissioner=commissioner, year=year)
+    chart = _chart(summary)
+    context = {
+        "form": form,
+        "summary": summary,
+        "sections": [
+            (key, label, summary.rows[key]) for key, label in portfolio.DIMENSIONS.items()
+        ],
+        "chart": chart,
+        "year_query": f"&year={year}" if year is not None else "",
+    }
+    return render(request, "contracts/portfolio.html", context)
+
+
+@login_required
+def portfolio_lines(request: HttpRequest) -> HttpResponse:
+    commissioner = _commissioner(request)
+    dimension = request.GET.get("dimension", "total")
+    key = request.GET.get("key", "all")
+    figure = request.GET.get("figure", "committed")
+    try:
+        year = int(request.GET["year"]) if request.GET.get("year") else None
+        lines = portfolio.lines_behind(
+            commissioner=commissioner, dimension=dimension, key=key, figure=figure, year=year
+        )
+    except ValueError:
+        raise Http404("No such figure in the portfolio.") from None
+    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "figure": figure,
+        "figure_label": portfolio.FIGURES[figure],
+        "dimension_label": portfolio.DIMENSIONS.get(dimension, "All contracts"),
+        "key": key,
+        "year": year,
+        "year_label": services.year_label(year) if year is not None else "",
+        "query": query.urlencode(),
+        "label": request.GET.get("label", ""),
+    }
+    return render(request, "contracts/portfolio_lines.html", context)
