@@ -1,7 +1,5 @@
 """API routes for the charter, procurements, bids, the evaluation and the award."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
