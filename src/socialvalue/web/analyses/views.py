@@ -213,7 +213,7 @@ def _editor_context(
 
 @login_required
 def analysis_map(request: HttpRequest, analysis_id: int) -> HttpResponse:
-    analysis = _analysis(request, analysis_id)
+    analysis = _analysis(request, analysis_id, Role.EDITOR)
     return render(request, "analyses/map.html", _editor_context(analysis, request))
 
 
@@ -225,6 +225,10 @@ def _saved_rows(formset) -> list:
         if form.has_changed() or form.cleaned_data.get("index") is not None
         if not form.cleaned_data.get("DELETE")
     ]
+
+
+def _row(form) -> dict[str, Any]:
+    return {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
 
 
 def _attach(problems: list[Problem], table: str, rows: list, field_for) -> list[str]:
@@ -269,7 +273,7 @@ def _save_table(request: HttpRequest, analysis_id: int, table: str) -> HttpRespo
                 "inputs": services.save_inputs,
                 "outcomes": services.save_outcomes,
             }[table]
-            save(analysis, [form.cleaned_data for form in rows])
+            save(analysis, [_row(form) for form in rows])
         except InputError as exc:
             leftover = _attach(exc.problems, table, rows, lambda place: _table_field(table, place))
             formset.non_form_errors().extend(leftover)
