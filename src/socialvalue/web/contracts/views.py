@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.measures.models import Measure
@@ -347,6 +349,7 @@ def portfolio_summary(request: HttpRequest) -> HttpResponse:
     summary = portfolio.summary(commissioner=commissioner, year=year)
     chart = _chart(summary)
     context = {
+        "chart_html": mark_safe(chart_html(chart, for_print=True)) if chart else "",  # noqa: S308
         "form": form,
         "summary": summary,
         "sections": [

@@ -1,0 +1,317 @@
+"""Benchmark of a council's portfolio summary over 2 000 contracts, 40 000 commitments and 1 000 000 return lines.
+
+Run: .venv/bin/python tests/bench/bench_portfolio.py
+It runs on SQLite, and also on PostgreSQL when DATABASE_URL names a PostgreSQL server (a database
+`bench_portfolio` is made there afresh). Bar: GET /api/v1/portfolio/summary?year= answers in under
+1 s at the server (median of 5, after one warm-up) on each database. Exits 1 if a bar is missed.
+
+`generate_portfolio` is importable: other benchmarks (the annual evaluation report) build the same
+portfolio with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+CONTRACTS = 2_000
+COMMITMENTS_PER_CONTRACT = 20
+PERIODS = 25  # quarterly over six years and a quarter: 2 000 × 20 × 25 = 1 000 000 lines
+BAR_S = 1.0
+REPEATS = 5
+BATCH = 20_000
+
+
+def _quarter_ends(start: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
+    from socialvalue.web.contracts.services import reporting_periods
+
+    years = (3 * count) // 12 + 1
+    return reporting_periods(start, dt.date(start.year + years, start.month, 1), "quarterly")[
+        :count
+    ]
+
+
+def generate_portfolio(
+    *,
+    commissioner,
+    providers,
+    measures,
+    priorities=(),
+    contracts: int = CONTRACTS,
+    commitments_per_contract: int = COMMITMENTS_PER_CONTRACT,
+    periods: int = PERIODS,
+    today: dt.date = dt.date(2025, 6, 30),
+    progress=None,
+) -> int:
+    """Make `contracts` quarterly contracts of `commissioner`, each with its commitments and a return line per period.
+
+    Contracts start on a quarter between April 2019 and January 2024 and are spread over the
+    providers; commitments cycle through the measures (and priorities). Periods ended by `today`
+    are reported at 60-140% of target, mostly verified (70% accepted, 10% queried, 5% rejected,
+    the rest awaiting review). Rows are written with bulk_create in batches. Returns the number of
+    return lines made.
+    """
+    from socialvalue.web.contracts.models import Commitment, Contract, Return, ReturnLine
+    from socialvalue.web.contracts.services import financial_year
+
+    cent, quantum = Decimal("0.01"), Decimal("0.0001")
+    measures = list(measures)
+    priorities = list(priorities)
+    starts = [dt.date(2019 + (q + 1) // 4, [4, 7, 10, 1][q % 4], 1) for q in range(20)]
+    made = 0
+    pending_lines: list[ReturnLine] = []
+
+    def flush() -> None:
+        nonlocal made
+        ReturnLine.objects.bulk_create(pending_lines, batch_size=2_000)
+        made += len(pending_lines)
+        pending_lines.clear()
+        if progress:
+            progress(made)
+
+    chunk = max(1, BATCH // (commitments_per_contract * periods))
+    for first in range(0, contracts, chunk):
+        numbers = range(first, min(first + chunk, contracts))
+        batch = []
+        for n in numbers:
+            start = starts[n % len(starts)]
+            schedule = _quarter_ends(start, periods)
+            batch.append(
+                Contract(
+                    commissioner=commissioner,
+                    provider=providers[n % len(providers)],
+                    title=f"Generated contract {n:05d}",
+                    reference=f"GEN-{n:05d}",
+                    value=Decimal(100_000 + (n % 50) * 20_000),
+                    start_date=start,
+                    end_date=schedule[-1][1],
+                )
+            )
+        made_contracts = Contract.objects.bulk_create(batch)
+        returns, commitments = [], []
+        for contract in made_contracts:
+            n = int(contract.reference[4:])
+            for index, (p_start, p_end) in enumerate(_quarter_ends(contract.start_date, periods)):
+                status = Return.Status.REVIEWED if p_end < today else Return.Status.DUE
+                returns.append(
+                    Return(
+                        contract=contract,
+                        period_index=index,
+                        period_start=p_start,
+                        period_end=p_end,
+                        year=financial_year(p_end),
+                        status=status,
+                    )
+                )
+            for k in range(commitments_per_contract):
+                measure = measures[(n * 7 + k) % len(measures)]
+                target = Decimal(10 + (n + k) % 90)
+                proxy = measure.proxy_value
+                commitments.append(
+                    Commitment(
+                        contract=contract,
+                        measure=measure,
+                        priority=priorities[(n + k) % len(priorities)] if priorities else None,
+                        target_quantity=target,
+                        unit=measure.unit,
+                        proxy_value=proxy,
+                        proxy_source=measure.source,
+                        price_year=measure.price_year,
+                        value_type=measure.value_type,
+                        committed_value=(target * proxy).quantize(cent) if proxy else Decimal(0),
+                        position=k,
+                    )
+                )
+        Return.objects.bulk_create(returns, batch_size=2_000)
+        Commitment.objects.bulk_create(commitments, batch_size=2_000)
+        by_contract: dict[int, list] = {}
+        for r in returns:
+            by_contract.setdefault(r.contract_id, []).append(r)
+        for i, c in enumerate(commitments):
+            per_period = (c.target_quantity / periods).quantize(quantum)
+            proxy = c.proxy_value or Decimal(0)
+            for r in by_contract[c.contract_id]:
+                line = ReturnLine(
+                    period_return=r,
+                    commitment=c,
+                    year=r.year,
+                    period_end=r.period_end,
+                    target_quantity=per_period,
+                    target_value=(per_period * proxy).quantize(cent),
+                )
+                if r.period_end < today:
+                    seed = (i * 31 + r.period_index * 17) % 100
+                    reported = (per_period * Decimal(60 + (seed * 13) % 81) / 100).quantize(quantum)
+                    line.reported_quantity = reported
+                    verdict = (
+                        "accepted"
+                        if seed < 70
+                        else "queried"
+                        if seed < 80
+                        else "rejected"
+                        if seed < 85
+                        else "pending"
+                    )
+                    line.verification = verdict
+                    if verdict != "rejected":
+                        line.delivered_quantity = reported
+                        line.delivered_value = (reported * proxy).quantize(cent)
+                    if verdict == "accepted":
+                        line.verified_quantity = line.delivered_quantity
+                        line.verified_value = line.delivered_value
+                    if verdict in ("queried", "rejected"):
+                        line.reason = "Generated decision"
+                pending_lines.append(line)
+        if len(pending_lines) >= BATCH:
+            flush()
+    if pending_lines:
+        flush()
+    return made
+
+
+def _setup_world():
+    from socialvalue.web.accounts.models import Membership, Organisation, User
+    from socialvalue.web.commissioning.models import Charter, Priority
+    from socialvalue.web.measures.models import Measure
+
+    council = Organisation.objects.create(
+        name="Bench Borough Council",
+        slug="bench-council",
+        kind="commissioner",
+        organisation_type="local_authority",
+    )
+    providers = [
+        Organisation.objects.create(
+            name=f"Bench Provider {i:02d}",
+            slug=f"bench-provider-{i}",
+            kind="provider",
+            organisation_type="charity",
+        )
+        for i in range(50)
+    ]
+    user = User.objects.create_user("bench@council.example", "bench-password-123")
+    Membership.objects.create(user=user, organisation=council, role="viewer")
+    charter = Charter.objects.create(
+        organisation=council, threshold=Decimal(150_000), minimum_outcomes=20
+    )
+    priorities = [
+        Priority.objects.create(
+            organisation=council, charter=charter, rank=i + 1, title=f"Priority {i + 1}"
+        )
+        for i in range(6)
+    ]
+    measures = Measure.objects.filter(value_set__origin="built_in", proxy_value__isnull=False)
+    return council, providers, list(measures), priorities, user
+
+
+def run_one(label: str) -> int:
+    """Generate the portfolio in the database configured by the environment, then time the summary."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from socialvalue.web.accounts.services import issue_token
+
+    setup_test_environment()
+    call_command("migrate", interactive=False, verbosity=0)
+    council, providers, measures, priorities, user = _setup_world()
+    start = time.perf_counter()
+    lines = generate_portfolio(
+        commissioner=council, providers=providers, measures=measures, priorities=priorities
+    )
+    generate_s = time.perf_counter() - start
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    token = issue_token(user=user)[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    client = Client()
+
+    def timed(url: str) -> list[float]:
+        times = []
+        for _ in range(REPEATS + 1):
+            began = time.perf_counter()
+            response = client.get(url, **auth)
+            times.append(time.perf_counter() - began)
+            if response.status_code != 200:
+                raise SystemExit(
+                    f"{url} answered {response.status_code}: {response.content[:300]!r}"
+                )
+        return times[1:]  # the first loads code and warms the caches
+
+    year_s = timed("/api/v1/portfolio/summary?year=2023")
+    all_s = timed("/api/v1/portfolio/summary")
+    body = client.get("/api/v1/portfolio/summary?year=2023", **auth).json()
+    ok = statistics.median(year_s) < BAR_S
+    print(
+        f"{label}: generated {CONTRACTS:,} contracts, {CONTRACTS * COMMITMENTS_PER_CONTRACT:,} "
+        f"commitments and {lines:,} return lines in {generate_s:.0f} s"
+    )
+    print(
+        f"{label}: GET /api/v1/portfolio/summary?year=2023  median {statistics.median(year_s) * 1000:.0f} ms, "
+        f"max {max(year_s) * 1000:.0f} ms (bar < {BAR_S * 1000:.0f} ms)  {'ok' if ok else 'MISSED'}"
+    )
+    print(
+        f"{label}: GET /api/v1/portfolio/summary (all years)  median {statistics.median(all_s) * 1000:.0f} ms, "
+        f"max {max(all_s) * 1000:.0f} ms"
+    )
+    print(
+        f"{label}: 2023/24 committed £{Decimal(body['totals']['committed_value']):,.0f}, delivered "
+        f"£{Decimal(body['totals']['delivered_value']):,.0f}, verified £{Decimal(body['totals']['verified_value']):,.0f} "
+        f"over {body['totals']['contracts']:,} contracts"
+    )
+    return 0 if ok else 1
+
+
+def _postgres_url(url: str) -> str | None:
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS bench_portfolio")
+        connection.execute("CREATE DATABASE bench_portfolio")
+    return f"{base}/bench_portfolio"
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        return run_one(sys.argv[2])
+    runs = [("SQLite", None)]
+    postgres = os.environ.get("DATABASE_URL", "")
+    if postgres.startswith(("postgres://", "postgresql://")):
+        runs.append(("PostgreSQL", postgres))
+    else:
+        print("PostgreSQL: skipped (set DATABASE_URL=postgres://... to run it too)")
+    failed = 0
+    for label, url in runs:
+        home = Path(tempfile.mkdtemp(prefix="socialvalue-bench-portfolio-"))
+        env = {
+            **os.environ,
+            "SOCIALVALUE_HOME": str(home),
+            "DJANGO_SETTINGS_MODULE": "socialvalue.web.settings",
+        }
+        env.pop("DATABASE_URL", None)
+        if url:
+            env["DATABASE_URL"] = _postgres_url(url)
+        failed |= subprocess.call([sys.executable, __file__, "--child", label], env=env)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
