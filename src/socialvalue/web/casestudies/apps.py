@@ -7,3 +7,14 @@ class CasestudiesConfig(AppConfig):
     name = "socialvalue.web.casestudies"
     label = "casestudies"
     verbose_name = "Case studies"
+
+    def ready(self) -> None:
+        from socialvalue.web import navigation
+        from socialvalue.web.audit.registry import audit
+        from socialvalue.web.planning.apps import is_provider
+
+        from .models import CaseStudy, CaseStudyFile
+
+        audit(CaseStudy, exclude=("search_text", "created_at", "updated_at"))
+        audit(CaseStudyFile, exclude=("file",))
+        navigation.add("Case studies", "casestudies:library", order=45, shown=is_provider)
