@@ -136,8 +136,8 @@ def test_a_bad_cell_is_shown_next_to_the_cell_and_nothing_is_saved(client, demo_
         assert response.status_code == 200
         assert (
             '<p id="id_outcomes-1-deadweight-error" class="govuk-error-message">'
-            '<span class="govuk-visually-hidden">Error:</span> Ensure this value is less than or '
-            "equal to 100.</p>" in html
+            '<span class="govuk-visually-hidden">Error:</span> Enter a percentage from 0 to 100'
+            "</p>" in html
         )
         assert 'aria-describedby="id_outcomes-1-deadweight-error"' in html
         assert 'value="40"' in html  # what was typed is kept

@@ -51,6 +51,13 @@ class AmountField(forms.FloatField):
         )
         super().__init__(*args, **kwargs)
 
+    default_error_messages = {
+        "invalid": "Enter a number, like 1200 or 12.5",
+        "required": "Enter a number",
+        "min_value": "Enter %(limit_value)s or more",
+        "max_value": "Enter %(limit_value)s or less",
+    }
+
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = value.replace(",", "").replace("£", "").replace("%", "").strip()
@@ -64,6 +71,13 @@ class AmountField(forms.FloatField):
 
 class PercentField(AmountField):
     """A percentage typed as 0 to 100 and stored as a fraction (20 becomes 0.2)."""
+
+    default_error_messages = {
+        "invalid": "Enter a percentage from 0 to 100",
+        "required": "Enter a percentage from 0 to 100",
+        "min_value": "Enter a percentage from 0 to 100",
+        "max_value": "Enter a percentage from 0 to 100",
+    }
 
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("min_value", 0)
@@ -82,6 +96,13 @@ class PercentField(AmountField):
 
 
 class WholeField(forms.IntegerField):
+    default_error_messages = {
+        "invalid": "Enter a whole number",
+        "required": "Enter a whole number",
+        "min_value": "Enter %(limit_value)s or more",
+        "max_value": "Enter %(limit_value)s or less",
+    }
+
     def __init__(self, *args: Any, width: int = 3, **kwargs: Any):
         kwargs.setdefault(
             "widget",
@@ -117,7 +138,9 @@ class MarkedErrorsForm(GovukForm):
 class SettingsForm(MarkedErrorsForm):
     """What a blank analysis needs, and what its settings page changes."""
 
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter a name for the analysis"}
+    )
     kind = forms.ChoiceField(
         label="Kind of analysis",
         choices=Analysis.Kind.choices,

@@ -58,6 +58,16 @@ def field_value(value: Any, parameter: str) -> str:
 
 
 @register.filter
+def ratio_range(result: Any) -> tuple[float, float] | None:
+    """The ratio's 5th to 95th percentile, when Monte Carlo ran and had ranges to draw from."""
+    ratio = ((result or {}).get("monte_carlo") or {}).get("sroi_ratio") or {}
+    low, high = ratio.get("p5"), ratio.get("p95")
+    if low is None or high is None or high - low < 1e-12 * max(1.0, abs(high)):
+        return None
+    return low, high
+
+
+@register.filter
 def get(mapping: Any, key: Any) -> Any:
     try:
         return mapping[key]
