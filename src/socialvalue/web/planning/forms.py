@@ -47,7 +47,7 @@ class ObjectiveForm(GovukModelForm):
         }
 
 
-def _grouped_measures(measures) -> list[tuple[str, list[tuple[int, str]]]]:
+def grouped_measures(measures) -> list[tuple[str, list[tuple[int, str]]]]:
     groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for measure in measures:
         theme = measure.theme.name if measure.theme else "No theme"
@@ -121,7 +121,7 @@ class ActivityForm(GovukModelForm):
         self.fields["objectives"].queryset = services.objective_choices(organisation)
         measures = services.measure_choices(organisation)
         self.fields["measures"].queryset = measures
-        self.fields["measures"].widget.choices = _grouped_measures(measures)
+        self.fields["measures"].widget.choices = grouped_measures(measures)
         self.fields["lead"].queryset = services.lead_choices(organisation)
         self.fields["lead"].empty_label = "No lead named"
         self.fields["lead"].label_from_instance = lambda user: (

@@ -56,7 +56,7 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 
 def _edit_objective(request: HttpRequest, objective: Objective) -> HttpResponse:
-    form = ObjectiveForm(request.POST or None, instance=objective)
+    form = ObjectiveForm(request.POST if request.method == "POST" else None, instance=objective)
     if request.method == "POST" and form.is_valid():
         creating = objective.pk is None
         objective = services.save(form)
@@ -155,7 +155,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 def _edit_activity(request: HttpRequest, activity: Activity, initial=None) -> HttpResponse:
     form = ActivityForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=activity,
         initial=initial,
         organisation=activity.organisation,

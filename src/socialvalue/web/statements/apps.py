@@ -1,4 +1,4 @@
-"""App configuration for statements."""
+"""App configuration for statements: the social value statement builder."""
 
 from django.apps import AppConfig
 
@@ -7,3 +7,17 @@ class StatementsConfig(AppConfig):
     name = "socialvalue.web.statements"
     label = "statements"
     verbose_name = "Statements"
+
+    def ready(self) -> None:
+        from socialvalue.web import demo, navigation
+        from socialvalue.web.audit.registry import audit
+        from socialvalue.web.planning.apps import is_provider
+
+        from .demo import load_demo_statements
+        from .models import Commitment, Statement, StatementVersion
+
+        audit(Statement, exclude=("created_at", "updated_at"))
+        audit(Commitment, organisation=lambda c: c.statement.organisation)
+        audit(StatementVersion, organisation=lambda v: v.statement.organisation)
+        navigation.add("Statement", "statements:list", order=25, shown=is_provider)
+        demo.add_loader(load_demo_statements)
