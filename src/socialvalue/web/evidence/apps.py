@@ -9,12 +9,14 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence"
 
     def ready(self) -> None:
-        from socialvalue.web import navigation
+        from socialvalue.web import demo, navigation
         from socialvalue.web.audit.registry import audit
         from socialvalue.web.planning.apps import is_provider
 
+        from .demo import load_demo_evidence
         from .models import Evidence, EvidenceFile
 
         audit(Evidence, exclude=("created_at", "updated_at"))
         audit(EvidenceFile, exclude=("file",))
         navigation.add("Evidence", "evidence:list", order=40, shown=is_provider)
+        demo.add_loader(load_demo_evidence)

@@ -24,7 +24,7 @@ from . import exports, importing, services
 from .forms import AttachForm, ConfirmImportForm, EvidenceForm, FilterForm, ImportForm, RejectForm
 from .models import Evidence
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 PENDING_KEY = "evidence_pending_import"
 _PLACE = re.compile(r"^row (\d+)(?:, (.+))?$")
 
