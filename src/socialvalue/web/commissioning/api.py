@@ -570,7 +570,7 @@ def create_bid(request: HttpRequest, procurement_id: int, payload: BidIn):
             commitment.save()
         if payload.scores:
             services.moderate(bid, request.user, payload.scores)
-        if payload.submit:
+        if payload.submit or commissioner:
             services.submit_bid(bid)
     return 201, _with_scores(bid) if commissioner else bid
 

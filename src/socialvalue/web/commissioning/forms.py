@@ -11,7 +11,12 @@ from socialvalue.web.measures.models import Measure
 
 from .models import Bid, Charter, Priority, Procurement, QualityCriterion, RequestedOutcome
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BidChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.bidder_name} (£{obj.price:,.0f})"
 
 
 class CharterForm(GovukModelForm):
@@ -214,9 +219,21 @@ class ScoresForm(GovukForm):
 
 
 class AwardForm(GovukForm):
-    bid = forms.ModelChoiceField(queryset=Bid.objects.none(), label="Award to")
-    start_date = forms.DateField(widget=DATE, label="Contract starts")
-    end_date = forms.DateField(widget=DATE, label="Contract ends")
+    bid = BidChoiceField(
+        queryset=Bid.objects.none(),
+        label="Award to",
+        error_messages={"required": "Choose the bid to award the contract to."},
+    )
+    start_date = forms.DateField(
+        widget=DATE,
+        label="Contract starts",
+        error_messages={"required": "Enter the date the contract starts."},
+    )
+    end_date = forms.DateField(
+        widget=DATE,
+        label="Contract ends",
+        error_messages={"required": "Enter the date the contract ends."},
+    )
     reporting_frequency = forms.ChoiceField(label="Returns are due", choices=())
 
     def __init__(self, *args, bids, frequencies, **kwargs):

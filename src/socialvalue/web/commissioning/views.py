@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -529,6 +530,8 @@ def bid_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
             bid.bidder = form.cleaned_data.get("bidder")
             bid.bidder_name = bid.bidder_name or (bid.bidder.name if bid.bidder else "")
             bid.entered_by_commissioner = True
+            # The council enters a bid it has received, so it counts as submitted from the start.
+            bid.submitted_at = timezone.now()
         else:
             bid.bidder = organisation
             bid.bidder_name = organisation.name
@@ -756,7 +759,7 @@ def bid_moderate(request: HttpRequest, bid_id: int) -> HttpResponse:
 # Evaluation and award
 
 
-SWEEP = [w * 5 for w in range(21)]
+SWEEP = list(range(0, 101, 10))
 
 
 def winner_label(winner: str | list[str]) -> str:
@@ -788,10 +791,13 @@ def procurement_evaluation(request: HttpRequest, procurement_id: int) -> HttpRes
         context["problems"] = error.problems
         return render(request, "commissioning/evaluation.html", context)
     chart = evaluation_chart(evaluation)
-    rows = [
-        (bid, score, score.social_value_offered_share_of_price * 100)
-        for bid, score in zip(evaluation.bids, evaluation.result.bids, strict=True)
-    ]
+    rows = sorted(
+        (
+            (bid, score, score.social_value_offered_share_of_price * 100)
+            for bid, score in zip(evaluation.bids, evaluation.result.bids, strict=True)
+        ),
+        key=lambda row: row[1].rank,
+    )
     context.update(
         evaluation=evaluation.result,
         rows=rows,
