@@ -380,3 +380,23 @@ def test_demo_statements_load_once(demo_world):
     assert Statement.objects.get(organisation__slug="meridian").versions.count() == 1
     assert not Statement.objects.get(organisation__slug="oakways").versions.exists()
     assert brightwater.review_date == dt.date(2026, 9, 30)
+
+
+def test_statement_is_a_report_of_the_organisation(demo_world):
+    from socialvalue.reports import render
+    from socialvalue.web.reports import registry
+    from socialvalue.web.tenancy import Actor
+
+    statement = drafted_statement(demo_world.alice_org)
+    services.publish(statement)
+    report = registry.get("statement")
+    actor = Actor.for_user(demo_world.viewer)
+    params = report.resolve(actor, demo_world.alice_org, {"statement": str(statement.pk)})
+    document = report.build(
+        actor=actor, organisation=demo_world.alice_org, progress=lambda *a: None, **params
+    )
+    assert "We will recruit locally" in _docx_text(render(document, "docx"))
+    outsider = Actor.for_user(demo_world.outsider)
+    with pytest.raises(Exception) as raised:
+        report.resolve(outsider, demo_world.other_org, {"statement": str(statement.pk)})
+    assert raised.type.__name__ == "Http404"

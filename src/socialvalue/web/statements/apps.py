@@ -15,9 +15,11 @@ class StatementsConfig(AppConfig):
 
         from .demo import load_demo_statements
         from .models import Commitment, Statement, StatementVersion
+        from .report import register_report
 
         audit(Statement, exclude=("created_at", "updated_at"))
         audit(Commitment, organisation=lambda c: c.statement.organisation)
         audit(StatementVersion, organisation=lambda v: v.statement.organisation)
         navigation.add("Statement", "statements:list", order=25, shown=is_provider)
         demo.add_loader(load_demo_statements)
+        register_report()
