@@ -1,7 +1,5 @@
 """API routes for contracts and commitments, provider returns, verification and the portfolio summary."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Literal

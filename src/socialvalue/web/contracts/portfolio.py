@@ -348,6 +348,10 @@ def years(commissioner: Any) -> list[int]:
     )
 
 
+def _percent(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}%"
+
+
 def charter_compliance(commissioner: Any) -> Compliance:
     """Contracts at or above the charter's value threshold, and those meeting its rules.
 
@@ -383,8 +387,8 @@ def charter_compliance(commissioner: Any) -> Compliance:
             and contract.procurement.weight_social_value < charter.minimum_social_value_weight
         ):
             reasons.append(
-                f"social value weighted {contract.procurement.weight_social_value:g}%, below the "
-                f"charter's minimum of {charter.minimum_social_value_weight:g}%"
+                f"social value weighted {_percent(contract.procurement.weight_social_value)}, "
+                f"below the charter's minimum of {_percent(charter.minimum_social_value_weight)}"
             )
         contract.charter_breaches = reasons
     return Compliance(

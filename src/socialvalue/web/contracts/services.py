@@ -271,6 +271,8 @@ def create_contract(
     problems: dict[str, str] = {}
     if commissioner is None:
         problems["commissioner"] = "Say which council commissions the contract."
+    elif not commissioner.is_commissioner:
+        problems["commissioner"] = f"{commissioner.name} is not a commissioning organisation."
     if provider is None and not (provider_name or "").strip():
         problems["provider"] = "Choose the provider, or type its name if it is not registered."
     if provider is not None and commissioner is not None and provider.pk == commissioner.pk:
