@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint format assets setup setup-test system-deps test-system-deps clean
+.PHONY: run test bench lint format assets setup setup-test system-deps test-system-deps bench-system-deps clean
 
 run: setup
 	$(BIN)/socialvalue demo
@@ -13,7 +13,7 @@ run: setup
 test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: setup-test
+bench: setup-test bench-system-deps
 	@set -e; for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 lint: setup-test
@@ -54,6 +54,10 @@ system-deps:
 # Debian's chromium for the browser tests (no browser download), poppler's pdftotext for reading PDFs back.
 test-system-deps:
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils; }
+
+# ApacheBench drives the HTTP benchmarks.
+bench-system-deps:
+	@command -v ab >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq apache2-utils; }
 
 clean:
 	rm -rf $(VENV) node_modules src/socialvalue/web/static_build
