@@ -95,3 +95,52 @@ def test_lead_builds_a_small_sroi(page):
     assert page.get_by_text("Every £1 invested creates £4.64 of social value").is_visible()
     page.check_accessibility()
     page.screenshot_as("sroi-results")
+
+
+def test_demo_forecast_against_its_evaluation_and_the_download(page, tmp_path):
+    import openpyxl
+
+    from socialvalue.reports.formatting import money, ratio
+    from socialvalue.web.analyses.demo import load_demo_analyses
+
+    organisation = OrganisationFactory(name="Brightwater Care", slug="brightwater")
+    MembershipFactory(
+        user=UserFactory(email="lead@brightwater.example"), organisation=organisation, role="admin"
+    )
+    load_demo_analyses()
+
+    page.goto("/sign-in/")
+    page.check_accessibility()
+    page.get_by_label("Email address").fill("lead@brightwater.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Brightwater Care", level=1).wait_for()
+    page.check_accessibility()
+    page.get_by_role("link", name="SROI", exact=True).click()
+    page.check_accessibility()
+
+    page.get_by_role("link", name="Community meals for older people").first.click()
+    page.get_by_role("heading", name="Community meals for older people", level=1).wait_for()
+    chart = page.get_by_role("img", name="Tornado chart")
+    assert chart.get_attribute("alt").startswith("Tornado chart: What moves the result most")
+    assert page.get_by_role("table", name="The figures behind the chart").is_visible()
+    page.check_accessibility()
+    page.screenshot_as("sroi-demo-results")
+
+    page.get_by_role("link", name="Compare the forecast and the evaluation").click()
+    page.get_by_role("heading", name="Forecast and evaluation side by side").wait_for()
+    page.check_accessibility()
+
+    page.get_by_role("link", name="Community meals for older people (evaluative)").click()
+    page.get_by_role("heading", name="Community meals for older people", level=1).wait_for()
+    page.check_accessibility()
+    on_screen = page.locator("#figure-ratio").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Results (Excel)").click()
+    saved = tmp_path / download.value.suggested_filename
+    assert saved.name == "community-meals-for-older-people-evaluative-results.xlsx"
+    download.value.save_as(saved)
+    workbook = openpyxl.load_workbook(saved)
+    figures = {row[0]: row[1] for row in workbook["Results"].iter_rows(values_only=True)}
+    assert ratio(figures["SROI ratio"]) == on_screen
+    assert page.get_by_text(money(figures["Present value"])).first.is_visible()

@@ -124,7 +124,10 @@ def test_a_stakeholder_in_use_cannot_be_removed_and_names_cannot_repeat(demo_wor
         services.save_stakeholders(analysis, rows)
     messages = [p.message for p in caught.value.problems]
     assert "'council' is already in row 1" in messages
-    assert any(m.startswith("NHS cannot be removed: outcomes[1]") for m in messages)
+    assert (
+        "NHS cannot be removed: the outcome 'Fewer GP visits' names them; change its stakeholder first"
+        in messages
+    )
 
 
 def test_the_evaluative_version_copies_the_forecast_and_links_to_it(demo_world):

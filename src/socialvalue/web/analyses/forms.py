@@ -380,7 +380,7 @@ PERCENTS = ("deadweight", "displacement", "attribution", "drop_off")
 class OutcomeForm(StakeholderChoiceMixin, MarkedErrorsForm):
     """Everything about one outcome, with a Monte Carlo range (low and high) for each number."""
 
-    id = forms.SlugField(
+    id = forms.CharField(
         label="Short name (ID)",
         max_length=60,
         required=False,

@@ -338,7 +338,8 @@ def save_stakeholders(analysis: Analysis, rows: Iterable[Mapping[str, Any]]) -> 
                 problems.append(
                     Problem(
                         "stakeholders",
-                        f"{name} cannot be removed: {group}[{k}] ({item.get('description') or 'no description'}) names them",
+                        f"{name} cannot be removed: the {group[:-1]} "
+                        f"{item.get('description') or k + 1!r} names them; change its stakeholder first",
                     )
                 )
     if problems:
