@@ -1,4 +1,4 @@
-"""The home page: the dashboard for a signed-in member, the sign-in form for everyone else."""
+"""The home page: a council's or a provider's own home for members, the sign-in form for everyone else."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,4 +14,8 @@ def home(request: HttpRequest) -> HttpResponse:
         from socialvalue.web.commissioning.views import commissioner_home
 
         return commissioner_home(request)
+    if request.organisation is not None:
+        from socialvalue.web.dashboard.views import dashboard
+
+        return dashboard(request)
     return render(request, "pages/home.html", {"membership": request.membership})

@@ -68,6 +68,7 @@ BRIGHTWATER_LATER_COMMITMENT = (
 OTHERS = {
     "meridian": {
         "published": True,
+        "review_in_days": 300,
         "fields": {
             "title": "Meridian Homecare social value statement",
             "mission": "Meridian Homecare helps people regain their independence after a hospital stay.",
@@ -92,6 +93,7 @@ OTHERS = {
     },
     "oakways": {
         "published": False,
+        "review_in_days": -20,
         "fields": {
             "title": "Oakways Support social value statement (draft)",
             "mission": "Oakways Support is a social enterprise helping people into settled homes and work.",
@@ -128,6 +130,14 @@ def _add_commitments(statement, commitments, measures, start: int = 1) -> None:
         commitment.sdg_goals.set(SdgGoal.objects.filter(targets__measures__in=chosen).distinct())
 
 
+def _in_days(days: int) -> dt.date:
+    # Relative to the day the demo is loaded, so the demo shows a review that is due soon
+    # (Brightwater), one in good time (Meridian) and one overdue (Oakways) whenever it is run.
+    from django.utils import timezone
+
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
 def load_demo_statements() -> None:
     """Statements for the demo providers; a second run finds them and adds nothing."""
     from socialvalue.web.accounts.models import Organisation, User
@@ -143,7 +153,7 @@ def load_demo_statements() -> None:
     brightwater = Organisation.objects.filter(slug="brightwater").first()
     if brightwater is not None and not Statement.objects.filter(organisation=brightwater).exists():
         statement = Statement.objects.create(
-            organisation=brightwater, review_date=dt.date(2026, 9, 30), **BRIGHTWATER
+            organisation=brightwater, review_date=_in_days(45), **BRIGHTWATER
         )
         statement.objectives.set(Objective.objects.filter(organisation=brightwater))
         _add_commitments(statement, BRIGHTWATER_COMMITMENTS, measures)
@@ -161,7 +171,9 @@ def load_demo_statements() -> None:
         if organisation is None or Statement.objects.filter(organisation=organisation).exists():
             continue
         statement = Statement.objects.create(
-            organisation=organisation, review_date=dt.date(2027, 3, 31), **data["fields"]
+            organisation=organisation,
+            review_date=_in_days(data["review_in_days"]),
+            **data["fields"],
         )
         statement.objectives.set(
             Objective.objects.filter(organisation=organisation, code__in=data["objectives"])

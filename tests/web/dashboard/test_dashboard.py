@@ -1,0 +1,128 @@
+"""The provider's dashboard: value by theme and SDG over time, evidence awaiting verification, review date, case studies."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from socialvalue.web.dashboard import services
+from socialvalue.web.evidence.models import Evidence
+from socialvalue.web.statements import services as statements
+from tests.web.casestudies.factories import case_study
+from tests.web.planning.factories import ActivityFactory, starter_measure
+from tests.web.statements.factories import drafted_statement
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 5, 15)
+
+
+def _record(organisation, code, start, value, verification="verified", activity=None):
+    return Evidence.objects.create(
+        organisation=organisation,
+        measure=starter_measure(code),
+        activity=activity or ActivityFactory(organisation=organisation),
+        quantity=Decimal(1),
+        period_start=start,
+        period_end=start + dt.timedelta(days=27),
+        verification=verification,
+        value=None if value is None else Decimal(value),
+        value_price_year=2024 if value is not None else None,
+    )
+
+
+def test_value_is_summed_by_quarter_theme_and_goal(demo_world):
+    org = demo_world.alice_org
+    jobs = starter_measure("SV-EMP-01")
+    volunteering = starter_measure("SV-VOL-01")
+    _record(org, "SV-EMP-01", dt.date(2026, 1, 1), "100.00")
+    _record(org, "SV-EMP-01", dt.date(2026, 2, 1), "50.00", verification="self_reported")
+    _record(org, "SV-VOL-01", dt.date(2026, 4, 1), "30.00", verification="evidenced")
+    _record(org, "SV-VOL-01", dt.date(2026, 4, 1), "999.00", verification="rejected")
+    _record(org, "SV-EMP-01", dt.date(2023, 4, 1), "777.00")  # before the window
+    _record(org, "SV-LON-01", dt.date(2026, 4, 1), None)  # counted, not valued
+    _record(demo_world.other_org, "SV-EMP-01", dt.date(2026, 1, 1), "555.00")
+
+    value = services.value_over_time(org, today=TODAY)
+
+    assert [q.start for q in value.quarters][-2:] == [dt.date(2026, 1, 1), dt.date(2026, 4, 1)]
+    assert value.total == 180.0 and value.records == 3 and value.price_year == 2024
+    assert value.by_theme[jobs.theme.name][-2:] == [150.0, 0.0]
+    assert value.by_theme[volunteering.theme.name][-2:] == [0.0, 30.0]
+    # SV-EMP-01 serves targets 8.5 and 1.2: its value counts once under goal 8 and once under goal 1.
+    goal_8 = next(name for name in value.by_goal if name.startswith("8."))
+    goal_1 = next(name for name in value.by_goal if name.startswith("1."))
+    assert value.by_goal[goal_1][-2] == 150.0
+    assert value.by_goal[goal_8][-2] == 150.0
+
+
+def test_goals_beyond_the_top_six_are_added_up_as_other_goals():
+    by_goal = {f"{n}. Goal": [float(n), 0.0] for n in range(1, 10)}
+    shown = services._top_goals(by_goal, 2)
+    assert list(shown)[:6] == [f"{n}. Goal" for n in (9, 8, 7, 6, 5, 4)]
+    assert shown["Other goals"] == [1.0 + 2.0 + 3.0, 0.0]
+
+
+def test_quarters_end_with_the_current_one():
+    quarters = services.quarters_to(dt.date(2026, 2, 10), count=3)
+    assert [q.start for q in quarters] == [
+        dt.date(2025, 7, 1),
+        dt.date(2025, 10, 1),
+        dt.date(2026, 1, 1),
+    ]
+    assert quarters[-1].label == "Jan–Mar\n2026"
+
+
+def test_awaiting_verification_counts_the_levels_and_shows_the_oldest_first(demo_world):
+    org = demo_world.alice_org
+    activity = ActivityFactory(organisation=org)
+    newest = _record(org, "SV-VOL-01", dt.date(2026, 3, 1), "1", "self_reported", activity)
+    oldest = _record(org, "SV-VOL-01", dt.date(2025, 6, 1), "1", "evidenced", activity)
+    _record(org, "SV-VOL-01", dt.date(2025, 7, 1), "1", "verified", activity)
+    _record(org, "SV-VOL-01", dt.date(2025, 7, 1), "1", "rejected", activity)
+    awaiting = services.awaiting_verification(org)
+    assert awaiting.by_level == {"self_reported": 1, "evidenced": 1} and awaiting.total == 2
+    assert awaiting.oldest == [oldest, newest]
+
+
+def test_provider_home_is_the_dashboard(client, demo_world):
+    org = demo_world.alice_org
+    _record(org, "SV-EMP-01", timezone.localdate().replace(day=1), "1234.00", "self_reported")
+    statement = drafted_statement(org, review_date=timezone.localdate() - dt.timedelta(days=1))
+    statements.publish(statement)
+    case_study(org, title="Lunch club brings neighbours together")
+    client.force_login(demo_world.viewer)
+    page = client.get("/").content.decode()
+    assert "£1,234" in page
+    assert "Value by theme and quarter" in page and "Show the data" in page
+    assert "1 self-reported" in page
+    assert "was due for review" in page and "Overdue" in page
+    assert "Lunch club brings neighbours together" in page
+    assert "Charlie" not in page
+
+
+def test_review_date_in_force_is_the_published_versions(demo_world):
+    org = demo_world.alice_org
+    in_force = timezone.localdate() + dt.timedelta(days=30)
+    statement = drafted_statement(org, review_date=in_force)
+    statements.publish(statement)
+    statement.review_date = in_force + dt.timedelta(days=365)
+    statement.save()
+    review = services.statement_review(org)
+    assert review.date == in_force and review.due_soon and not review.overdue
+
+
+def test_empty_dashboard_says_what_to_do_next(client, demo_world):
+    client.force_login(demo_world.editor)
+    page = client.get("/").content.decode()
+    assert "No valued evidence" in page and "Start your statement" in page
+    assert "No case studies yet" in page
+
+
+def test_commissioner_home_is_not_the_provider_dashboard(client, demo_world):
+    demo_world.other_org.kind = "commissioner"
+    demo_world.other_org.save()
+    client.force_login(demo_world.outsider)
+    page = client.get("/").content.decode()
+    assert "Awaiting verification" not in page
