@@ -21,11 +21,12 @@ pytestmark = pytest.mark.django_db
 def test_the_story_is_rendered_and_sanitised():
     html = str(
         services.story_html(
-            "# Heading\n\nHello **there** <script>alert(1)</script> "
+            "## Heading\n\n#### Smaller\n\nHello **there** <script>alert(1)</script> "
             "[link](javascript:alert(1)) [ok](https://example.org) <img src=x onerror=alert(1)>\n\n* one\n* two"
         )
     )
     assert '<h2 class="govuk-heading-m">Heading</h2>' in html
+    assert '<h3 class="govuk-heading-s">Smaller</h3>' in html
     assert "<strong>there</strong>" in html
     assert "<script" not in html and "<img" not in html and "javascript:" not in html
     assert 'href="https://example.org"' in html and 'class="govuk-link"' in html

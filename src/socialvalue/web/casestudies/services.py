@@ -42,8 +42,10 @@ _HEADING = re.compile(r"<(/?)h([1-6])\b")
 def story_html(text: str) -> SafeString:
     """Markdown rendered, then cleaned to a short list of tags: no scripts, styles, images or raw HTML survive."""
     html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
-    # The page has its own h1: a story's headings start one level down.
-    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 4)}", html)
+    # The page has its own h1: the story's top headings become h2, the rest follow without gaps.
+    levels = sorted({int(level) for _, level in _HEADING.findall(html)})
+    new_level = {level: min(position + 2, 4) for position, level in enumerate(levels)}
+    html = _HEADING.sub(lambda m: f"<{m.group(1)}h{new_level[int(m.group(2))]}", html)
     clean = nh3.clean(
         html,
         tags=STORY_TAGS,
