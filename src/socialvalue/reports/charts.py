@@ -154,7 +154,7 @@ def bar(
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot()
         y = np.arange(len(categories))
-        bars = ax.barh(y, values, color=PALETTE[0])
+        bars = ax.barh(y, values, 0.6, color=PALETTE[0])
         ax.set_yticks(y, [_wrap(c) for c in categories])
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(_axis_formatter(kind))
@@ -169,7 +169,7 @@ def bar(
 
 
 def _bar_height(count: int) -> float:
-    return min(9.0, max(2.4, 0.9 + 0.38 * count))
+    return min(9.0, max(1.9, 1.1 + 0.34 * count))
 
 
 def grouped_bar(
@@ -211,14 +211,14 @@ def grouped_bar(
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(_axis_formatter(kind))
         ax.set_xlabel(value_label)
-        ax.legend(loc="lower right", frameon=False, fontsize=9)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
         _style(ax)
         _title(fig, title)
 
     if alt is None:
         parts = [f"{n} {format_value(sum(data[n]), kind)} in total" for n in names]
         alt = f"Bar chart: {title}, {len(categories)} categories. " + "; ".join(parts) + "."
-    height = min(10.0, max(2.6, 1.2 + 0.22 * len(categories) * max(len(names), 1)))
+    height = min(10.0, max(2.2, 1.2 + 0.2 * len(categories) * max(len(names), 1)))
     return Chart(title, alt, table, draw, height=height)
 
 

@@ -100,7 +100,8 @@ def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") 
             f"{len(table.rows):,} rows; the Excel and CSV downloads have them all.</p>"
         )
     return (
-        '<div class="sv-table-wrap"><table class="govuk-table">'
+        f'<div class="sv-table-wrap{" sv-table--wide" if len(table.columns) >= 7 else ""}">'
+        '<table class="govuk-table">'
         f'<caption class="govuk-table__caption {caption_class}">{_e(table.title)}</caption>'
         f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
         f'<tbody class="govuk-table__body">{body}</tbody>{foot}</table>{"".join(notes)}</div>'

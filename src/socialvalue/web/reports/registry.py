@@ -139,15 +139,33 @@ def current_financial_year() -> int:
     return today.year if today.month >= 4 else today.year - 1
 
 
-def year_parameter(*, required: bool = True, years_back: int = 6) -> Parameter:
-    """The financial year (April to March) a report covers, by the year it starts."""
+def year_parameter(
+    *,
+    required: bool = True,
+    years: Callable[[Any, Any], Sequence[int]] | None = None,
+    hint: str = "April to March, by the year it starts: 2025 is 2025/26.",
+) -> Parameter:
+    """The financial year (April to March) a report covers, by the year it starts.
+
+    `years(actor, organisation)` lists the years offered (the years with data, say), latest
+    offered first; by default the last six financial years. Any year from 2000 to 2100 resolves.
+    """
+
+    def offered(actor: Any, organisation: Any) -> list[int]:
+        if years is not None:
+            return sorted(years(actor, organisation), reverse=True)
+        latest = current_financial_year()
+        return list(range(latest, latest - 6, -1))
 
     def choices(actor: Any, organisation: Any) -> list[tuple[str, str]]:
-        latest = current_financial_year()
         return [
             (str(y), f"{financial_year_label(y)} (April {y} to March {y + 1})")
-            for y in range(latest, latest - years_back, -1)
+            for y in offered(actor, organisation)
         ]
+
+    def initial(actor: Any, organisation: Any) -> str:
+        found = offered(actor, organisation)
+        return str(found[0]) if found else ""
 
     return Parameter(
         "year",
@@ -155,8 +173,8 @@ def year_parameter(*, required: bool = True, years_back: int = 6) -> Parameter:
         choices=choices,
         resolve=_resolve_year,
         required=required,
-        hint="April to March, by the year it starts: 2025 is 2025/26.",
-        initial=lambda actor, organisation: str(current_financial_year()),
+        hint=hint,
+        initial=initial,
     )
 
 

@@ -2,6 +2,7 @@
 
 
 def register_all() -> None:
-    from . import sroi
+    from . import annual, sroi
 
+    annual.register_report()
     sroi.register_report()
