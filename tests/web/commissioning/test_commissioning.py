@@ -346,3 +346,21 @@ def test_a_viewer_cannot_change_a_procurement(client, council):
     )
     assert response.status_code == 403
     assert RequestedOutcome.objects.filter(procurement=procurement).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("moved", "to", "order"), [("A", 3, "BCA"), ("C", 1, "CAB"), ("B", 9, "ACB")]
+)
+def test_a_priority_moved_to_a_rank_takes_it_and_the_others_make_room(
+    client, council, moved, to, order
+):
+    charter = services.charter_for(council.alice_org)
+    charter.priorities.all().delete()
+    for rank, title in enumerate("ABC", 1):
+        charter.priorities.create(organisation=council.alice_org, rank=rank, title=title)
+    priority = charter.priorities.get(title=moved)
+    client.force_login(council.admin)
+    client.post(f"/charter/priorities/{priority.id}/", {"rank": to, "title": moved})
+    ranked = charter.priorities.filter(active=True).order_by("rank")
+    assert "".join(p.title for p in ranked) == order
+    assert [p.rank for p in ranked] == [1, 2, 3]

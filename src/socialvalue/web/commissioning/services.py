@@ -94,12 +94,17 @@ def record_charter_version(charter: Charter, user, note: str = "") -> CharterVer
     )
 
 
-def rerank(charter: Charter) -> None:
-    """Close gaps in the ranking after a priority moves or is retired: 1, 2, 3 in order."""
-    for rank, priority in enumerate(
-        charter.priorities.filter(active=True).order_by("rank", "id"), 1
-    ):
-        if priority.rank != rank:
+def rerank(charter: Charter, placed: Priority | None = None) -> None:
+    """Number the active priorities 1, 2, 3 with no gaps, `placed` at the rank it was given."""
+    others = list(
+        charter.priorities.filter(active=True)
+        .exclude(pk=placed.pk if placed else None)
+        .order_by("rank", "id")
+    )
+    if placed is not None and placed.active:
+        others.insert(max(0, min(placed.rank - 1, len(others))), placed)
+    for rank, priority in enumerate(others, 1):
+        if priority.rank != rank or priority is placed:
             Priority.objects.filter(pk=priority.pk).update(rank=rank)
 
 

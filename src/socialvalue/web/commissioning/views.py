@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -157,13 +157,10 @@ def priority_edit(request: HttpRequest, priority_id: int | None = None) -> HttpR
             saved = form.save(commit=False)
             saved.charter = charter
             saved.organisation = organisation
-            # Moving a priority to a rank pushes the others down, so ranks stay 1, 2, 3.
-            Priority.objects.filter(charter=charter, active=True, rank__gte=saved.rank).exclude(
-                pk=saved.pk
-            ).update(rank=F("rank") + 1)
             saved.save()
             form.save_m2m()
-            services.rerank(charter)
+            # The priority takes the rank it was given and the others move to make room.
+            services.rerank(charter, placed=saved)
             services.record_charter_version(
                 charter,
                 request.user,
