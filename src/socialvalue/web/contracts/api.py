@@ -190,7 +190,7 @@ class FiguresOut(Schema):
     verified_fiscal_value: Decimal
     verified_wider_value: Decimal
     commitments: int
-    contracts: int
+    contracts: int | None
 
 
 class RowOut(FiguresOut):

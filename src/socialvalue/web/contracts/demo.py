@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,7 +37,8 @@ OAKWAYS_CONTRACT = {
     "value": Decimal(420_000),
     "start_date": dt.date(2025, 1, 1),
     "end_date": dt.date(2027, 12, 31),
-    "commitments": [("SV-LON-02", 40, 2), ("SV-VOL-01", 3000, 3), ("SV-ENV-01", 12, 4)],
+    #: (measure code, target over the contract, rank of the charter priority it serves)
+    "commitments": [("SV-LON-02", 40, 3), ("SV-VOL-01", 3000, 3), ("SV-ENV-01", 12, 4)],
 }
 
 #: Delivered as a share of each reported period's target, per contract. Later ended quarters are
@@ -111,6 +113,7 @@ def _fill_year_of_returns(contract: Contract, provider_lead, commissioner, pace:
             by=provider_lead,
             narrative=NARRATIVES[index % len(NARRATIVES)],
             lines=reports,
+            files=[_register(period_return, lines, reports)],
             submit=True,
         )
         if index == 3:
@@ -139,6 +142,18 @@ def _fill_year_of_returns(contract: Contract, provider_lead, commissioner, pace:
             else:
                 decisions.append(Decision(line.pk, Verification.ACCEPTED))
         verify_return(period_return, by=commissioner, decisions=decisions)
+
+
+def _register(period_return: Return, lines, reports) -> SimpleUploadedFile:
+    """A small CSV of the period's figures, standing in for the provider's own records."""
+    rows = ["measure,unit,quantity,period_start,period_end"]
+    for line, report in zip(lines, reports, strict=True):
+        rows.append(
+            f'"{line.commitment.title}",{line.commitment.unit},{report.quantity},'
+            f"{period_return.period_start},{period_return.period_end}"
+        )
+    name = f"records-{period_return.period_start:%Y-%m}.csv"
+    return SimpleUploadedFile(name, ("\n".join(rows) + "\n").encode(), content_type="text/csv")
 
 
 @transaction.atomic

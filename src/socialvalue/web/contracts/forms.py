@@ -167,7 +167,11 @@ class ReturnForm(GovukForm):
             title = line.commitment.title
             self.fields[f"quantity_{line.pk}"] = _govuk(
                 forms.DecimalField(
-                    label=f"{title}: quantity delivered ({line.commitment.unit})",
+                    label=f"Quantity delivered ({line.commitment.unit})",
+                    error_messages={
+                        "invalid": f"Enter the quantity delivered for {title} as a number.",
+                        "min_value": f"The quantity delivered for {title} cannot be negative.",
+                    },
                     required=False,
                     min_value=Decimal(0),
                     max_digits=18,
@@ -178,7 +182,7 @@ class ReturnForm(GovukForm):
             )
             self.fields[f"note_{line.pk}"] = _govuk(
                 forms.CharField(
-                    label=f"{title}: note (optional)",
+                    label="Note (optional)",
                     required=False,
                     initial=line.provider_note,
                     widget=forms.Textarea(attrs={"rows": 2}),
@@ -187,7 +191,7 @@ class ReturnForm(GovukForm):
             if line.verification == Verification.QUERIED:
                 self.fields[f"response_{line.pk}"] = _govuk(
                     forms.CharField(
-                        label=f"{title}: your answer to the query",
+                        label="Your answer to the query",
                         required=False,
                         initial=line.response,
                         help_text=f"The commissioner asked: {line.reason}",
@@ -220,17 +224,16 @@ class VerificationForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.lines = list(lines)
         for line in self.lines:
-            title = line.commitment.title
             self.fields[f"decision_{line.pk}"] = _govuk(
                 forms.ChoiceField(
-                    label=f"{title}: decision",
+                    label="Decision",
                     choices=[("", "Not decided yet"), *self.CHOICES],
                     required=False,
                 )
             )
             self.fields[f"reason_{line.pk}"] = _govuk(
                 forms.CharField(
-                    label=f"{title}: reason",
+                    label="Reason",
                     required=False,
                     help_text="Needed to query or reject: the provider sees it.",
                     widget=forms.Textarea(attrs={"rows": 2}),

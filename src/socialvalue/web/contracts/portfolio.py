@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Commitment, Contract, ReturnLine, Verification
 from .services import year_label
@@ -65,7 +66,8 @@ class Figures:
     delivered_units: Decimal = Decimal(0)
     verified_units: Decimal = Decimal(0)
     commitments: int = 0
-    contracts: int = 0
+    #: None where the rows were summed per measure first (theme, SDG, measure, value type).
+    contracts: int | None = 0
 
     @property
     def committed_wider(self) -> Decimal:
@@ -167,9 +169,20 @@ _SUMS = """
     SUM(delivered) AS delivered, SUM(delivered_fiscal) AS delivered_fiscal,
     SUM(verified) AS verified, SUM(verified_fiscal) AS verified_fiscal,
     SUM(committed_units) AS committed_units, SUM(delivered_units) AS delivered_units,
-    SUM(verified_units) AS verified_units,
-    COUNT(DISTINCT commitment_id) AS commitments, COUNT(DISTINCT contract_id) AS contracts
-"""
+    SUM(verified_units) AS verified_units"""
+_VALUES = (
+    "committed",
+    "committed_fiscal",
+    "delivered",
+    "delivered_fiscal",
+    "verified",
+    "verified_fiscal",
+    "committed_units",
+    "delivered_units",
+    "verified_units",
+)
+#: Groupings that depend only on the measure and priority read the rows summed per those first.
+_BY_MEASURE = ("total", "theme", "priority", "sdg", "measure", "value_type")
 
 # Each grouping: key, label, sort (an integer; rows of equal sort go by label), extra joins,
 # unit, and the columns it groups by.
@@ -203,14 +216,13 @@ _GROUPS: dict[str, tuple[str, str, str, str, str, tuple[str, ...]]] = {
         ("g.number", "g.short_name"),
     ),
     "provider": (
-        "CASE WHEN k.provider_id IS NULL THEN 'name:' || k.provider_name "
-        "ELSE 'org:' || CAST(k.provider_id AS VARCHAR(20)) END",
-        "COALESCE(o.name, k.provider_name)",
+        "CASE WHEN p.provider_id IS NULL THEN 'name:' || p.provider_name "
+        "ELSE 'org:' || CAST(p.provider_id AS VARCHAR(20)) END",
+        "COALESCE(o.name, p.provider_name)",
         "0",
-        "JOIN {contract} k ON k.id = p.contract_id "
-        "LEFT JOIN {organisation} o ON o.id = k.provider_id",
+        "LEFT JOIN {organisation} o ON o.id = p.provider_id",
         "''",
-        ("k.provider_id", "k.provider_name", "o.name"),
+        ("p.provider_id", "p.provider_name", "o.name"),
     ),
     "year": (
         "CAST(p.year AS VARCHAR(20))",
@@ -240,38 +252,87 @@ _GROUPS: dict[str, tuple[str, str, str, str, str, tuple[str, ...]]] = {
 
 
 def _statement(year: int | None) -> str:
+    """One statement: the lines summed per commitment and year once, then every grouping of those sums.
+
+    The lines are read once, through the covering index `line_portfolio` (commitment, year,
+    values), into a row per commitment (and per year when every year is asked for); each grouping
+    then reads those rows, one per commitment; the groupings that depend only on the measure and
+    priority (the total, theme, priority, SDG, measure, value type) read them summed per measure
+    and priority first, a few hundred rows. Contracts are counted by provider and by year.
+    """
     names = _tables()
     year_filter = "AND l.year = %s" if year is not None else ""
     selects = []
     for dimension, (key, label, sort, joins, unit, group_by) in _GROUPS.items():
         grouping = f"GROUP BY {', '.join(group_by)}" if group_by else ""
+        if dimension in _BY_MEASURE:
+            source, counts = "per_measure", "SUM(commitments) AS commitments, NULL AS contracts"
+        else:
+            source = "per_year" if dimension == "year" else "per_commitment"
+            counts = "COUNT(*) AS commitments, COUNT(DISTINCT contract_id) AS contracts"
         selects.append(
             f"SELECT '{dimension}' AS dimension, {key} AS key, {label} AS label, "
-            f"{sort} AS sort, {unit} AS unit, {_SUMS} "
-            f"FROM per_commitment p {joins.format(**names)} {grouping}"
+            f"{sort} AS sort, {unit} AS unit, {_SUMS}, {counts} "
+            f"FROM {source} p {joins.format(**names)} {grouping}"
         )
-    return f"""
-WITH sums AS (
-    SELECT l.commitment_id AS commitment_id, l.year AS year,
-           SUM(l.target_value) AS committed, SUM(l.delivered_value) AS delivered,
-           SUM(l.verified_value) AS verified, SUM(l.target_quantity) AS committed_units,
-           SUM(l.delivered_quantity) AS delivered_units, SUM(l.verified_quantity) AS verified_units
-    FROM {names["line"]} l
-    WHERE l.commitment_id IN (
-        SELECT c.id FROM {names["commitment"]} c JOIN {names["contract"]} k ON k.id = c.contract_id
-        WHERE k.commissioner_id = %s
-    ) {year_filter}
+    fiscal = "CASE WHEN c.value_type = 'fiscal' THEN {} ELSE 0 END"
+    values = "committed, delivered, verified, committed_units, delivered_units, verified_units"
+    line_sums = (
+        "SUM(l.target_value) AS committed, SUM(l.delivered_value) AS delivered, "
+        "SUM(l.verified_value) AS verified, SUM(l.target_quantity) AS committed_units, "
+        "SUM(l.delivered_quantity) AS delivered_units, SUM(l.verified_quantity) AS verified_units"
+    )
+    lines_of_council = f"""
+        FROM {names["line"]} l
+        WHERE l.commitment_id IN (
+            SELECT c.id FROM {names["commitment"]} c
+            JOIN {names["contract"]} k ON k.id = c.contract_id
+            WHERE k.commissioner_id = %s
+        ) {year_filter}"""
+    if year is not None:
+        # One financial year: a row per commitment straight from the lines.
+        sums = f"""
+by_commitment AS (
+    SELECT l.commitment_id AS commitment_id, l.year AS year, {line_sums} {lines_of_council}
+    GROUP BY l.commitment_id
+),
+by_commitment_year AS (SELECT * FROM by_commitment),"""
+    else:
+        # Every year: a row per commitment and year, then folded to a row per commitment.
+        sums = f"""
+by_commitment_year AS (
+    SELECT l.commitment_id AS commitment_id, l.year AS year, {line_sums} {lines_of_council}
     GROUP BY l.commitment_id, l.year
 ),
+by_commitment AS (
+    SELECT commitment_id, {", ".join(f"SUM({v}) AS {v}" for v in values.split(", "))}
+    FROM by_commitment_year GROUP BY commitment_id
+),"""
+    return f"""
+WITH {sums}
 per_commitment AS (
-    SELECT s.commitment_id, s.year, c.contract_id, c.measure_id, c.priority_id, c.unit,
-           c.value_type,
-           s.committed, s.delivered, s.verified,
-           CASE WHEN c.value_type = 'fiscal' THEN s.committed ELSE 0 END AS committed_fiscal,
-           CASE WHEN c.value_type = 'fiscal' THEN s.delivered ELSE 0 END AS delivered_fiscal,
-           CASE WHEN c.value_type = 'fiscal' THEN s.verified ELSE 0 END AS verified_fiscal,
+    SELECT s.commitment_id, c.contract_id, k.provider_id, k.provider_name, c.measure_id,
+           c.priority_id, c.unit, c.value_type, s.committed, s.delivered, s.verified,
+           {fiscal.format("s.committed")} AS committed_fiscal,
+           {fiscal.format("s.delivered")} AS delivered_fiscal,
+           {fiscal.format("s.verified")} AS verified_fiscal,
            s.committed_units, s.delivered_units, s.verified_units
-    FROM sums s JOIN {names["commitment"]} c ON c.id = s.commitment_id
+    FROM by_commitment s
+    JOIN {names["commitment"]} c ON c.id = s.commitment_id
+    JOIN {names["contract"]} k ON k.id = c.contract_id
+),
+per_measure AS (
+    SELECT measure_id, unit, value_type, priority_id,
+           {", ".join(f"SUM({v}) AS {v}" for v in _VALUES)}, COUNT(*) AS commitments
+    FROM per_commitment GROUP BY measure_id, unit, value_type, priority_id
+),
+per_year AS (
+    SELECT s.year, c.contract_id, s.committed, s.delivered, s.verified,
+           {fiscal.format("s.committed")} AS committed_fiscal,
+           {fiscal.format("s.delivered")} AS delivered_fiscal,
+           {fiscal.format("s.verified")} AS verified_fiscal,
+           s.committed_units, s.delivered_units, s.verified_units
+    FROM by_commitment_year s JOIN {names["commitment"]} c ON c.id = s.commitment_id
 )
 {" UNION ALL ".join(selects)}
 ORDER BY dimension, sort, label
@@ -290,7 +351,7 @@ def _figures(row: dict[str, Any]) -> Figures:
         delivered_units=_quantity(row["delivered_units"]),
         verified_units=_quantity(row["verified_units"]),
         commitments=int(row["commitments"] or 0),
-        contracts=int(row["contracts"] or 0),
+        contracts=None if row["contracts"] is None else int(row["contracts"]),
     )
 
 
@@ -326,6 +387,8 @@ def summary(*, commissioner: Any, year: int | None = None) -> Portfolio:
         rows[row["dimension"]].append(
             Row(row["dimension"], str(row["key"]), label, figures, row["unit"] or "")
         )
+    # Every contract has one provider, so the providers' contract counts add up to the total.
+    totals.contracts = sum(row.figures.contracts or 0 for row in rows["provider"])
     return Portfolio(
         commissioner=commissioner,
         year=year,
@@ -364,9 +427,18 @@ def charter_compliance(commissioner: Any) -> Compliance:
     charter = Charter.objects.filter(organisation=commissioner).first()
     if charter is None:
         return Compliance(has_charter=False)
+    # A correlated count per contract (on the commitment's contract index), not a GROUP BY over
+    # every column of the contracts listed.
+    outcomes = (
+        Commitment.objects.filter(contract=OuterRef("pk"))
+        .order_by()
+        .values("contract")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     in_scope = (
         Contract.objects.filter(commissioner=commissioner, value__gte=charter.threshold)
-        .annotate(outcomes=Count("commitments"))
+        .annotate(outcomes=Coalesce(Subquery(outcomes), 0))
         .select_related("procurement", "provider")
     )
     meets = Q(outcomes__gte=charter.minimum_outcomes) & (

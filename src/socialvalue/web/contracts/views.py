@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -107,7 +108,9 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     context = {
         "contract": labelled,
         "commitments": commitments,
-        "returns": contract.returns.order_by("period_index"),
+        "returns": contract.returns.annotate(
+            queried=Count("lines", filter=Q(lines__verification=Verification.QUERIED))
+        ).order_by("period_index"),
         "status_rule": services.STATUS_RULE,
         "is_commissioner": services.is_commissioner(request.actor, contract),
         "is_provider": services.is_provider(request.actor, contract),
