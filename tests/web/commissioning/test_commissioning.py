@@ -364,3 +364,16 @@ def test_a_priority_moved_to_a_rank_takes_it_and_the_others_make_room(
     ranked = charter.priorities.filter(active=True).order_by("rank")
     assert "".join(p.title for p in ranked) == order
     assert [p.rank for p in ranked] == [1, 2, 3]
+
+
+def test_a_commitment_serves_the_priority_the_buyer_linked_to_its_measure(client, council):
+    procurement = f.procurement(council.alice_org, state="published")
+    priority = services.charter_for(council.alice_org).priorities.get()
+    priority.measures.add(f.valued_measure())
+    client.force_login(council.outsider)
+    client.post(f"/procurements/{procurement.id}/bids/new/", {"price": "800000"})
+    bid = Bid.objects.get(bidder=council.other_org)
+    client.post(
+        f"/bids/{bid.id}/commitments/new/", {"measure": f.valued_measure().id, "quantity": "2"}
+    )
+    assert bid.commitments.get().priority == priority

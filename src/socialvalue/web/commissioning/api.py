@@ -563,7 +563,11 @@ def create_bid(request: HttpRequest, procurement_id: int, payload: BidIn):
             commitment = services.commitment_from_measure(
                 measures[item.measure_id],
                 item.quantity,
-                priority_id=item.priority_id,
+                priority=(
+                    Priority.objects.get(pk=item.priority_id)
+                    if item.priority_id
+                    else services.default_priority(procurement, measures[item.measure_id])
+                ),
                 position=position,
             )
             commitment.bid = bid

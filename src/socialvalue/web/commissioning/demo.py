@@ -236,7 +236,7 @@ def _procurement(riverside, spec, priorities, measures, commissioner, champion) 
             commitment = services.commitment_from_measure(
                 measures[code],
                 Decimal(quantity),
-                priority=_priority_for(priorities, measures[code]),
+                priority=services.default_priority(procurement, measures[code]),
                 position=position,
             )
             commitment.bid = bid
@@ -279,7 +279,3 @@ def _procurement(riverside, spec, priorities, measures, commissioner, champion) 
             start_date=spec["contract_start"],
             end_date=spec["contract_end"],
         )
-
-
-def _priority_for(priorities, measure) -> Priority | None:
-    return next((p for p in priorities.values() if measure in p.measures.all()), None)

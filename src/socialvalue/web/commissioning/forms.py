@@ -167,7 +167,10 @@ class CommitmentForm(GovukForm):
     measure = forms.ModelChoiceField(queryset=Measure.objects.none(), label="Measure")
     quantity = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
     priority = forms.ModelChoiceField(
-        queryset=Priority.objects.none(), required=False, label="Charter priority it serves"
+        queryset=Priority.objects.none(),
+        required=False,
+        label="Charter priority it serves (optional)",
+        help_text="Left empty, it is the priority the buyer linked to this measure.",
     )
 
     def __init__(self, *args, actor, procurement: Procurement, **kwargs):

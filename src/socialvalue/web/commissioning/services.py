@@ -375,6 +375,24 @@ def commitment_from_measure(measure, quantity: Decimal, **fields: Any) -> BidCom
     )
 
 
+def default_priority(procurement: Procurement, measure) -> Priority | None:
+    """The charter priority a commitment to `measure` serves, when the bidder does not say.
+
+    The outcome the procurement asked for with that measure names it first; otherwise the buyer's
+    highest-ranked active priority that lists the measure.
+    """
+    asked = procurement.outcomes.filter(measure=measure, priority__isnull=False).first()
+    if asked is not None:
+        return asked.priority
+    return (
+        Priority.objects.filter(
+            organisation_id=procurement.organisation_id, active=True, measures=measure
+        )
+        .order_by("rank")
+        .first()
+    )
+
+
 @transaction.atomic
 def submit_bid(bid: Bid) -> Bid:
     if not bid.procurement.accepts_bids:

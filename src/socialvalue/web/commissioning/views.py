@@ -629,7 +629,8 @@ def commitment_new(request: HttpRequest, bid_id: int) -> HttpResponse:
         commitment = services.commitment_from_measure(
             measure,
             form.cleaned_data["quantity"],
-            priority=form.cleaned_data["priority"],
+            priority=form.cleaned_data["priority"]
+            or services.default_priority(bid.procurement, measure),
             position=bid.commitments.count(),
         )
         commitment.bid = bid
