@@ -124,5 +124,6 @@ ROUTES: list[Route] = [
     Route("contracts/"),
     Route("contracts/new/"),
     Route("portfolio/"),
+    Route("portfolio/download.<str:file_format>"),
     Route("api/v1/contracts"),
 ]

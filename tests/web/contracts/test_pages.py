@@ -219,3 +219,32 @@ def test_portfolio_shows_figures_with_drill_down(client, world):
     # A provider has no portfolio of contracts it commissions.
     client.force_login(world.provider_lead)
     assert client.get("/portfolio/").status_code == 404
+
+
+def test_portfolio_downloads_read_back_in_excel_and_csv(client, world):
+    import csv
+    import io
+
+    import openpyxl
+
+    from socialvalue.web.contracts.services import LineReport, save_return
+
+    fiscal, economic = _lines(world.first)
+    save_return(
+        world.first,
+        by=world.provider_lead,
+        narrative="",
+        submit=True,
+        lines=[LineReport(fiscal.commitment_id, 1), LineReport(economic.commitment_id, 2)],
+    )
+    client.force_login(world.commissioner)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get("/portfolio/download.xlsx?year=2024").content)
+    )
+    assert "By theme" in workbook.sheetnames
+    rows = list(workbook["By theme"].iter_rows(values_only=True))
+    themes = {row[0]: row for row in rows if row and row[0] in ("Health", "Jobs")}
+    assert themes["Health"][3] == 2000  # delivered £
+    text = client.get("/portfolio/download.csv").content.decode("utf-8-sig")
+    assert "By provider" in text and any("Bright Care" in r for r in csv.reader(io.StringIO(text)))
+    assert client.get("/portfolio/download.pdf").status_code == 404

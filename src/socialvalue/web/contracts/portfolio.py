@@ -546,3 +546,88 @@ def lines_behind(
     return lines.select_related(
         "period_return", "commitment__measure", "commitment__contract__provider"
     ).order_by("-period_end", "commitment__contract__title", "commitment__position", "pk")
+
+
+def as_document(summary: Portfolio):
+    """The summary as a report document (key figures and a table per grouping) for Excel and CSV."""
+    import datetime as dt
+
+    from socialvalue.reports.document import Column, Document, KeyFigure, Section, Table
+
+    t = summary.totals
+    money = [
+        Column("Committed (£)", "money"),
+        Column("of which fiscal (£)", "money"),
+        Column("Delivered (£)", "money"),
+        Column("of which fiscal (£)", "money"),
+        Column("Verified (£)", "money"),
+        Column("of which fiscal (£)", "money"),
+        Column("Commitments", "integer"),
+    ]
+
+    def values(f: Figures) -> list:
+        return [
+            float(f.committed),
+            float(f.committed_fiscal),
+            float(f.delivered),
+            float(f.delivered_fiscal),
+            float(f.verified),
+            float(f.verified_fiscal),
+            f.commitments,
+        ]
+
+    sections = []
+    for key, label in DIMENSIONS.items():
+        rows = summary.rows[key]
+        columns = [Column(label)]
+        if key == "measure":
+            columns += [
+                Column("Unit"),
+                Column("Units committed", "number"),
+                Column("Units delivered", "number"),
+                Column("Units verified", "number"),
+            ]
+        table_rows = []
+        for row in rows:
+            f = row.figures
+            units = (
+                [
+                    row.unit,
+                    float(f.committed_units),
+                    float(f.delivered_units),
+                    float(f.verified_units),
+                ]
+                if key == "measure"
+                else []
+            )
+            table_rows.append([row.label, *units, *values(f)])
+        sections.append(
+            Section(
+                f"By {label.lower()}", [Table(f"By {label.lower()}", columns + money, table_rows)]
+            )
+        )
+    compliance = summary.compliance
+    return Document(
+        title=f"Social value portfolio: {summary.year_label}",
+        organisation=summary.commissioner.name,
+        date=dt.date.today(),
+        key_figures=[
+            KeyFigure("Committed", float(t.committed), "money"),
+            KeyFigure("Committed: fiscal", float(t.committed_fiscal), "money"),
+            KeyFigure("Delivered", float(t.delivered), "money"),
+            KeyFigure("Delivered: fiscal", float(t.delivered_fiscal), "money"),
+            KeyFigure("Verified", float(t.verified), "money"),
+            KeyFigure("Verified: fiscal", float(t.verified_fiscal), "money"),
+            KeyFigure("Contracts", t.contracts, "integer"),
+            KeyFigure(
+                "Contracts over the charter threshold meeting the charter",
+                compliance.share,
+                "percent",
+                f"{compliance.compliant} of {compliance.in_scope}"
+                if compliance.has_charter
+                else "No charter",
+            ),
+        ],
+        sections=sections,
+        slug="social-value-portfolio",
+    )

@@ -21,4 +21,9 @@ urlpatterns = [
     path("returns/<int:return_id>/files/<int:file_id>/", views.return_file, name="return_file"),
     path("portfolio/", views.portfolio_summary, name="portfolio"),
     path("portfolio/lines/", views.portfolio_lines, name="portfolio_lines"),
+    path(
+        "portfolio/download.<str:file_format>",
+        views.portfolio_download,
+        name="portfolio_download",
+    ),
 ]

@@ -365,6 +365,28 @@ def portfolio_summary(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def portfolio_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    from socialvalue.reports.to_csv import csv_bytes
+    from socialvalue.reports.to_excel import xlsx_bytes
+
+    commissioner = _commissioner(request)
+    writers = {
+        "xlsx": (xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "csv": (csv_bytes, "text/csv; charset=utf-8"),
+    }
+    if file_format not in writers:
+        raise Http404("No such format.")
+    form = PortfolioForm(request.GET or None, years=portfolio.years(commissioner))
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    summary = portfolio.summary(commissioner=commissioner, year=year)
+    write, content_type = writers[file_format]
+    response = HttpResponse(write(portfolio.as_document(summary)), content_type=content_type)
+    name = f"social-value-portfolio-{year if year is not None else 'all-years'}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
 def portfolio_lines(request: HttpRequest) -> HttpResponse:
     commissioner = _commissioner(request)
     dimension = request.GET.get("dimension", "total")
