@@ -100,9 +100,9 @@ def test_create_from_scratch_then_add_stakeholder_input_and_outcome(client, demo
     analysis.refresh_from_db()
     assert analysis.stakeholders == [{"name": "Members", "involvement": "Come to lunch"}]
     # 10 x 300 x 0.8, discounted one year at 3.5 %, over 1,000 invested.
-    assert analysis.ratio == pytest.approx(2400 / 1.035 / 1000)
+    assert analysis.sroi_ratio == pytest.approx(2400 / 1.035 / 1000)
     page = _text(client.get(f"/sroi/{analysis.pk}/"))
-    assert ratio(analysis.ratio) in page and "2.32 : 1" in page
+    assert ratio(analysis.sroi_ratio) in page and "2.32 : 1" in page
 
 
 def test_a_cell_change_from_htmx_returns_the_recalculated_editor(client, demo_world):
@@ -118,7 +118,7 @@ def test_a_cell_change_from_htmx_returns_the_recalculated_editor(client, demo_wo
     assert analysis.outcomes[1]["quantity"] == 80
     html = _text(response)
     assert 'id="figures" hx-swap-oob="innerHTML"' in html
-    assert ratio(analysis.ratio) in html and "<html" not in html
+    assert ratio(analysis.sroi_ratio) in html and "<html" not in html
     assert money(analysis.result["outcomes"][1]["present_value"]) in html
 
 
@@ -240,7 +240,7 @@ def test_upload_yaml_json_and_excel_maps(client, demo_world, tmp_path):
         assert response.status_code == 302, _text(response)
         analysis = Analysis.objects.get(name=name)
         assert analysis.kind == "evaluative"
-        assert analysis.ratio == pytest.approx(expected, rel=1e-12)
+        assert analysis.sroi_ratio == pytest.approx(expected, rel=1e-12)
 
 
 def test_a_bad_upload_lists_each_problem_at_its_place(client, demo_world, tmp_path):

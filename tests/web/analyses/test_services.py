@@ -63,7 +63,7 @@ def test_a_bad_value_is_refused_with_its_place_and_nothing_is_saved(demo_world):
 
 def test_editing_a_value_moves_its_triangular_mode_and_recalculates(demo_world):
     analysis = analysis_for(demo_world.alice_org)
-    ratio = analysis.ratio
+    ratio = analysis.sroi_ratio
     rows = [
         {k: v for k, v in services_row(o).items()} | {"index": k}
         for k, o in enumerate(analysis.outcomes)
@@ -77,7 +77,7 @@ def test_editing_a_value_moves_its_triangular_mode_and_recalculates(demo_world):
         "mode": 22,
         "high": 25,
     }
-    assert analysis.ratio > ratio
+    assert analysis.sroi_ratio > ratio
 
 
 def test_a_value_outside_its_range_is_reported_at_the_range(demo_world):

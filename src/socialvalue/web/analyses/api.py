@@ -50,10 +50,6 @@ class AnalysisOut(Schema):
     updated_at: dt.datetime
 
     @staticmethod
-    def resolve_sroi_ratio(obj: Analysis) -> float | None:
-        return (obj.result or {}).get("sroi_ratio")
-
-    @staticmethod
     def resolve_present_value(obj: Analysis) -> float | None:
         return (obj.result or {}).get("present_value")
 

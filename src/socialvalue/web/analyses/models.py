@@ -51,6 +51,8 @@ class Analysis(models.Model):
     seed = models.PositiveIntegerField(default=new_seed)
     #: `calculate(...).to_dict()` for the map as last saved; None when the map is incomplete.
     result = models.JSONField(null=True, blank=True, editable=False)
+    #: The result's ratio, kept in a column so lists need not read the result.
+    sroi_ratio = models.FloatField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -84,6 +86,6 @@ class Analysis(models.Model):
     def currency(self) -> str:
         return str(self.impact_map.get("currency") or "GBP")
 
-    @property
-    def ratio(self) -> float | None:
-        return (self.result or {}).get("sroi_ratio")
+    def keep_result(self, result: dict | None) -> None:
+        self.result = result
+        self.sroi_ratio = (result or {}).get("sroi_ratio")

@@ -114,8 +114,10 @@ def result_dict(analysis: Analysis) -> dict[str, Any] | None:
     if analysis.result is None and not missing_parts(analysis):
         result = calculate_analysis(analysis)
         if result is not None:
-            analysis.result = result.to_dict()
-            Analysis.objects.filter(pk=analysis.pk).update(result=analysis.result)
+            analysis.keep_result(result.to_dict())
+            Analysis.objects.filter(pk=analysis.pk).update(
+                result=analysis.result, sroi_ratio=analysis.sroi_ratio
+            )
     return analysis.result
 
 
@@ -178,12 +180,11 @@ def save_map(analysis: Analysis, data: Mapping[str, Any], **changes: Any) -> Ana
         *analysis.stakeholders,
         *(s for s in stakeholders_of(analysis.impact_map) if s["name"] not in known),
     ]
-    if impact_map is not None:
-        analysis.result = calculate(
-            impact_map, monte_carlo=analysis.draws, seed=analysis.seed
-        ).to_dict()
-    else:
-        analysis.result = None
+    analysis.keep_result(
+        calculate(impact_map, monte_carlo=analysis.draws, seed=analysis.seed).to_dict()
+        if impact_map is not None
+        else None
+    )
     analysis.updated_at = timezone.now()
     analysis.save()
     return analysis

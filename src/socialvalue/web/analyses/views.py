@@ -68,7 +68,19 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 @login_required
 def analysis_list(request: HttpRequest) -> HttpResponse:
-    analyses = visible(Analysis, request.actor).select_related("forecast")
+    analyses = (
+        visible(Analysis, request.actor)
+        .select_related("forecast")
+        .only(
+            "name",
+            "kind",
+            "period",
+            "sroi_ratio",
+            "updated_at",
+            "forecast__name",
+            "forecast__period",
+        )
+    )
     return render(
         request,
         "analyses/analysis_list.html",

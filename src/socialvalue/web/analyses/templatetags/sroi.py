@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from socialvalue.reports import formatting
 
@@ -73,3 +75,60 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping[key]
     except (KeyError, IndexError, TypeError):
         return None
+
+
+@register.simple_tag
+def cell(field: Any, row_label: str = "") -> str:
+    """One input of an editable table, with its hidden label and any error, written in Python:
+    a table of sixty outcomes has six hundred cells, and rendering each through templates would
+    make every live edit wait on the page being drawn."""
+    widget = field.field.widget
+    name, ident = escape(field.html_name), escape(field.auto_id)
+    errors = field.errors
+    label = escape(f"{field.label}, {row_label}" if row_label else field.label)
+    described = f' aria-describedby="{ident}-error"' if errors else ""
+    value = field.value()
+    if getattr(widget, "input_type", None) == "select":
+        current = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{escape(v)}"{" selected" if str(v) == current else ""}>{escape(t)}</option>'
+            for v, t in field.field.choices
+        )
+        error_class = " govuk-select--error" if errors else ""
+        control = f'<select class="govuk-select{error_class}" id="{ident}" name="{name}"{described}>{options}</select>'
+    else:
+        mode = widget.attrs.get("inputmode")
+        extra = f' inputmode="{escape(mode)}" spellcheck="false"' if mode else ""
+        shown = escape("" if value is None else value)
+        css = escape(widget.attrs.get("class", "govuk-input"))
+        control = f'<input class="{css}" id="{ident}" name="{name}" type="text" value="{shown}"{extra}{described}>'
+    message = ""
+    if errors:
+        lines = "<br>".join(
+            f'<span class="govuk-visually-hidden">Error:</span> {escape(e)}' for e in errors
+        )
+        message = f'<p id="{ident}-error" class="govuk-error-message">{lines}</p>'
+    group = " govuk-form-group--error" if errors else ""
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'<div class="govuk-form-group govuk-!-margin-bottom-0{group}">'
+        f'<label class="govuk-label govuk-visually-hidden" for="{ident}">{label}</label>'
+        f"{message}{control}</div>"
+    )
+
+
+@register.simple_tag
+def hidden(field: Any) -> str:
+    value = field.value()
+    return format_html(
+        '<input type="hidden" name="{}" value="{}" id="{}">',
+        field.html_name,
+        "" if value is None else value,
+        field.auto_id,
+    )
+
+
+@register.simple_tag
+def management(formset: Any) -> str:
+    """A formset's management form as plain hidden inputs (Django draws them through templates)."""
+    form = formset.management_form
+    return mark_safe("".join(hidden(form[name]) for name in form.fields))  # noqa: S308
