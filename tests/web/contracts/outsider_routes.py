@@ -116,6 +116,18 @@ ROUTES: list[Route] = [
         body={"decisions": [{"line_id": 1, "verification": "accepted"}]},
     ),
     Route(
+        "api/v1/returns/<return_id>/files",
+        "post",
+        url=lambda w: f"/api/v1/returns/{_return(w)}/files",
+        api=True,
+        files={"file": ("mine.pdf", PDF)},
+    ),
+    Route(
+        "api/v1/returns/<return_id>/files/<file_id>",
+        url=lambda w: "/api/v1/returns/{}/files/{}".format(*_file(w)),
+        api=True,
+    ),
+    Route(
         "api/v1/portfolio/summary",
         url=lambda w: f"/api/v1/portfolio/summary?commissioner_id={_contract(w).commissioner_id}",
         api=True,

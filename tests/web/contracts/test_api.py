@@ -155,3 +155,33 @@ def test_unknown_commitment_or_period_is_refused(client, world):
         world.provider_lead,
     )
     assert other.status_code == 400
+
+
+def test_provider_attaches_evidence_through_the_api_and_both_sides_download_it(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    first = world.contract.returns.get(period_index=0)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    url = f"/api/v1/returns/{first.pk}/files"
+    refused = client.post(
+        url,
+        {"file": [SimpleUploadedFile("fake.pdf", b"MZ\x90\x00\xff\xfe binary")]},
+        **bearer(world.provider_lead),
+    )
+    assert refused.status_code == 400 and "fake.pdf" in json.dumps(refused.json())
+    made = client.post(
+        url, {"file": [SimpleUploadedFile("register.pdf", pdf)]}, **bearer(world.provider_lead)
+    )
+    assert made.status_code == 201
+    download = made.json()[0]["download_url"]
+    for user in (world.provider_lead, world.commissioner):
+        response = client.get(download, **bearer(user))
+        assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
+    assert client.get(download, **bearer(world.outsider)).status_code == 404
+    # The commissioner does not add the provider's evidence.
+    assert (
+        client.post(
+            url, {"file": [SimpleUploadedFile("mine.pdf", pdf)]}, **bearer(world.commissioner)
+        ).status_code
+        == 403
+    )

@@ -2,22 +2,29 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from socialvalue.web.accounts.models import Organisation, Role
 from socialvalue.web.api.schemas import Pages, answers
+from socialvalue.web.files.checks import FILE_TYPES
+from socialvalue.web.files.serving import attachment
 from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, visible
 
 from . import portfolio, services
 from .models import Contract, DeliveryProfile, ReportingFrequency, Return
 
 router = Router(tags=["contracts"])
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class CommitmentOut(Schema):
@@ -118,17 +125,18 @@ class LineOut(Schema):
 
 class FileOut(Schema):
     id: int
-    name: str
-    type: str
+    original_name: str
+    file_type: str
     size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    download_url: str
 
     @staticmethod
-    def resolve_name(obj) -> str:
-        return obj.original_name
-
-    @staticmethod
-    def resolve_type(obj) -> str:
-        return obj.file_type
+    def resolve_download_url(obj) -> str:
+        return reverse(
+            "api:return_file", kwargs={"return_id": obj.period_return_id, "file_id": obj.pk}
+        )
 
 
 class ReturnOut(Schema):
@@ -240,7 +248,7 @@ def _row(row: portfolio.Row) -> dict:
     }
 
 
-def _contract(request: HttpRequest, contract_id: int) -> Contract:
+def _contract(request: HttpRequest, contract_id: Id) -> Contract:
     return get_visible_or_404(Contract, request.actor, pk=contract_id)
 
 
@@ -260,7 +268,7 @@ def list_contracts(request: HttpRequest, role: Literal["commissioner", "provider
 
 
 @router.get("/contracts/{contract_id}", response=answers(ContractOut, 404), summary="One contract")
-def get_contract(request: HttpRequest, contract_id: int):
+def get_contract(request: HttpRequest, contract_id: Id):
     return _contract(request, contract_id)
 
 
@@ -332,7 +340,7 @@ def create_contract(request: HttpRequest, payload: ContractIn):
     summary="A contract's returns, one per reporting period",
 )
 @paginate(Pages)
-def list_returns(request: HttpRequest, contract_id: int):
+def list_returns(request: HttpRequest, contract_id: Id):
     return _contract(request, contract_id).returns.order_by("period_index")
 
 
@@ -341,7 +349,7 @@ def list_returns(request: HttpRequest, contract_id: int):
     response=answers(ReturnOut, 403, 404),
     summary="Save or submit the provider's return for a period",
 )
-def submit_return(request: HttpRequest, contract_id: int, payload: ReturnIn):
+def submit_return(request: HttpRequest, contract_id: Id, payload: ReturnIn):
     """As the provider (editor): figures for each commitment, by id; `submit: false` keeps a draft.
 
     Submitting needs a quantity for every open line; a queried line needs a `response`. Evidence
@@ -373,7 +381,7 @@ def submit_return(request: HttpRequest, contract_id: int, payload: ReturnIn):
     response=answers(ReturnOut, 403, 404),
     summary="The commissioner's decision on lines of a submitted return",
 )
-def verify_return(request: HttpRequest, return_id: int, payload: VerificationIn):
+def verify_return(request: HttpRequest, return_id: Id, payload: VerificationIn):
     """Accept, query or reject lines by id; a query or a rejection needs a `reason`."""
     period_return = get_visible_or_404(Return, request.actor, pk=return_id)
     services.require_commissioner(request.actor, period_return.contract)
@@ -384,6 +392,43 @@ def verify_return(request: HttpRequest, return_id: int, payload: VerificationIn)
             services.Decision(d.line_id, d.verification, d.reason) for d in payload.decisions
         ],
     )
+
+
+@router.post(
+    "/returns/{return_id}/files",
+    response=answers(list[FileOut], 403, 404, status=201),
+    summary="Attach evidence to a return (multipart)",
+)
+def attach_files(request: HttpRequest, return_id: Id, file: File[list[UploadedFile]]):
+    """As the provider, while the return is open to you: send one or more files in the multipart
+    field `file` (PDF, Word, Excel, CSV, PNG or JPEG, judged by content) within the size limit."""
+    period_return = get_visible_or_404(Return, request.actor, pk=return_id)
+    stored = services.attach_evidence(
+        period_return, actor=request.actor, uploads=list(file), by=request.user
+    )
+    return Status(201, stored)
+
+
+@router.get(
+    "/returns/{return_id}/files/{file_id}",
+    response=answers(None, 404),
+    url_name="return_file",
+    summary="Download a return's evidence file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as an attachment.",
+                "content": {
+                    t.content_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+                    for t in FILE_TYPES.values()
+                },
+            }
+        }
+    },
+)
+def download_file(request: HttpRequest, return_id: Id, file_id: Id):
+    period_return = get_visible_or_404(Return, request.actor, pk=return_id)
+    return attachment(get_object_or_404(period_return.files, pk=file_id))
 
 
 @router.get(

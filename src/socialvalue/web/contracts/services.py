@@ -565,6 +565,22 @@ def save_return(
     return period_return
 
 
+@transaction.atomic
+def attach_evidence(period_return: Return, *, actor: Any, uploads: Iterable[Any], by: Any) -> list:
+    """Attach files to a return the provider may still change; each is checked by content and size."""
+    require_provider(actor, period_return.contract)
+    _check_open(period_return)
+    return [
+        ReturnFile.store(
+            upload,
+            organisation=period_return.contract.provider,
+            uploaded_by=by,
+            period_return=period_return,
+        )
+        for upload in uploads
+    ]
+
+
 def _count(line: ReturnLine, *, submitted: bool) -> None:
     """Set what a line counts as delivered and verified from its report and decision."""
     proxy = line.commitment.proxy_value
