@@ -26,8 +26,9 @@ from socialvalue.reports.formatting import format_value, number, percent, short_
 
 #: Okabe & Ito (2008), safe for the common colour-vision deficiencies; yellow last (low contrast).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
-#: A second cue beside colour for series drawn side by side or stacked.
-HATCHES = ("", "//", "..", "xx", "\\\\", "++", "oo", "--")
+#: A second cue beside colour for series drawn side by side or stacked. Line patterns first:
+#: dotted ones make SVGs four times larger and slow to lay out in a PDF.
+HATCHES = ("", "//", "\\\\", "xx", "--", "||", "++", "..")
 TEXT_COLOUR = "#0b0c0c"
 GRID_COLOUR = "#b1b4b6"
 FONT = "DejaVu Sans"

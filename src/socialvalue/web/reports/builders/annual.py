@@ -53,15 +53,28 @@ def _share(part: Any, whole: Any) -> float | None:
 
 
 def _figures_table(
-    title: str, heading: str, rows: list, *, caption: str = "", preview: int | None = PREVIEW
+    title: str,
+    heading: str,
+    rows: list,
+    *,
+    caption: str = "",
+    preview: int | None = PREVIEW,
+    ranked: bool = True,
 ) -> Table:
-    """Committed, delivered and verified value per row of a portfolio grouping, largest delivered first."""
-    ordered = sorted(rows, key=lambda r: (-r.figures.delivered, -r.figures.committed, r.label))
+    """Committed, delivered and verified value per row of a portfolio grouping.
+
+    `ranked`: largest delivered first; otherwise in the portfolio's order (priorities by rank).
+    """
+    ordered = (
+        sorted(rows, key=lambda r: (-r.figures.delivered, -r.figures.committed, r.label))
+        if ranked
+        else list(rows)
+    )
     return Table(
         title,
         [
             Column(heading),
-            Column("Contracts", "integer"),
+            Column("Commitments", "integer"),
             Column("Committed", "money"),
             Column("Delivered", "money"),
             Column("Verified", "money"),
@@ -71,7 +84,7 @@ def _figures_table(
         [
             [
                 r.label,
-                r.figures.contracts,
+                r.figures.commitments,
                 _f(r.figures.committed),
                 _f(r.figures.delivered),
                 _f(r.figures.verified),
@@ -85,8 +98,10 @@ def _figures_table(
     )
 
 
-def _grouped_chart(title: str, rows: list, heading: str) -> charts.Chart:
-    top = sorted(rows, key=lambda r: (-r.figures.committed, r.label))[:CHART_ROWS]
+def _grouped_chart(title: str, rows: list, heading: str, *, ranked: bool = True) -> charts.Chart:
+    top = (sorted(rows, key=lambda r: (-r.figures.committed, r.label)) if ranked else rows)[
+        :CHART_ROWS
+    ]
     shown = title if len(rows) <= CHART_ROWS else f"{title} (the {CHART_ROWS} largest)"
     return charts.grouped_bar(
         shown,
@@ -447,7 +462,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
             ],
         )
     )
-    priority_rows = sorted(by["priority"], key=lambda r: (r.key == "none", r.label))
+    priority_rows = by["priority"]  # in the charter's ranking, "No priority" last
     sections.append(
         Section(
             "By local priority",
@@ -456,8 +471,8 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
                     "The council's charter ranks its local priorities; each commitment names the "
                     "priority it serves, where it serves one."
                 ),
-                _grouped_chart("Value by local priority", priority_rows, "Priority"),
-                _figures_table("Value by local priority", "Priority", priority_rows),
+                _grouped_chart("Value by local priority", priority_rows, "Priority", ranked=False),
+                _figures_table("Value by local priority", "Priority", priority_rows, ranked=False),
             ],
         )
     )
