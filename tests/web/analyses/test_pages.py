@@ -274,8 +274,9 @@ def test_a_bad_upload_lists_each_problem_at_its_place(client, demo_world, tmp_pa
 
     for name, content, message in [
         ("map.txt", b"title: x", "must be a .yaml, .json or .xlsx"),
-        ("map.xlsx", b"title: x", "is not an Excel workbook"),
-        ("map.yaml", b"", "The submitted file is empty."),
+        ("map.xlsx", b"title: x", "map.xlsx is named .xlsx but is not an Excel workbook."),
+        ("map.yaml", b"PK\x03\x04junk", "map.yaml is neither text nor an Excel workbook."),
+        ("map.json", b"", "The submitted file is empty."),
     ]:
         response = client.post(
             "/sroi/upload/", {"file": SimpleUploadedFile(name, content), "kind": "forecast"}
@@ -373,3 +374,111 @@ def test_another_organisations_analysis_is_404_and_not_listed(client, demo_world
     assert client.get(f"/sroi/{analysis.pk}/").status_code == 404
     assert client.get(f"/sroi/{analysis.pk}/downloads/results.xlsx").status_code == 404
     assert analysis.name not in client.get("/sroi/").content.decode()
+
+
+def test_an_upload_over_the_size_limit_is_refused(client, demo_world, settings):
+    settings.MAX_UPLOAD_BYTES = 100
+    client.force_login(demo_world.editor)
+    content = yaml.safe_dump(small_map()).encode()
+    response = client.post(
+        "/sroi/upload/", {"file": SimpleUploadedFile("map.yaml", content), "kind": "forecast"}
+    )
+    assert f"map.yaml is {len(content)} bytes: files must be 100 bytes or smaller." in _text(
+        response
+    )
+    assert not Analysis.objects.exists()
+
+
+def test_settings_change_the_discount_and_monte_carlo(client, demo_world):
+    analysis = analysis_for(demo_world.alice_org)
+    client.force_login(demo_world.editor)
+    form = {
+        "name": "Befriending, Green Book",
+        "description": "",
+        "period": "2025",
+        "currency": "gbp",
+        "price_year": "2024",
+        "rate_kind": "greenbook",
+        "rate": "",
+        "convention": "start",
+        "draws": "0",
+        "seed": "",
+    }
+    response = client.post(f"/sroi/{analysis.pk}/settings/", form)
+    assert response.status_code == 302
+    analysis.refresh_from_db()
+    assert analysis.impact_map["discount"] == {"rate": "greenbook", "convention": "start"}
+    assert analysis.impact_map["currency"] == "GBP" and analysis.seed == 11
+    assert analysis.result["title"] == "Befriending, Green Book"
+    assert "monte_carlo" not in analysis.result
+    expected = calculate(parse_impact_map(analysis.impact_map)).to_dict()
+    assert analysis.result == expected
+
+    response = client.post(
+        f"/sroi/{analysis.pk}/settings/", form | {"rate_kind": "constant", "draws": "-1"}
+    )
+    html = _text(response)
+    assert "Enter the discount rate, for example 3.5" in html
+    assert "Enter 0 or more" in html
+
+
+def test_add_an_outcome_with_its_range_then_remove_it(client, demo_world):
+    analysis = analysis_for(demo_world.alice_org)
+    client.force_login(demo_world.editor)
+    fields = {
+        "description": "Back in work",
+        "stakeholder": "Older people",
+        "quantity": "3",
+        "proxy_value": "9234",
+        "duration": "2",
+        "start": "1",
+        "deadweight": "40",
+        "displacement": "10",
+        "attribution": "20",
+        "drop_off": "30",
+        "quantity_low": "1",
+        "quantity_high": "5",
+    }
+    response = client.post(f"/sroi/{analysis.pk}/outcomes/new/", fields | {"id": "less-lonely"})
+    assert "&#x27;less-lonely&#x27; is already used by outcomes[0]" in _text(response)
+    response = client.post(f"/sroi/{analysis.pk}/outcomes/new/", fields)
+    assert response.status_code == 302
+    analysis.refresh_from_db()
+    added = analysis.outcomes[2]
+    assert added["id"] == "o3" and added["displacement"] == 0.1
+    assert added["uncertainty"] == {
+        "quantity": {"dist": "triangular", "low": 1, "mode": 3, "high": 5}
+    }
+    client.post(f"/sroi/{analysis.pk}/outcomes/2/", {"remove": "1"})
+    analysis.refresh_from_db()
+    assert [o["id"] for o in analysis.outcomes] == ["less-lonely", "fewer-gp-visits"]
+    assert client.get(f"/sroi/{analysis.pk}/outcomes/2/").status_code == 404
+
+
+def test_a_map_the_template_cannot_hold_says_so(client, demo_world):
+    data = small_map()
+    data["outcomes"][1]["uncertainty"] = {
+        "deadweight": {"dist": "uniform", "low": 0.1, "high": 0.3}
+    }
+    analysis = analysis_for(demo_world.alice_org, impact_map=data)
+    client.force_login(demo_world.viewer)
+    response = client.get(f"/sroi/{analysis.pk}/downloads/impact-map.xlsx", follow=True)
+    assert "Cannot download impact-map.xlsx" in _text(response)
+    assert client.get(f"/sroi/{analysis.pk}/downloads/impact-map.yaml").status_code == 200
+
+
+def test_changes_are_in_the_audit_trail_and_delete_removes(client, demo_world):
+    from socialvalue.web.audit.models import AuditEvent
+
+    analysis = analysis_for(demo_world.alice_org)
+    client.force_login(demo_world.editor)
+    client.post(
+        f"/sroi/{analysis.pk}/map/outcomes/", _outcome_post(analysis, **{"1-quantity": "50"})
+    )
+    event = AuditEvent.objects.filter(object_type="analyses.Analysis", action="update").get()
+    assert event.organisation_id == demo_world.alice_org.pk
+    assert event.actor_email == demo_world.editor.email
+    assert "impact_map" in event.changes and "result" not in event.changes
+    assert "Delete Befriending (forecast)?" in _text(client.get(f"/sroi/{analysis.pk}/delete/"))
+    assert client.post(f"/sroi/{analysis.pk}/delete/").url == "/sroi/"
+    assert not Analysis.objects.exists()

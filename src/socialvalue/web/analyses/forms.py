@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from socialvalue.core.discounting import CONVENTIONS, SCHEDULES
 from socialvalue.core.sroi.model import MAX_DRAWS, MAX_YEARS, VALUE_TYPES
+from socialvalue.web.files.checks import CSV, XLSX, check_upload
 from socialvalue.web.forms import _ERROR_CLASSES, GovukForm, _govuk_class
 
 from .models import Analysis
@@ -266,24 +266,29 @@ class UploadForm(MarkedErrorsForm):
     )
 
     def clean_file(self) -> Any:
+        """Size and content checked as every upload is; then the content must match the name."""
         upload = self.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            limit = settings.MAX_UPLOAD_BYTES / (1024 * 1024)
-            raise forms.ValidationError(f"The file must be smaller than {limit:g} MB.")
         name = (upload.name or "").lower()
         if not name.endswith(MAP_SUFFIXES):
             raise forms.ValidationError("The file must be a .yaml, .json or .xlsx impact map.")
-        upload.seek(0)
-        head = upload.read(4)
-        upload.seek(0)
-        if not head:
-            raise forms.ValidationError("The file is empty.")
-        if name.endswith(".xlsx") != head.startswith(b"PK\x03\x04"):
+        try:
+            file_type = check_upload(upload)
+        except forms.ValidationError as exc:
+            if exc.code == "not_allowed":
+                raise forms.ValidationError(
+                    f"{upload.name} is neither text nor an Excel workbook."
+                ) from None
+            raise
+        if name.endswith(".xlsx") and file_type is not XLSX:
             raise forms.ValidationError(
-                "The file is named .xlsx but is not an Excel workbook."
-                if name.endswith(".xlsx")
-                else "The file is a workbook: name it .xlsx, or save the map as YAML or JSON."
+                f"{upload.name} is named .xlsx but is not an Excel workbook."
             )
+        if not name.endswith(".xlsx") and file_type is not CSV:  # CSV stands for UTF-8 text
+            raise forms.ValidationError(
+                f"{upload.name} is not UTF-8 text: save the map as YAML or JSON, or name a "
+                "workbook .xlsx."
+            )
+        upload.seek(0)
         return upload
 
 
