@@ -214,7 +214,8 @@ def test_portfolio_shows_figures_with_drill_down(client, world):
     lines = client.get(
         "/portfolio/lines/?dimension=total&key=all&figure=verified&year=2024"
     ).content.decode()
-    assert "1 line" in lines and "Hospital admissions avoided" in lines
+    assert "1 line adding up to <strong>£2,000.00</strong>" in lines
+    assert "Hospital admissions avoided" in lines
     assert client.get("/portfolio/lines/?dimension=nonsense&key=1").status_code == 404
     # A provider has no portfolio of contracts it commissions.
     client.force_login(world.provider_lead)

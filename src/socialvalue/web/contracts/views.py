@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -399,6 +399,10 @@ def portfolio_lines(request: HttpRequest) -> HttpResponse:
         )
     except ValueError:
         raise Http404("No such figure in the portfolio.") from None
+    value_field = {"committed": "target_value", "delivered": "delivered_value"}.get(
+        figure, "verified_value"
+    )
+    total = lines.aggregate(total=Sum(value_field))["total"] or 0
     page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -406,6 +410,7 @@ def portfolio_lines(request: HttpRequest) -> HttpResponse:
         "page": page,
         "figure": figure,
         "figure_label": portfolio.FIGURES[figure],
+        "total": total,
         "dimension_label": portfolio.DIMENSIONS.get(dimension, "All contracts"),
         "key": key,
         "year": year,
