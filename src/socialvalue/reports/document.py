@@ -143,7 +143,7 @@ class Document:
     date: dt.date | None = None
     key_figures: list[KeyFigure] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
-    #: Short name used in file names (`annual-evaluation-2025`); derived from the title when blank.
+    #: Short name for file names (`annual-evaluation-2025`): the title when blank; made safe either way.
     slug: str = ""
 
     def walk(self) -> Iterator[tuple[int, Section]]:
@@ -170,5 +170,6 @@ class Document:
     def file_name(self, fmt: str) -> str:
         import re
 
-        stem = self.slug or re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "report"
+        stem = re.sub(r"[^a-z0-9]+", "-", (self.slug or self.title).lower()).strip("-")[:80]
+        stem = stem or "report"
         return f"{stem}.{fmt}"

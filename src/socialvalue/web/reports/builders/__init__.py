@@ -2,7 +2,8 @@
 
 
 def register_all() -> None:
-    from . import annual, sroi
+    from . import annual, contract, sroi
 
     annual.register_report()
+    contract.register_report()
     sroi.register_report()

@@ -1,0 +1,340 @@
+"""A contract's social value report: committed, delivered and verified per commitment, over time."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from socialvalue.reports import (
+    BulletList,
+    Column,
+    Document,
+    KeyFigure,
+    Markdown,
+    Paragraph,
+    Section,
+    Table,
+    charts,
+)
+from socialvalue.reports.formatting import format_value, money, percent
+
+from ..registry import ReportType, object_parameter, register
+from .annual import best_case_studies
+
+_MONEY = DecimalField(max_digits=24, decimal_places=2)
+
+
+def _f(value: Any) -> float:
+    return float(value or 0)
+
+
+def _zero_sum(field: str):
+    return Coalesce(Sum(field), Value(Decimal(0)), output_field=_MONEY)
+
+
+def period_values(contract: Any) -> list[dict[str, Any]]:
+    """Target, delivered and verified value per reporting period, in one grouped query."""
+    from socialvalue.web.contracts.models import ReturnLine
+
+    return list(
+        ReturnLine.objects.filter(period_return__contract=contract)
+        .values("period_return__period_index", "period_return__period_end", "period_return__status")
+        .annotate(
+            target=_zero_sum("target_value"),
+            delivered=_zero_sum("delivered_value"),
+            verified=_zero_sum("verified_value"),
+        )
+        .order_by("period_return__period_index")
+    )
+
+
+def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Document:
+    from socialvalue.web.contracts import services
+    from socialvalue.web.contracts.models import Return, Verification
+
+    today = timezone.localdate()
+    progress(0.1, "Reading the commitments")
+    commitments = services.with_status(
+        services.commitment_progress(
+            contract.commitments.select_related("measure__value_set", "priority").order_by(
+                "position", "pk"
+            ),
+            today,
+        )
+    )
+    (labelled,) = services.label_rag([contract], today)
+    progress(0.4, "Adding up the returns")
+    periods = period_values(contract)
+    returns = list(
+        contract.returns.annotate(
+            accepted=Count("lines", filter=Q(lines__verification=Verification.ACCEPTED)),
+            queried=Count("lines", filter=Q(lines__verification=Verification.QUERIED)),
+            rejected=Count("lines", filter=Q(lines__verification=Verification.REJECTED)),
+        ).order_by("period_index")
+    )
+    stories = [
+        s
+        for s in best_case_studies(contract.commissioner, None)
+        if getattr(s, "contract_id", None) == contract.pk
+    ]
+    progress(0.7, "Writing the report")
+
+    committed = sum(_f(c.committed_value) for c in commitments)
+    target_to_date = sum(_f(c.target_value_to_date) for c in commitments)
+    delivered = sum(_f(c.delivered_value_total) for c in commitments)
+    verified = sum(_f(c.verified_value_total) for c in commitments)
+    fiscal = sum(_f(c.delivered_value_total) for c in commitments if c.is_fiscal)
+    behind = [c for c in commitments if c.status == services.Status.BEHIND]
+
+    key_figures = [
+        KeyFigure("Contract value", _f(contract.value), "money"),
+        KeyFigure("Social value committed", committed, "money", note="over the whole contract"),
+        KeyFigure(
+            "Delivered to date",
+            delivered,
+            "money",
+            note=f"against {money(target_to_date)} due by {format_value(today, 'date')}",
+        ),
+        KeyFigure(
+            "Verified by the council",
+            verified,
+            "money",
+            note=f"{percent(verified / delivered)} of delivered" if delivered else "",
+        ),
+        KeyFigure("Fiscal value delivered", fiscal, "money", note="costs avoided by public bodies"),
+        KeyFigure(
+            "Committed value as a share of the contract",
+            committed / _f(contract.value) if contract.value else None,
+            "percent",
+        ),
+    ]
+    about = Table(
+        "The contract",
+        [Column("Detail"), Column("Value")],
+        [
+            ["Reference", contract.reference or "None given"],
+            ["Commissioner", contract.commissioner.name],
+            ["Provider", contract.provider_label],
+            [
+                "Runs",
+                f"{format_value(contract.start_date, 'date')} to {format_value(contract.end_date, 'date')}",
+            ],
+            ["Reporting", contract.get_reporting_frequency_display()],
+            ["Status", contract.get_status_display()],
+            ["Delivery (RAG)", labelled.rag_label],
+            ["Returns overdue", str(labelled.overdue_returns)],
+            ["Returns awaiting review", str(labelled.awaiting_review)],
+        ],
+    )
+    summary = [
+        Paragraph(
+            f"{contract.provider_label} committed {money(committed)} of social value over the "
+            f"contract ({len(commitments)} commitment{'s' if len(commitments) != 1 else ''}). "
+            f"By {format_value(today, 'date')}, {money(target_to_date)} was due and "
+            f"{money(delivered)} has been delivered, of which the council has verified "
+            f"{money(verified)}."
+            + (
+                f" {len(behind)} commitment{' is' if len(behind) == 1 else 's are'} behind."
+                if behind
+                else ""
+            )
+        ),
+        about,
+    ]
+    if contract.description:
+        summary.insert(1, Markdown(contract.description))
+
+    commitments_table = Table(
+        "Commitments",
+        [
+            Column("Commitment"),
+            Column("Local priority"),
+            Column("Target", "number"),
+            Column("Unit"),
+            Column("Proxy", "money_pence"),
+            Column("Price year", "year"),
+            Column("Committed value", "money"),
+        ],
+        [
+            [
+                c.title,
+                str(c.priority) if c.priority_id else "",
+                _f(c.target_quantity),
+                c.unit,
+                None if c.proxy_value is None else _f(c.proxy_value),
+                c.price_year,
+                _f(c.committed_value),
+            ]
+            for c in commitments
+        ],
+        totals=["Total", "", None, "", None, None, committed],
+    )
+    delivery_table = Table(
+        "Delivery to date",
+        [
+            Column("Commitment"),
+            Column("Due to date", "number"),
+            Column("Delivered", "number"),
+            Column("Verified", "number"),
+            Column("Delivered value", "money"),
+            Column("Verified value", "money"),
+            Column("Status"),
+        ],
+        [
+            [
+                c.title,
+                _f(c.target_to_date),
+                _f(c.delivered),
+                _f(c.verified),
+                _f(c.delivered_value_total),
+                _f(c.verified_value_total),
+                c.status_label,
+            ]
+            for c in commitments
+        ],
+        totals=["Total", None, None, None, delivered, verified, ""],
+        caption=services.STATUS_RULE,
+    )
+
+    labels, cum_target, cum_delivered, cum_verified = [], [], [], []
+    running = [0.0, 0.0, 0.0]
+    for row in periods:
+        labels.append(f"{row['period_return__period_end']:%b %Y}")
+        running[0] += _f(row["target"])
+        reported = (
+            row["period_return__period_end"] < today
+            or row["period_return__status"] != Return.Status.DUE
+        )
+        running[1] += _f(row["delivered"])
+        running[2] += _f(row["verified"])
+        cum_target.append(running[0])
+        cum_delivered.append(running[1] if reported else None)
+        cum_verified.append(running[2] if reported else None)
+    timeline = charts.line(
+        "Social value over the contract, cumulative",
+        labels,
+        {"Target": cum_target, "Delivered": cum_delivered, "Verified": cum_verified},
+        period_label="Reporting period ending",
+        value_label="Cumulative value",
+    )
+    returns_table = Table(
+        "Returns",
+        [
+            Column("Period"),
+            Column("Status"),
+            Column("Submitted"),
+            Column("Lines accepted", "integer"),
+            Column("Queried", "integer"),
+            Column("Rejected", "integer"),
+        ],
+        [
+            [
+                r.period_label,
+                "Overdue" if r.is_overdue(today) else r.get_status_display(),
+                format_value(timezone.localtime(r.submitted_at).date(), "date")
+                if r.submitted_at
+                else "",
+                r.accepted,
+                r.queried,
+                r.rejected,
+            ]
+            for r in returns
+        ],
+        preview=12 if len(returns) > 12 else None,
+    )
+    sources = Table(
+        "Proxies and their sources",
+        [
+            Column("Commitment"),
+            Column("Proxy", "money_pence"),
+            Column("Price year", "year"),
+            Column("Source"),
+            Column("Licence"),
+        ],
+        [
+            [
+                c.title,
+                None if c.proxy_value is None else _f(c.proxy_value),
+                c.price_year,
+                c.proxy_source or "Not stated",
+                (c.measure.effective_licence if c.measure_id else "The bidder's own figure"),
+            ]
+            for c in commitments
+        ],
+    )
+    story_sections = [
+        Section(s.title, [Markdown(getattr(s, "story", "") or getattr(s, "summary", ""))])
+        for s in stories[:5]
+    ]
+    story_blocks = (
+        [] if stories else [Paragraph("No case studies have been shared for this contract yet.")]
+    )
+
+    sections = [
+        Section("Summary", summary),
+        Section("Commitments", [commitments_table]),
+        Section("Delivery", [timeline, delivery_table]),
+        Section("Returns", [returns_table]),
+        Section("Case studies", story_blocks, sections=story_sections),
+        Section(
+            "Method",
+            [
+                Paragraph(
+                    "Each commitment's target is spread over the contract's reporting periods by "
+                    "its delivery profile. Delivered value is the quantity in submitted returns "
+                    "at the commitment's proxy; verified value is the part the council accepted "
+                    "after checking the evidence. Values are gross: no deduction is made for what "
+                    "would have happened anyway."
+                ),
+                sources,
+                BulletList([services.STATUS_RULE, services.RAG_RULE]),
+            ],
+        ),
+    ]
+    progress(1.0, "Report written")
+    return Document(
+        title=f"Social value report: {contract.title}",
+        subtitle=f"{contract.provider_label} for {contract.commissioner.name}",
+        organisation=organisation.name,
+        date=today,
+        key_figures=key_figures,
+        sections=sections,
+        slug=f"contract-{contract.reference or contract.pk}-social-value",
+    )
+
+
+def register_report() -> None:
+    from socialvalue.web.contracts.models import Contract
+    from socialvalue.web.tenancy import visible
+
+    def contracts(actor: Any, organisation: Any):
+        return (
+            visible(Contract, actor)
+            .filter(Q(commissioner=organisation) | Q(provider=organisation))
+            .select_related("commissioner", "provider")
+            .order_by("title", "pk")
+        )
+
+    register(
+        ReportType(
+            name="contract",
+            title="Contract social value report",
+            description="One contract: committed, delivered and verified value for each "
+            "commitment, progress over time, its returns, case studies and proxies.",
+            build=build,
+            parameters=(
+                object_parameter(
+                    "contract",
+                    "Contract",
+                    Contract,
+                    queryset=contracts,
+                    describe=lambda c: f"{c} ({c.provider_label})",
+                ),
+            ),
+            order=20,
+        )
+    )
