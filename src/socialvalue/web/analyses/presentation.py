@@ -125,10 +125,14 @@ def results(analysis: Analysis, result: SroiResult) -> dict[str, Any]:
         if row.swing > 0
     ]
     outcomes = [{**o, "description": names.get(o["id"], o["id"])} for o in data["outcomes"]]
+    years = list(
+        zip(data["years"], data["value_by_year"], data["present_value_by_year"], strict=True)
+    )
     tornado = tornado_chart(analysis, result, sensitivity)
     return {
         "result": data,
         "outcomes": outcomes,
+        "years": years,
         "switching": switching,
         "sensitivity": sensitivity,
         "tornado": tornado,

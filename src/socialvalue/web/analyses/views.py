@@ -154,7 +154,15 @@ def analysis_upload(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, f"Uploaded {upload.name} as {analysis.name}.")
             return redirect("analyses:detail", analysis_id=analysis.pk)
-    return render(request, "analyses/upload.html", {"form": form, "problems": problems})
+    return render(
+        request,
+        "analyses/upload.html",
+        {
+            "form": form,
+            "problems": problems,
+            "zero_based": any("[" in p.place for p in problems),
+        },
+    )
 
 
 # --- the results --------------------------------------------------------------------------------
