@@ -141,6 +141,7 @@ def generate_portfolio(
                 line = ReturnLine(
                     period_return=r,
                     commitment=c,
+                    commissioner=commissioner,
                     year=r.year,
                     period_end=r.period_end,
                     target_quantity=per_period,

@@ -392,6 +392,7 @@ def add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
         ReturnLine(
             period_return=r,
             commitment=commitment,
+            commissioner_id=contract.commissioner_id,
             year=r.year,
             period_end=r.period_end,
             target_quantity=target,

@@ -320,6 +320,15 @@ class Migration(migrations.Migration):
                 ),
                 ("year", models.PositiveSmallIntegerField()),
                 ("period_end", models.DateField()),
+                (
+                    "commissioner",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
                 ("target_quantity", models.DecimalField(decimal_places=4, max_digits=18)),
                 (
                     "target_value",
@@ -433,8 +442,9 @@ class Migration(migrations.Migration):
             model_name="returnline",
             index=models.Index(
                 fields=[
-                    "commitment",
+                    "commissioner",
                     "year",
+                    "commitment",
                     "target_value",
                     "delivered_value",
                     "verified_value",
@@ -444,10 +454,6 @@ class Migration(migrations.Migration):
                 ],
                 name="line_portfolio",
             ),
-        ),
-        migrations.AddIndex(
-            model_name="returnline",
-            index=models.Index(fields=["year", "commitment"], name="line_year"),
         ),
         migrations.AddConstraint(
             model_name="returnline",
