@@ -2,8 +2,9 @@
 
 
 def register_all() -> None:
-    from . import annual, contract, sroi
+    from . import annual, contract, sroi, tender
 
     annual.register_report()
     contract.register_report()
+    tender.register_reports()
     sroi.register_report()
