@@ -2,4 +2,10 @@
 
 from tests.routes import Route
 
-ROUTES: list[Route] = []
+ROUTES: list[Route] = [
+    Route(
+        "api/v1/dashboard",
+        url=lambda w: f"/api/v1/dashboard?organisation_id={w.alice_org.id}",
+        api=True,
+    ),
+]

@@ -126,3 +126,20 @@ def test_commissioner_home_is_not_the_provider_dashboard(client, demo_world):
     client.force_login(demo_world.outsider)
     page = client.get("/").content.decode()
     assert "Awaiting verification" not in page
+
+
+def test_api_gives_the_dashboards_figures(client, demo_world):
+    from tests.factories import bearer
+
+    org = demo_world.alice_org
+    today = timezone.localdate()
+    _record(org, "SV-EMP-01", today.replace(day=1), "200.00", "evidenced")
+    statement = drafted_statement(org, review_date=today + dt.timedelta(days=10))
+    statements.publish(statement)
+    body = client.get("/api/v1/dashboard", **bearer(demo_world.viewer)).json()
+    assert body["organisation_id"] == org.pk and body["total_value"] == 200.0
+    assert len(body["quarters"]) == services.QUARTERS
+    theme = starter_measure("SV-EMP-01").theme.name
+    assert {"name": theme, "values": [0.0] * 7 + [200.0]} in body["value_by_theme"]
+    assert body["awaiting_verification"] == {"self_reported": 0, "evidenced": 1}
+    assert body["statement"]["published_version"] == 1 and body["statement"]["due_soon"]

@@ -331,3 +331,33 @@ def test_activity_links_only_a_contract_its_organisation_provides(client, demo_w
     assert activity.contract == ours
     listed = _json(client, "get", f"/api/v1/activities?contract={ours.pk}", demo_world.viewer)
     assert [a["contract_id"] for a in listed.json()["items"]] == [ours.pk]
+
+
+def test_activity_page_sums_its_evidence_and_deleting_it_is_refused_while_evidence_exists(
+    client, demo_world
+):
+    import datetime as dt
+    from decimal import Decimal
+
+    from socialvalue.web.evidence.models import Evidence
+
+    activity = planned_activity(demo_world.alice_org)
+    for value, level in (("100.00", "verified"), ("50.00", "self_reported"), ("7.00", "rejected")):
+        Evidence.objects.create(
+            organisation=demo_world.alice_org,
+            measure=starter_measure(),
+            activity=activity,
+            quantity=Decimal(1),
+            period_start=dt.date(2025, 4, 1),
+            period_end=dt.date(2025, 4, 30),
+            verification=level,
+            value=Decimal(value),
+        )
+    client.force_login(demo_world.editor)
+    page = client.get(f"/plan/activities/{activity.pk}/").content.decode()
+    assert "3 records worth £150" in page and "1 awaiting verification" in page
+    refused = client.post(f"/plan/activities/{activity.pk}/delete/").content.decode()
+    assert "cannot be deleted: evidence records refer to it" in refused
+    assert Activity.objects.filter(pk=activity.pk).exists()
+    api = _json(client, "delete", f"/api/v1/activities/{activity.pk}", demo_world.editor)
+    assert api.status_code == 400 and "evidence records" in str(api.json()["detail"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, ProtectedError, Q, QuerySet
+from django.db.models import Count, ProtectedError, Q, QuerySet, Sum
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -116,6 +118,26 @@ def find_activities(
     return activities.select_related("lead", "contract").order_by("organisation_id", "name", "id")
 
 
+@dataclass(frozen=True)
+class EvidenceSummary:
+    records: int
+    value: Decimal
+    awaiting: int
+
+
+def evidence_summary(activity: Activity) -> EvidenceSummary:
+    """What has been recorded against the activity, in one aggregate query."""
+    from socialvalue.web.evidence.models import Evidence, Verification
+
+    rejected, awaiting = Verification.REJECTED, (Verification.SELF_REPORTED, Verification.EVIDENCED)
+    figures = Evidence.objects.filter(activity=activity).aggregate(
+        records=Count("id"),
+        value=Sum("value", filter=~Q(verification=rejected)),
+        awaiting=Count("id", filter=Q(verification__in=awaiting)),
+    )
+    return EvidenceSummary(figures["records"], figures["value"] or Decimal(0), figures["awaiting"])
+
+
 # ---------------------------------------------------------------- saving and deleting
 
 
@@ -142,7 +164,7 @@ def delete(instance: Objective | Activity) -> None:
         with transaction.atomic():
             instance.delete()
     except ProtectedError as exc:
-        kinds = sorted({obj._meta.verbose_name_plural for obj in exc.protected_objects})
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in exc.protected_objects})
         raise ValidationError(
             f"{instance} cannot be deleted: {' and '.join(kinds)} refer to it. "
             "Remove or move them first."

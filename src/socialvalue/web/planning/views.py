@@ -148,6 +148,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
         "activity": activity,
         "objectives": activity.objectives.all(),
         "measures": activity.measures.select_related("value_set", "theme"),
+        "evidence": services.evidence_summary(activity),
         "can_edit": _can_edit(request),
     }
     return render(request, "planning/activity_detail.html", context)
