@@ -264,7 +264,7 @@ def _attach(problems: list[Problem], table: str, rows: list, field_for) -> list[
                 continue
             form.add_error(None, f"{problem.place}: {problem.message}")
             continue
-        leftover.append(str(problem))
+        leftover.append(problem.message if problem.place == table else str(problem))
     return leftover
 
 
