@@ -377,3 +377,16 @@ def test_a_commitment_serves_the_priority_the_buyer_linked_to_its_measure(client
         f"/bids/{bid.id}/commitments/new/", {"measure": f.valued_measure().id, "quantity": "2"}
     )
     assert bid.commitments.get().priority == priority
+
+
+def test_the_evaluation_and_the_bid_link_to_their_reports(client, council):
+    procurement = f.procurement(council.alice_org, state="published")
+    bid = f.three_bids(procurement)[0]
+    client.force_login(council.admin)
+    page = client.get(f"/procurements/{procurement.id}/evaluation/").content.decode()
+    link = f"/reports/tender-evaluation/?procurement={procurement.id}"
+    assert link in page
+    assert client.get(link).status_code == 200
+    link = f"/reports/tender-response/?bid={bid.id}"
+    assert link in client.get(f"/bids/{bid.id}/").content.decode()
+    assert client.get(link).status_code == 200
