@@ -68,6 +68,13 @@ ROUTES: list[Route] = [
         url=lambda w: f"/contracts/{_contract(w).id}/commitments/new/",
         body={"target_quantity": "1", "description": "Mine", "unit": "people"},
     ),
+    Route(
+        "contracts/<int:contract_id>/commitments/<int:commitment_id>/remove/",
+        "post",
+        url=lambda w: (
+            f"/contracts/{_contract(w).id}/commitments/{_contract(w).commitments.first().id}/remove/"
+        ),
+    ),
     Route("returns/<int:return_id>/", url=lambda w: f"/returns/{_return(w)}/"),
     Route("returns/<int:return_id>/report/", url=lambda w: f"/returns/{_return(w)}/report/"),
     Route(

@@ -249,3 +249,23 @@ def test_portfolio_downloads_read_back_in_excel_and_csv(client, world):
     text = client.get("/portfolio/download.csv").content.decode("utf-8-sig")
     assert "By provider" in text and any("Bright Care" in r for r in csv.reader(io.StringIO(text)))
     assert client.get("/portfolio/download.pdf").status_code == 404
+
+
+def test_commissioner_removes_a_commitment_only_while_nothing_is_reported(client, world):
+    fiscal, economic = _lines(world.first)
+    from socialvalue.web.contracts.services import LineReport, save_return
+
+    save_return(
+        world.first,
+        by=world.provider_lead,
+        narrative="",
+        lines=[LineReport(fiscal.commitment_id, 1)],
+    )
+    client.force_login(world.provider_lead)
+    url = f"/contracts/{world.contract.pk}/commitments/{economic.commitment_id}/remove/"
+    assert client.post(url).status_code == 403
+    client.force_login(world.commissioner)
+    client.post(f"/contracts/{world.contract.pk}/commitments/{fiscal.commitment_id}/remove/")
+    assert world.contract.commitments.filter(pk=fiscal.commitment_id).exists()
+    client.post(url)
+    assert not world.contract.commitments.filter(pk=economic.commitment_id).exists()

@@ -297,7 +297,7 @@ by_commitment_year AS (SELECT * FROM by_commitment),"""
         sums = f"""
 by_commitment_year AS (
     SELECT l.commitment_id AS commitment_id, l.year AS year, {line_sums} {lines_of_council}
-    GROUP BY l.commitment_id, l.year
+    GROUP BY l.year, l.commitment_id
 ),
 by_commitment AS (
     SELECT commitment_id, {", ".join(f"SUM({v}) AS {v}" for v in values.split(", "))}

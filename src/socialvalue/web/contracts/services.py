@@ -670,6 +670,7 @@ def commitment_progress(commitments, today: dt.date | None = None):
     today = today or timezone.localdate()
     due = Q(lines__period_end__lte=today)
     return commitments.annotate(
+        reported_lines=Count("lines", filter=Q(lines__reported_quantity__isnull=False)),
         target_to_date=_sum("target_quantity", due),
         target_value_to_date=_sum("target_value", due),
         delivered=_sum("delivered_quantity"),

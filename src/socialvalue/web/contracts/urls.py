@@ -15,6 +15,11 @@ urlpatterns = [
         views.commitment_new,
         name="commitment_new",
     ),
+    path(
+        "contracts/<int:contract_id>/commitments/<int:commitment_id>/remove/",
+        views.commitment_remove,
+        name="commitment_remove",
+    ),
     path("returns/<int:return_id>/", views.return_detail, name="return"),
     path("returns/<int:return_id>/report/", views.return_report, name="return_report"),
     path("returns/<int:return_id>/verify/", views.return_verify, name="return_verify"),

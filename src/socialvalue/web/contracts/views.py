@@ -161,6 +161,21 @@ def commitment_new(request: HttpRequest, contract_id: int) -> HttpResponse:
     return render(request, "contracts/commitment_form.html", {"form": form, "contract": contract})
 
 
+@login_required
+@require_POST
+def commitment_remove(request: HttpRequest, contract_id: int, commitment_id: int) -> HttpResponse:
+    contract = get_visible_or_404(Contract, request.actor, pk=contract_id)
+    commitment = get_object_or_404(contract.commitments, pk=commitment_id)
+    services.require_commissioner(request.actor, contract)
+    try:
+        services.remove_commitment(commitment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Commitment removed: {commitment.title}.")
+    return redirect("contracts:detail", contract_id=contract.pk)
+
+
 def _return(request: HttpRequest, return_id: int) -> Return:
     period_return = get_visible_or_404(Return, request.actor, pk=return_id)
     return Return.objects.select_related("contract__commissioner", "contract__provider").get(
