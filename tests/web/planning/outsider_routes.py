@@ -20,6 +20,7 @@ ROUTES: list[Route] = [
     Route("plan/objectives/new/"),
     Route("plan/activities/"),
     Route("plan/activities/new/"),
+    Route("plan/activities/download.<str:file_format>"),
     Route(
         "plan/objectives/<int:objective_id>/", url=lambda w: f"/plan/objectives/{_objective(w)}/"
     ),

@@ -361,3 +361,33 @@ def test_activity_page_sums_its_evidence_and_deleting_it_is_refused_while_eviden
     assert Activity.objects.filter(pk=activity.pk).exists()
     api = _json(client, "delete", f"/api/v1/activities/{activity.pk}", demo_world.editor)
     assert api.status_code == 400 and "evidence records" in str(api.json()["detail"])
+
+
+def test_activities_download_to_excel_with_the_lists_filters_and_formulas_kept_as_text(
+    client, demo_world
+):
+    import io
+
+    import openpyxl
+
+    org = demo_world.alice_org
+    ActivityFactory(organisation=org, name='=HYPERLINK("http://x")', team="Community")
+    ActivityFactory(organisation=org, name="Apprenticeships", team="Learning", cost="1234.56")
+    ActivityFactory(organisation=demo_world.other_org, name="Theirs", team="Community")
+    client.force_login(demo_world.viewer)
+    response = client.get("/plan/activities/download.xlsx", {"team": "Learning"})
+    assert response["Content-Disposition"].endswith('alice-care-activities.xlsx"')
+    table = openpyxl.load_workbook(io.BytesIO(response.content))["Activities"]
+    rows = list(table.values)
+    names = {row[0] for row in rows}
+    assert "Apprenticeships" in names and "Theirs" not in names
+    assert not any("HYPERLINK" in str(row[0]) for row in rows)
+    assert 1234.56 in [value for row in rows for value in row]
+    everything = openpyxl.load_workbook(
+        io.BytesIO(client.get("/plan/activities/download.xlsx").content)
+    )["Activities"]
+    cells = [cell for row in everything.iter_rows() for cell in row]
+    formula = next(c for c in cells if "HYPERLINK" in str(c.value))
+    assert formula.data_type == "s"  # text a reader sees, never a formula Excel runs
+    assert "Theirs" not in {c.value for c in cells}
+    assert client.get("/plan/activities/download.exe").status_code == 404

@@ -11,7 +11,9 @@ from django.db import transaction
 from django.db.models import Count, ProtectedError, Q, QuerySet, Sum
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.text import slugify
 
+from socialvalue.reports import Column, Document, Section, Table
 from socialvalue.web.accounts.models import User
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import Actor, visible
@@ -136,6 +138,48 @@ def evidence_summary(activity: Activity) -> EvidenceSummary:
         awaiting=Count("id", filter=Q(verification__in=awaiting)),
     )
     return EvidenceSummary(figures["records"], figures["value"] or Decimal(0), figures["awaiting"])
+
+
+def activities_document(organisation: Any, activities: QuerySet[Activity]) -> Document:
+    """The activities as a one-table report, for Excel and CSV."""
+    rows = [
+        [
+            a.name,
+            a.team,
+            a.area,
+            "; ".join(str(o) for o in a.objectives.all()),
+            "; ".join(m.code for m in a.measures.all()),
+            str(a.contract) if a.contract_id else "",
+            a.start_date,
+            a.end_date,
+            float(a.cost) if a.cost is not None else None,
+            str(a.lead) if a.lead_id else "",
+        ]
+        for a in activities
+    ]
+    table = Table(
+        "Activities",
+        [
+            Column("Activity"),
+            Column("Team"),
+            Column("Area"),
+            Column("Objectives"),
+            Column("Measures"),
+            Column("Contract"),
+            Column("Start", "date"),
+            Column("End", "date"),
+            Column("Cost", "money_pence"),
+            Column("Lead"),
+        ],
+        rows,
+    )
+    return Document(
+        title="Activities",
+        organisation=organisation.name,
+        date=timezone.localdate(),
+        sections=[Section("Activities", [table])],
+        slug=slugify(f"{organisation.name} activities"),
+    )
 
 
 # ---------------------------------------------------------------- saving and deleting

@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("plan/activities/", views.activity_list, name="activities"),
     path("plan/activities/new/", views.activity_new, name="activity_new"),
+    path(
+        "plan/activities/download.<str:file_format>",
+        views.activity_download,
+        name="activity_download",
+    ),
     path("plan/activities/<int:activity_id>/", views.activity_detail, name="activity"),
     path("plan/activities/<int:activity_id>/edit/", views.activity_edit, name="activity_edit"),
     path(

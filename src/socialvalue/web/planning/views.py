@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from socialvalue.reports import FORMATS
+from socialvalue.reports import render as render_report
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.tenancy import get_visible_or_404, require_role
 
@@ -117,8 +119,7 @@ def _delete(request: HttpRequest, thing, *, kind: str, done: str, back: str, con
 # ---------------------------------------------------------------- activities
 
 
-@login_required
-def activity_list(request: HttpRequest) -> HttpResponse:
+def _filtered_activities(request: HttpRequest):
     organisation = _organisation(request)
     form = ActivityFilterForm(request.GET or None, organisation=organisation)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -128,7 +129,13 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         team=filters.get("team") or "",
         area=filters.get("area") or "",
         objective=filters.get("objective"),
-    ).prefetch_related("objectives")
+    ).prefetch_related("objectives", "measures")
+    return form, filters, activities
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form, filters, activities = _filtered_activities(request)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -139,6 +146,18 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "can_edit": _can_edit(request),
     }
     return render(request, "planning/activity_list.html", context)
+
+
+@login_required
+def activity_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The activities listed (with the same filters) as an Excel workbook or a CSV file."""
+    if file_format not in ("xlsx", "csv"):
+        raise Http404("Activities download as xlsx or csv.")
+    _, _, activities = _filtered_activities(request)
+    document = services.activities_document(request.organisation, activities)
+    response = HttpResponse(render_report(document, file_format), content_type=FORMATS[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{document.file_name(file_format)}"'
+    return response
 
 
 @login_required
