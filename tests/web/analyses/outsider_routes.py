@@ -61,6 +61,7 @@ ROUTES: list[Route] = [
     _api("", "patch", {"name": "Mine now"}),
     _api("", "delete"),
     _api("/result"),
+    _api("/evaluation", "post"),
     # Routes scoped to the caller's own organisation.
     Route("sroi/"),
     Route("sroi/new/"),

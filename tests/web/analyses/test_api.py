@@ -142,3 +142,21 @@ def test_a_member_of_two_organisations_names_one(client, demo_world):
     response = _send(client, "post", "/api/v1/sroi-analyses", demo_world.editor, body)
     assert response.status_code == 201
     assert response.json()["organisation_id"] == demo_world.other_org.pk
+
+
+def test_start_the_evaluation_of_a_forecast(client, demo_world):
+    forecast = analysis_for(demo_world.alice_org)
+    url = f"/api/v1/sroi-analyses/{forecast.pk}/evaluation"
+    assert _send(client, "post", url, demo_world.viewer).status_code == 403
+    response = _send(client, "post", url, demo_world.editor)
+    assert response.status_code == 201
+    evaluation = response.json()
+    assert evaluation["kind"] == "evaluative" and evaluation["forecast_id"] == forecast.pk
+    assert evaluation["impact_map"] == forecast.impact_map
+    again = _send(
+        client, "post", f"/api/v1/sroi-analyses/{evaluation['id']}/evaluation", demo_world.editor
+    )
+    assert again.status_code == 400
+    assert again.json()["problems"] == [
+        {"place": "kind", "message": "only a forecast can have an evaluative version"}
+    ]

@@ -146,6 +146,18 @@ def delete_analysis(request: HttpRequest, analysis_id: Id):
     return Status(204, None)
 
 
+@router.post(
+    "/sroi-analyses/{analysis_id}/evaluation",
+    response=answers(AnalysisOut, 403, 404, status=201),
+    summary="Start the evaluative version of a forecast",
+)
+def start_evaluation(request: HttpRequest, analysis_id: Id):
+    """A copy of the forecast's map and settings, linked to it, to change into what happened."""
+    forecast = get_visible_or_404(Analysis, request.actor, pk=analysis_id)
+    require_role(request.actor, forecast, Role.EDITOR)
+    return Status(201, services.start_evaluation(forecast, created_by=request.user))
+
+
 @router.get(
     "/sroi-analyses/{analysis_id}/result",
     response=answers(dict[str, Any], 404),
