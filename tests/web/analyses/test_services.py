@@ -175,3 +175,28 @@ def test_demo_loader_is_idempotent(demo_world):
     assert forecast.result["sroi_ratio"] == pytest.approx(2.2563968, rel=1e-6)
     assert evaluation.result["sroi_ratio"] < forecast.result["sroi_ratio"]
     assert Analysis.objects.filter(organisation__slug="oakways").count() == 1
+
+
+def test_ranges_keep_their_shape_and_a_normal_survives_an_edit_elsewhere():
+    normal = {"dist": "normal", "mean": 0.2, "sd": 0.05}
+    assert services.with_range(normal, old_value=0.2, value=0.25, low=None, high=None) == normal
+    assert services.with_range(normal, old_value=0.2, value=0.2, low=0.1, high=0.3) == {
+        "dist": "triangular",
+        "low": 0.1,
+        "mode": 0.2,
+        "high": 0.3,
+    }
+    pert = {"dist": "pert", "low": 600, "mode": 1000, "high": 1500}
+    assert services.with_range(pert, old_value=1000, value=1100, low=600, high=1500) == {
+        "dist": "pert",
+        "low": 600,
+        "mode": 1100,
+        "high": 1500,
+    }
+    uniform = {"dist": "uniform", "low": 1, "high": 2}
+    assert services.with_range(uniform, old_value=1.5, value=1.2, low=1, high=3) == {
+        "dist": "uniform",
+        "low": 1,
+        "high": 3,
+    }
+    assert services.with_range(uniform, old_value=1.5, value=1.5, low=None, high=None) is None

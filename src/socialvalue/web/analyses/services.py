@@ -359,6 +359,10 @@ def range_of(distribution: Mapping[str, Any] | None) -> tuple[float | None, floa
     return distribution.get("low"), distribution.get("high")
 
 
+#: Distributions a low and a high describe; the others (normal, choice) are kept as uploaded.
+RANGED = ("uniform", "triangular", "pert")
+
+
 def with_range(
     distribution: Mapping[str, Any] | None,
     *,
@@ -371,25 +375,18 @@ def with_range(
 
     A new range is triangular with its mode at the field's value (as the Excel template does); the
     mode of a triangular or PERT range follows the value when it sat on the old value. A range left
-    empty removes the distribution; a distribution with no range (normal, choice) is kept as it is.
+    empty removes the distribution. A normal or choice distribution is kept while the range shown
+    for it is left as it was, and replaced by a triangular one when the range is changed.
     """
-    if distribution and "low" not in distribution and low is None and high is None:
-        return dict(distribution)
+    if distribution and distribution.get("dist") not in RANGED:
+        if range_of(distribution) == (low, high):
+            return dict(distribution)
+        distribution = None
     if low is None and high is None:
         return None
     if low is None or high is None:
         low = high = low if low is not None else high
-    out = (
-        dict(distribution)
-        if distribution
-        and distribution.get("dist")
-        in (
-            "uniform",
-            "triangular",
-            "pert",
-        )
-        else {"dist": "triangular", "mode": value}
-    )
+    out = dict(distribution) if distribution else {"dist": "triangular", "mode": value}
     out["low"], out["high"] = low, high
     if out["dist"] != "uniform" and (distribution is None or out.get("mode") in (old_value, None)):
         out["mode"] = value
