@@ -166,7 +166,8 @@ class Awaiting:
 
 def awaiting_verification(organisation: Any, *, show: int = 5) -> Awaiting:
     waiting = Evidence.objects.filter(organisation=organisation, verification__in=AWAITING)
-    by_level = dict(waiting.order_by().values_list("verification").annotate(n=Count("id")))
+    # COUNT(*) rather than COUNT(id): the (organisation, verification) index answers it alone.
+    by_level = dict(waiting.order_by().values_list("verification").annotate(n=Count("*")))
     oldest = list(
         waiting.select_related("measure", "activity").order_by("period_start", "id")[:show]
     )

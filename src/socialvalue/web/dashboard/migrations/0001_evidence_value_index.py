@@ -1,15 +1,17 @@
 """An index that answers the dashboard's value-over-time sum from the index alone.
 
-The dashboard sums an organisation's evidence value by (period start, measure); with every column
-it reads in one index, SQLite and PostgreSQL scan the index in group order and never sort or visit
-the table (200 000 records: 420 ms to 60 ms on SQLite). It lives here, beside the query it serves.
+The dashboard sums the value of an organisation's counted records (valued, not rejected) by
+(period start, measure). This partial index holds only those records, with every column the query
+reads, in group order: SQLite and PostgreSQL scan it without sorting or visiting the table
+(200 000 records: 420 ms to 11 ms on SQLite, 84 ms to 16 ms on PostgreSQL). It lives here, beside
+the query it serves; its WHERE is written as Django writes the query's, so SQLite can match them.
 """
 
 from django.db import migrations
 
 INDEX = "dashboard_evidence_value"
-
-COLUMNS = "organisation_id, period_start, measure_id, value_price_year, verification, value, id"
+COLUMNS = "organisation_id, period_start, measure_id, value_price_year, value, verification, id"
+COUNTED = "value IS NOT NULL AND NOT (verification = 'rejected')"
 
 
 class Migration(migrations.Migration):
@@ -19,7 +21,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            sql=f"CREATE INDEX {INDEX} ON evidence_evidence ({COLUMNS})",
+            sql=f"CREATE INDEX {INDEX} ON evidence_evidence ({COLUMNS}) WHERE {COUNTED}",
             reverse_sql=f"DROP INDEX {INDEX}",
         )
     ]
