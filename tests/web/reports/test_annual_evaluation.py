@@ -7,8 +7,10 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from socialvalue.reports.formatting import money, percent
+from socialvalue.web.casestudies.models import CaseStudy
 from socialvalue.web.commissioning.models import Charter
 from socialvalue.web.contracts import portfolio
 from socialvalue.web.contracts.services import (
@@ -17,6 +19,7 @@ from socialvalue.web.contracts.services import (
     save_return,
     verify_return,
 )
+from socialvalue.web.measures.models import Theme
 from socialvalue.web.reports.models import ReportRun
 from tests.factories import bearer
 from tests.reports.readers import csv_rows, docx_text, pdf_text, xlsx_values
@@ -53,6 +56,22 @@ def council():
         first,
         by=p.commissioner,
         decisions=[Decision(fiscal.pk, "accepted"), Decision(economic.pk, "queried", "Payslips?")],
+    )
+    health = Theme.objects.get(name="Health", value_set__name="Test shared set")
+    shared = CaseStudy.objects.create(
+        organisation=p.provider,
+        title=INJECTION,
+        summary="Mr A went home from hospital a week early.",
+        story="## Going home\n\nThe **reablement** team visited daily.",
+        consent_given_on=dt.date(2025, 1, 10),
+        shared_at=timezone.now(),
+    )
+    shared.themes.add(health)
+    CaseStudy.objects.create(
+        organisation=p.provider,
+        title="A private draft",
+        summary="Not shared, so not the council's to read.",
+        consent_given_on=dt.date(2025, 1, 10),
     )
     Charter.objects.create(
         organisation=p.council,
@@ -126,7 +145,18 @@ def test_the_evaluation_covers_every_part_the_council_needs(client, council):
     assert "2024/25" in text and "2025/26" in text  # the years around the one evaluated
 
 
-def test_a_formula_in_a_contract_title_stays_text_in_the_downloads(client, council):
+def test_shared_case_studies_are_told_and_private_ones_are_not(client, council):
+    client.force_login(council.commissioner)
+    response = client.post("/reports/annual-evaluation/", {"year": "2024"})
+    page = client.get(response["Location"]).content.decode()
+    assert "Mr A went home from hospital a week early." in page
+    assert "<strong>reablement</strong>" in page
+    assert "A private draft" not in page
+    text = pdf_text(_files(client, ReportRun.objects.get())["pdf"])
+    assert "Going home" in text and "A private draft" not in text
+
+
+def test_a_formula_in_a_case_study_title_stays_text_in_the_downloads(client, council):
     client.force_login(council.commissioner)
     client.post("/reports/annual-evaluation/", {"year": "2024"})
     files = _files(client, ReportRun.objects.get())

@@ -58,6 +58,7 @@ def test_every_demo_report_renders_in_every_format_with_the_screens_figures(clie
         "annual-evaluation",
         "contract",
         "sroi",
+        "statement",
         "tender-evaluation",
         "tender-response",
     } <= names

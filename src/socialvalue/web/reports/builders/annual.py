@@ -22,7 +22,6 @@ from socialvalue.reports import (
     Column,
     Document,
     KeyFigure,
-    Markdown,
     Paragraph,
     Section,
     Table,
@@ -31,6 +30,8 @@ from socialvalue.reports import (
 from socialvalue.reports.formatting import money, percent
 
 from ..registry import ReportType, financial_year_label, register, year_parameter
+from .stories import for_contracts
+from .stories import section as story_section
 
 #: Rows of a long table shown on screen, in the PDF and in Word; Excel and CSV keep them all.
 PREVIEW = 25
@@ -282,19 +283,6 @@ def price_years(
     return rows, base, problems
 
 
-def best_case_studies(commissioner: Any, year: int | None) -> list[Any]:
-    """The case studies providers published for the council's contracts, best evidenced first.
-
-    Empty until the case studies area offers them (`casestudies.services.for_commissioner`).
-    """
-    try:
-        from socialvalue.web.casestudies import services as casestudies
-    except ImportError:
-        return []
-    finder = getattr(casestudies, "for_commissioner", None)
-    return list(finder(commissioner=commissioner, year=year)) if finder else []
-
-
 def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = None) -> Document:
     from socialvalue.web.contracts import portfolio
 
@@ -318,7 +306,11 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
     progress(0.6, "Listing the measures and proxies used")
     measures = measures_used(organisation, year)
     years_rows, base_year, deflator_problems = price_years(organisation, year)
-    stories = best_case_studies(organisation, year)
+    from socialvalue.web.contracts.models import Contract
+
+    stories = for_contracts(
+        Contract.objects.filter(commissioner=organisation), _lines(organisation, year)
+    )
     progress(0.8, "Writing the evaluation")
 
     delivered_share = totals.delivered_share
@@ -578,7 +570,14 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
         )
     )
     sections.append(_charter_section(compliance))
-    sections.append(_case_study_section(stories))
+    sections.append(
+        story_section(
+            stories,
+            empty="No provider holding one of the council's contracts has shared a case study "
+            "yet. Figures show how much; case studies show what it meant to the people "
+            "concerned, so ask providers to share their best.",
+        )
+    )
     sections.append(
         _methodology_section(
             measures, years_rows, base_year, deflator_problems, levels, label, totals
@@ -645,35 +644,6 @@ def _charter_section(compliance: Any) -> Section:
             failing,
         ],
     )
-
-
-def _case_study_section(stories: list[Any]) -> Section:
-    if not stories:
-        return Section(
-            "Case studies",
-            [
-                Paragraph(
-                    "No case studies have been shared with the council for this period. Figures "
-                    "show how much; case studies show what it meant for the people concerned, so "
-                    "ask providers to share their best with their returns."
-                )
-            ],
-        )
-    blocks: list[Any] = [
-        Table(
-            "Case studies shared with the council",
-            [Column("Title"), Column("Provider"), Column("Contract")],
-            [
-                [s.title, getattr(s, "provider_label", ""), str(getattr(s, "contract", "") or "")]
-                for s in stories
-            ],
-        )
-    ]
-    subsections = [
-        Section(s.title, [Markdown(getattr(s, "story", "") or getattr(s, "summary", ""))])
-        for s in stories[:5]
-    ]
-    return Section("Case studies", blocks, sections=subsections)
 
 
 def _methodology_section(

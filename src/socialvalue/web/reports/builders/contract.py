@@ -23,7 +23,8 @@ from socialvalue.reports import (
 from socialvalue.reports.formatting import format_value, money, percent
 
 from ..registry import ReportType, object_parameter, register
-from .annual import best_case_studies
+from .stories import for_contracts
+from .stories import section as story_section
 
 _MONEY = DecimalField(max_digits=24, decimal_places=2)
 
@@ -54,7 +55,7 @@ def period_values(contract: Any) -> list[dict[str, Any]]:
 
 def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Document:
     from socialvalue.web.contracts import services
-    from socialvalue.web.contracts.models import Return, Verification
+    from socialvalue.web.contracts.models import Contract, Return, ReturnLine, Verification
 
     today = timezone.localdate()
     progress(0.1, "Reading the commitments")
@@ -76,11 +77,10 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
             rejected=Count("lines", filter=Q(lines__verification=Verification.REJECTED)),
         ).order_by("period_index")
     )
-    stories = [
-        s
-        for s in best_case_studies(contract.commissioner, None)
-        if getattr(s, "contract_id", None) == contract.pk
-    ]
+    stories = for_contracts(
+        Contract.objects.filter(pk=contract.pk),
+        ReturnLine.objects.filter(commitment__contract=contract),
+    )
     progress(0.7, "Writing the report")
 
     committed = sum(_f(c.committed_value) for c in commitments)
@@ -266,20 +266,16 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
             for c in commitments
         ],
     )
-    story_sections = [
-        Section(s.title, [Markdown(getattr(s, "story", "") or getattr(s, "summary", ""))])
-        for s in stories[:5]
-    ]
-    story_blocks = (
-        [] if stories else [Paragraph("No case studies have been shared for this contract yet.")]
-    )
-
     sections = [
         Section("Summary", summary),
         Section("Commitments", [commitments_table]),
         Section("Delivery", [timeline, delivery_table]),
         Section("Returns", [returns_table]),
-        Section("Case studies", story_blocks, sections=story_sections),
+        story_section(
+            stories,
+            empty=f"{contract.provider_label} has not shared a case study about the themes of "
+            "this contract yet.",
+        ),
         Section(
             "Method",
             [
