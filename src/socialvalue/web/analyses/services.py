@@ -426,17 +426,6 @@ def save_inputs(analysis: Analysis, rows: Iterable[Mapping[str, Any]]) -> Analys
     return save_map(analysis, data)
 
 
-#: The outcome fields the table edits; the rest are kept from the saved outcome.
-TABLE_FIELDS = (
-    "description",
-    "stakeholder",
-    "quantity",
-    "proxy_value",
-    "duration",
-    *UNCERTAIN_FIELDS[2:],
-)
-
-
 def _next_outcome_id(outcomes: list[dict[str, Any]]) -> str:
     used = {o.get("id") for o in outcomes}
     k = len(outcomes) + 1
@@ -569,21 +558,30 @@ def version_pair(analysis: Analysis) -> tuple[Analysis, Analysis] | None:
 
 
 def _pairs(
-    left: Mapping[str, float], right: Mapping[str, float], kind: str = "money"
+    left: Mapping[str, float],
+    right: Mapping[str, float],
+    labels: Mapping[str, str] | None = None,
+    kind: str = "money",
 ) -> list[ComparedFigure]:
     keys = list(left) + [k for k in right if k not in left]
-    return [ComparedFigure(k, left.get(k), right.get(k), kind) for k in keys]
+    labels = labels or {}
+    return [ComparedFigure(labels.get(k, k), left.get(k), right.get(k), kind) for k in keys]
 
 
 def compare(forecast: Analysis, evaluation: Analysis) -> Comparison:
-    """Forecast against evaluation: the headline figures, value by stakeholder and by outcome."""
+    """Forecast against evaluation: the headline figures, value by stakeholder and by outcome.
+
+    Outcomes are matched by their ID, which the evaluative version keeps from its forecast.
+    """
     f = result_dict(forecast) or {}
     e = result_dict(evaluation) or {}
 
-    def by_outcome(result: Mapping[str, Any], analysis: Analysis) -> dict[str, float]:
-        names = {o.get("id"): o.get("description") or o.get("id") for o in analysis.outcomes}
-        return {names.get(o["id"], o["id"]): o["present_value"] for o in result.get("outcomes", [])}
+    def by_outcome(result: Mapping[str, Any]) -> dict[str, float]:
+        return {o["id"]: o["present_value"] for o in result.get("outcomes", [])}
 
+    labels = {
+        o["id"]: o.get("description") or o["id"] for o in [*evaluation.outcomes, *forecast.outcomes]
+    }
     headline = [
         ComparedFigure("SROI ratio", f.get("sroi_ratio"), e.get("sroi_ratio"), "ratio"),
         ComparedFigure("Present value", f.get("present_value"), e.get("present_value")),
@@ -595,7 +593,7 @@ def compare(forecast: Analysis, evaluation: Analysis) -> Comparison:
         evaluation=evaluation,
         headline=headline,
         by_stakeholder=_pairs(f.get("by_stakeholder", {}), e.get("by_stakeholder", {})),
-        by_outcome=_pairs(by_outcome(f, forecast), by_outcome(e, evaluation)),
+        by_outcome=_pairs(by_outcome(f), by_outcome(e), labels),
     )
 
 
