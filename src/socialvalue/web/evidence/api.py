@@ -148,6 +148,23 @@ class DecisionIn(Schema):
     reason: str = Field("", max_length=2000, description="Why it is rejected; needed to reject.")
 
 
+class EvidencePages(Pages):
+    """Pages read as `services.page_of` reads them: the ids from an index, then those rows."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        limit = min(pagination.limit, self.max_limit)
+        return {
+            "items": services.page_of(
+                queryset,
+                pagination.offset,
+                limit,
+                related=("measure", "activity", "verified_by", "recorded_by"),
+                prefetch=("files",),
+            ),
+            "count": queryset.count(),
+        }
+
+
 def _records():
     return Evidence.objects.select_related(
         "measure", "activity", "verified_by", "recorded_by"
@@ -194,7 +211,7 @@ def _api_names(error: ValidationError) -> ValidationError:
 
 
 @router.get("/evidence", response=answers(list[EvidenceOut]), summary="Evidence records")
-@paginate(Pages)
+@paginate(EvidencePages)
 def list_evidence(
     request: HttpRequest,
     date_from: dt.date | None = None,

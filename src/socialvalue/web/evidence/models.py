@@ -39,16 +39,17 @@ class EvidenceQuerySet(TenantQuerySet):
 
 
 class Evidence(models.Model):
+    # Indexes are chosen in Meta: each one slows an import of many rows, so none is redundant.
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="evidence"
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="evidence", db_index=False
     )
     # PROTECT: evidence is the record of what was delivered; removing a measure or an activity
     # must not silently take it away.
     measure = models.ForeignKey(
-        "measures.Measure", on_delete=models.PROTECT, related_name="evidence"
+        "measures.Measure", on_delete=models.PROTECT, related_name="evidence", db_index=False
     )
     activity = models.ForeignKey(
-        "planning.Activity", on_delete=models.PROTECT, related_name="evidence"
+        "planning.Activity", on_delete=models.PROTECT, related_name="evidence", db_index=False
     )
     #: The contract it was delivered under, if any: one where the organisation is the provider.
     contract = models.ForeignKey(
@@ -68,7 +69,12 @@ class Evidence(models.Model):
     )
     #: Who verified or rejected the record, and when.
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
@@ -81,7 +87,12 @@ class Evidence(models.Model):
     deflator_factor = models.DecimalField(max_digits=12, decimal_places=8, null=True, blank=True)
 
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -97,19 +108,37 @@ class Evidence(models.Model):
                 name="evidence_period_ends_after_start",
             )
         ]
-        # Every list filter starts from one organisation and is shown newest period first.
+        # The list is shown newest period first, filtered by period, measure or activities (team
+        # and area are turned into activities); its totals (count per level, value) come from the
+        # same indexes without visiting the table, so they carry the level and the value.
         indexes = [
             models.Index(
-                fields=["organisation", "-period_start", "-id"], name="evidence_by_period"
+                fields=[
+                    "organisation",
+                    "-period_start",
+                    "-id",
+                    "period_end",
+                    "verification",
+                    "value",
+                ],
+                name="evidence_by_period",
+            ),
+            models.Index(fields=["organisation", "verification", "value"], name="evidence_totals"),
+            models.Index(
+                fields=["organisation", "measure", "-period_start", "-id", "verification", "value"],
+                name="evidence_by_measure",
             ),
             models.Index(
-                fields=["organisation", "verification", "-period_start"],
-                name="evidence_by_verification",
+                fields=[
+                    "organisation",
+                    "activity",
+                    "-period_start",
+                    "-id",
+                    "verification",
+                    "value",
+                ],
+                name="evidence_by_activity",
             ),
-            models.Index(
-                fields=["organisation", "measure", "-period_start"], name="evidence_by_measure"
-            ),
-            models.Index(fields=["activity", "-period_start"], name="evidence_by_activity"),
         ]
 
     def __str__(self) -> str:

@@ -69,15 +69,16 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     records = services.search_evidence(request.actor, filters)
     summary = services.totals(records)
-    paginator = Paginator(records.select_related("measure", "activity"), PAGE_SIZE)
-    paginator.count = (
-        summary.records
-    )  # already counted with the totals: spare the list a second count
+    paginator = Paginator(records, PAGE_SIZE)
+    # Counted already with the totals: spare the list a second count.
+    paginator.count = summary.records
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = services.page_of(records, (page.number - 1) * PAGE_SIZE, PAGE_SIZE)
     context = {
         "organisation": organisation,
         "form": form,
         "filtered": filters.any,
-        "page": paginator.get_page(request.GET.get("page")),
+        "page": page,
         "query": _query_without_page(request),
         "totals": summary,
         "can_edit": _may_edit(request),
