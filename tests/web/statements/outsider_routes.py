@@ -33,6 +33,11 @@ ROUTES: list[Route] = [
     Route("public/statements/<str:token>/download.<str:file_format>"),
     Route("statements/<int:statement_id>/", url=lambda w: f"/statements/{_statement(w)}/"),
     Route(
+        "statements/<int:statement_id>/delete/",
+        "post",
+        url=lambda w: f"/statements/{_statement(w)}/delete/",
+    ),
+    Route(
         "statements/<int:statement_id>/sections/<slug:section>/",
         "post",
         url=lambda w: f"/statements/{_statement(w)}/sections/mission/",
@@ -116,6 +121,11 @@ ROUTES: list[Route] = [
         url=lambda w: f"/api/v1/statements/{_statement(w)}/publish",
         api=True,
         body={"note": "Mine now"},
+    ),
+    Route(
+        "api/v1/statements/<statement_id>/versions/<number>",
+        url=lambda w: f"/api/v1/statements/{_published(w)}/versions/1",
+        api=True,
     ),
     Route(
         "api/v1/statements/<statement_id>/export",

@@ -401,3 +401,25 @@ def test_statement_is_a_report_of_the_organisation(demo_world):
     with pytest.raises(Exception) as raised:
         report.resolve(outsider, demo_world.other_org, {"statement": str(statement.pk)})
     assert raised.type.__name__ == "Http404"
+
+
+def test_only_a_never_published_draft_can_be_deleted(client, demo_world):
+    draft = drafted_statement(demo_world.alice_org)
+    published = drafted_statement(demo_world.alice_org, title="Published one")
+    services.publish(published)
+    client.force_login(demo_world.editor)
+    assert "Delete this draft" in client.get(f"/statements/{draft.pk}/").content.decode()
+    assert client.post(f"/statements/{draft.pk}/delete/").status_code == 302
+    assert not Statement.objects.filter(pk=draft.pk).exists()
+    assert client.post(f"/statements/{published.pk}/delete/").status_code == 404
+    assert Statement.objects.filter(pk=published.pk).exists()
+
+
+def test_api_gives_a_published_versions_frozen_content(client, demo_world):
+    statement = drafted_statement(demo_world.alice_org)
+    services.publish(statement, note="First")
+    statement.mission = "Later words"
+    statement.save()
+    body = _json(client, "get", f"/api/v1/statements/{statement.pk}/versions/1", demo_world.viewer)
+    assert body.json()["content"]["mission"] == "We help people live well at home."
+    assert body.json()["note"] == "First"

@@ -127,12 +127,18 @@ class EvidenceSummary:
     awaiting: int
 
 
-def evidence_summary(activity: Activity) -> EvidenceSummary:
-    """What has been recorded against the activity, in one aggregate query."""
+def evidence_summary(thing: Activity | Objective) -> EvidenceSummary:
+    """What has been recorded against the activity (or the activities serving the objective), in one query."""
     from socialvalue.web.evidence.models import Evidence, Verification
 
     rejected, awaiting = Verification.REJECTED, (Verification.SELF_REPORTED, Verification.EVIDENCED)
-    figures = Evidence.objects.filter(activity=activity).aggregate(
+    if isinstance(thing, Objective):
+        records = Evidence.objects.filter(
+            activity_id__in=thing.activities.values("pk"), organisation_id=thing.organisation_id
+        )
+    else:
+        records = Evidence.objects.filter(activity=thing)
+    figures = records.aggregate(
         records=Count("id"),
         value=Sum("value", filter=~Q(verification=rejected)),
         awaiting=Count("id", filter=Q(verification__in=awaiting)),

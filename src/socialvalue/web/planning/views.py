@@ -52,6 +52,7 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
     context = {
         "objective": objective,
         "activities": objective.activities.select_related("lead").order_by("name"),
+        "evidence": services.evidence_summary(objective),
         "can_edit": _can_edit(request),
     }
     return render(request, "planning/objective_detail.html", context)

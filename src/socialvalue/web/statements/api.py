@@ -75,6 +75,12 @@ class VersionOut(Schema):
         return obj.published_by_name
 
 
+class VersionContentOut(VersionOut):
+    content: dict[str, Any] = Field(
+        ..., description="Everything the version says, frozen when it was published."
+    )
+
+
 class StatementOut(Schema):
     id: int
     organisation_id: int
@@ -261,6 +267,16 @@ def publish_statement(request: HttpRequest, statement_id: int, payload: PublishI
     if not services.has_unpublished_changes(statement):
         raise ValidationError("Nothing has changed since the latest version was published.")
     return Status(201, services.publish(statement, user=request.user, note=payload.note))
+
+
+@router.get(
+    "/statements/{statement_id}/versions/{number}",
+    response=answers(VersionContentOut, 404),
+    summary="One published version",
+)
+def get_version(request: HttpRequest, statement_id: int, number: int):
+    statement = get_visible_or_404(Statement, request.actor, pk=statement_id)
+    return get_visible_or_404(StatementVersion, request.actor, statement=statement, number=number)
 
 
 @router.get(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("statements/", views.statement_list, name="list"),
     path("statements/new/", views.statement_new, name="new"),
     path("statements/<int:statement_id>/", views.statement_detail, name="detail"),
+    path("statements/<int:statement_id>/delete/", views.statement_delete, name="delete"),
     path(
         "statements/<int:statement_id>/sections/<slug:section>/",
         views.section_edit,

@@ -125,6 +125,19 @@ def section_edit(request: HttpRequest, statement_id: int, section: str) -> HttpR
     return render(request, "statements/section_form.html", context)
 
 
+@login_required
+def statement_delete(request: HttpRequest, statement_id: int) -> HttpResponse:
+    """Only a statement never published can be deleted: a published one is part of the record."""
+    statement = _statement(request, statement_id, Role.EDITOR)
+    if statement.versions.exists():
+        raise Http404("A published statement cannot be deleted.")
+    if request.method == "POST":
+        statement.delete()
+        messages.success(request, f"Deleted the draft {statement}.")
+        return redirect("statements:list")
+    return render(request, "statements/statement_delete.html", {"statement": statement})
+
+
 # ---------------------------------------------------------------- commitments
 
 
