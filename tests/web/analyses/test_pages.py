@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from socialvalue.core.sroi import calculate, parse_impact_map
 from socialvalue.core.sroi.xlsx import write_template
 from socialvalue.reports.formatting import money, ratio
+from socialvalue.web.analyses import services
 from socialvalue.web.analyses.models import Analysis
 from tests.web.analyses.factories import analysis_for, small_map
 
@@ -482,3 +483,16 @@ def test_changes_are_in_the_audit_trail_and_delete_removes(client, demo_world):
     assert "Delete Befriending (forecast)?" in _text(client.get(f"/sroi/{analysis.pk}/delete/"))
     assert client.post(f"/sroi/{analysis.pk}/delete/").url == "/sroi/"
     assert not Analysis.objects.exists()
+
+
+def test_a_table_changed_by_someone_else_is_not_overwritten(client, demo_world):
+    analysis = analysis_for(demo_world.alice_org)
+    page_as_drawn = _outcome_post(analysis, **{"1-quantity": "70"})
+    services.remove_outcome(analysis, 0)  # another editor removes the first outcome meanwhile
+    client.force_login(demo_world.editor)
+    for extra, status in (({}, 409), (HTMX, 200)):  # htmx swaps in only successful answers
+        response = client.post(f"/sroi/{analysis.pk}/map/outcomes/", page_as_drawn, **extra)
+        assert response.status_code == status
+        assert "Someone changed the outcomes while you were editing" in _text(response)
+    analysis.refresh_from_db()
+    assert [o["quantity"] for o in analysis.outcomes] == [40]

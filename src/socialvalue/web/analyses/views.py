@@ -177,7 +177,6 @@ def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
         "can_edit": _can_edit(request),
         "missing": services.missing_parts(analysis),
         "pair": services.version_pair(analysis),
-        "downloads": DOWNLOADS,
     }
     if result is not None:
         context.update(presentation.results(analysis, result))
@@ -251,14 +250,14 @@ def _row(form) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
 
 
-def _attach(problems: list[Problem], table: str, rows: list, field_for) -> list[str]:
+def _attach(problems: list[Problem], table: str, rows: list) -> list[str]:
     """Put each problem next to its cell; return the messages that belong to no cell."""
     leftover = []
     for problem in problems:
         match = _PLACE.match(problem.place)
         if match and match.group(1) == table and int(match.group(2)) < len(rows):
             form = rows[int(match.group(2))]
-            field = field_for(match.group(3) or "")
+            field = _table_field(table, match.group(3) or "")
             if field in form.fields:
                 form.add_error(field, problem.message)
                 continue
@@ -285,6 +284,19 @@ def _save_table(request: HttpRequest, analysis_id: int, table: str) -> HttpRespo
     else:
         kind = InputRows if table == "inputs" else OutcomeRows
         formset = kind(request.POST, prefix=table, form_kwargs={"stakeholders": names})
+    saved = {"stakeholders": analysis.stakeholders, "inputs": analysis.inputs}.get(
+        table, analysis.outcomes
+    )
+    if formset.is_bound and request.POST.get(f"{table}-INITIAL_FORMS") != str(len(saved)):
+        # Rows are matched to the saved map by position: if someone else has added or removed
+        # one since this page was drawn, saving would put values on the wrong rows.
+        context = _editor_context(analysis, request) | {
+            "conflict": f"Someone changed the {table} while you were editing, so your change "
+            "was not saved. The table now shows what is saved: make your change again.",
+        }
+        if _is_htmx(request):  # htmx swaps only successful answers in
+            return render(request, "analyses/_editor.html", context | {"oob": True})
+        return render(request, "analyses/map.html", context, status=409)
     if formset.is_valid():
         rows = _saved_rows(formset)
         try:
@@ -295,7 +307,7 @@ def _save_table(request: HttpRequest, analysis_id: int, table: str) -> HttpRespo
             }[table]
             save(analysis, [_row(form) for form in rows])
         except InputError as exc:
-            leftover = _attach(exc.problems, table, rows, lambda place: _table_field(table, place))
+            leftover = _attach(exc.problems, table, rows)
             formset.non_form_errors().extend(leftover)
         else:
             if not _is_htmx(request):
