@@ -192,6 +192,7 @@ def test_the_outcome_page_sets_ranges_and_details(client, demo_world):
     response = client.post(
         f"/sroi/{analysis.pk}/outcomes/1/",
         {
+            "outcome": "fewer-gp-visits",
             "description": "Fewer GP visits",
             "stakeholder": "NHS",
             "indicator": "GP records",
@@ -450,7 +451,7 @@ def test_add_an_outcome_with_its_range_then_remove_it(client, demo_world):
     assert added["uncertainty"] == {
         "quantity": {"dist": "triangular", "low": 1, "mode": 3, "high": 5}
     }
-    client.post(f"/sroi/{analysis.pk}/outcomes/2/", {"remove": "1"})
+    client.post(f"/sroi/{analysis.pk}/outcomes/2/", {"remove": "1", "outcome": "o3"})
     analysis.refresh_from_db()
     assert [o["id"] for o in analysis.outcomes] == ["less-lonely", "fewer-gp-visits"]
     assert client.get(f"/sroi/{analysis.pk}/outcomes/2/").status_code == 404
@@ -496,3 +497,14 @@ def test_a_table_changed_by_someone_else_is_not_overwritten(client, demo_world):
         assert "Someone changed the outcomes while you were editing" in _text(response)
     analysis.refresh_from_db()
     assert [o["quantity"] for o in analysis.outcomes] == [40]
+
+
+def test_an_outcome_page_left_open_while_rows_moved_saves_nothing(client, demo_world):
+    analysis = analysis_for(demo_world.alice_org)
+    client.force_login(demo_world.editor)
+    response = client.post(
+        f"/sroi/{analysis.pk}/outcomes/1/", {"remove": "1", "outcome": "less-lonely"}, follow=True
+    )
+    assert "Someone changed the outcomes while you were editing" in _text(response)
+    analysis.refresh_from_db()
+    assert len(analysis.outcomes) == 2

@@ -360,6 +360,18 @@ def outcome_edit(request: HttpRequest, analysis_id: int, index: int | None = Non
     form = OutcomeForm(
         request.POST or None, initial=initial, stakeholders=_stakeholder_names(analysis)
     )
+    if (
+        request.method == "POST"
+        and index is not None
+        and request.POST.get("outcome") != outcomes[index]["id"]
+    ):
+        # The page named its outcome by position; another editor has since moved the rows.
+        messages.error(
+            request,
+            "Someone changed the outcomes while you were editing, so nothing was saved: "
+            "open the outcome again from the table.",
+        )
+        return redirect(reverse("analyses:map", args=[analysis.pk]) + "#outcomes")
     if request.method == "POST" and "remove" in request.POST and index is not None:
         services.remove_outcome(analysis, index)
         messages.success(request, f"Removed the outcome {outcomes[index].get('description')}.")
@@ -387,6 +399,7 @@ def outcome_edit(request: HttpRequest, analysis_id: int, index: int | None = Non
             "analysis": analysis,
             "form": form,
             "index": index,
+            "outcome_id": outcomes[index]["id"] if index is not None else None,
             "ranges": [
                 (name, label, form[f"{name}_low"], form[f"{name}_high"], distributions.get(name))
                 for name, label in RANGE_LABELS.items()
