@@ -25,10 +25,13 @@ def _date_field(label: str, **kwargs: Any) -> forms.DateField:
     )
 
 
-def measure_choices(actor: Actor, activities: Any = None) -> tuple[list, dict[int, Measure]]:
-    """Measures grouped by value set, those the organisation's activities use first."""
-    measures = list(visible(Measure, actor).select_related("value_set"))
-    by_id = {m.pk: m for m in measures}
+def measure_choices(actor: Actor, activities: Any = None) -> tuple[list, set[int]]:
+    """Measures grouped by value set, those the organisation's activities use first, and their ids."""
+    rows = list(
+        visible(Measure, actor)
+        .order_by("value_set__name", "value_set__version", "position", "code")
+        .values_list("id", "code", "title", "unit", "value_set__name", "value_set__version")
+    )
     used = set()
     if activities is not None:
         used = set(
@@ -37,23 +40,25 @@ def measure_choices(actor: Actor, activities: Any = None) -> tuple[list, dict[in
             )
         )
     groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for measure in measures:
-        label = f"{measure.code} {measure.title} ({measure.unit})"
-        if measure.pk in used:
-            groups["Measures your activities use"].append((measure.pk, label))
-        groups[str(measure.value_set)].append((measure.pk, label))
+    for pk, code, title, unit, set_name, version in rows:
+        label = f"{code} {title} ({unit})"
+        if pk in used:
+            groups["Measures your activities use"].append((pk, label))
+        groups[f"{set_name} ({version})"].append((pk, label))
     ordered = sorted(groups.items(), key=lambda item: item[0] != "Measures your activities use")
-    return ordered, by_id
+    return ordered, {pk for pk, *_ in rows}
 
 
 class _MeasureMixin:
     def _set_measures(self, actor: Actor, activities: Any, empty: str) -> None:
-        choices, self._measures = measure_choices(actor, activities)
+        choices, self._measure_ids = measure_choices(actor, activities)
         self.fields["measure"].choices = [("", empty), *choices]
 
     def clean_measure(self) -> Measure | None:
         value = self.cleaned_data.get("measure")
-        return self._measures.get(int(value)) if value else None
+        if not value or int(value) not in self._measure_ids:
+            return None
+        return Measure.objects.select_related("value_set").get(pk=int(value))
 
 
 class FilterForm(_MeasureMixin, GovukForm):

@@ -32,6 +32,14 @@ class Verification(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+TAG_CLASSES = {
+    Verification.SELF_REPORTED: "govuk-tag--grey",
+    Verification.EVIDENCED: "govuk-tag--blue",
+    Verification.VERIFIED: "govuk-tag--green",
+    Verification.REJECTED: "govuk-tag--red",
+}
+
+
 class EvidenceQuerySet(TenantQuerySet):
     def counted(self) -> models.QuerySet:
         """Records that count towards totals: everything but the rejected."""
@@ -163,6 +171,11 @@ class Evidence(models.Model):
     def quantity_text(self) -> str:
         """12, 1,250 or 2.5: the quantity without the zeros its column keeps."""
         return f"{self.quantity.normalize():,f}"
+
+    @property
+    def tag_class(self) -> str:
+        """The GOV.UK tag colour of the record's verification level."""
+        return TAG_CLASSES[self.verification]
 
     @property
     def is_valued(self) -> bool:
