@@ -224,8 +224,8 @@ def _text_search(case_studies: QuerySet[CaseStudy], text: str) -> QuerySet[CaseS
         )
         query = SearchQuery(" ".join(words), search_type="plain", config="english")
         return (
-            case_studies.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0)
+            case_studies.annotate(document=vector, rank=SearchRank(vector, query))
+            .filter(document=query)
             .order_by("-rank", "-updated_at", "-id")
         )
     for word in words:
