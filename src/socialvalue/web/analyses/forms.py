@@ -343,7 +343,11 @@ class InputRow(StakeholderChoiceMixin, RowForm):
 
 
 class OutcomeRow(StakeholderChoiceMixin, RowForm):
-    description = forms.CharField(label="Outcome", max_length=500)
+    description = forms.CharField(
+        label="Outcome",
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
     stakeholder = forms.ChoiceField(label="Stakeholder")
     quantity = AmountField(label="Quantity", min_value=0, width=4)
     proxy_value = AmountField(label="Proxy (£)", width=5)
