@@ -353,6 +353,7 @@ def test_results_page_has_the_chart_with_its_table(client, demo_world):
     assert 'alt="Tornado chart: What moves the result most: Befriending.' in html
     assert "The figures behind the chart" in html
     assert "Less lonely: quantity" in html
+    assert 'alt="Bar chart: Present value by stakeholder: Befriending. Older people £' in html
 
 
 def test_start_the_evaluation_and_compare(client, demo_world):

@@ -129,7 +129,18 @@ def results(analysis: Analysis, result: SroiResult) -> dict[str, Any]:
         zip(data["years"], data["value_by_year"], data["present_value_by_year"], strict=True)
     )
     tornado = tornado_chart(analysis, result, sensitivity)
+    stakeholders = sorted(data["by_stakeholder"].items(), key=lambda item: -item[1])
+    by_stakeholder = charts.bar(
+        f"Present value by stakeholder: {analysis.name}",
+        [name for name, _ in stakeholders],
+        [value for _, value in stakeholders],
+        kind="money",
+        value_label="Present value",
+        category_label="Stakeholder",
+    )
     return {
+        "stakeholder_chart": by_stakeholder,
+        "stakeholder_chart_src": svg_data_uri(by_stakeholder),
         "result": data,
         "outcomes": outcomes,
         "years": years,
