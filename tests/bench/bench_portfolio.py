@@ -1,6 +1,6 @@
 """Benchmark of a council's portfolio summary over 2 000 contracts, 40 000 commitments and 1 000 000 return lines.
 
-Run: .venv/bin/python tests/bench/bench_portfolio.py
+Run: .venv/bin/python tests/bench/bench_portfolio.py [sqlite|postgresql]
 It runs on SQLite, and also on PostgreSQL when DATABASE_URL names a PostgreSQL server (a database
 `bench_portfolio` is made there afresh). Bar: GET /api/v1/portfolio/summary?year= answers in under
 1 s at the server (median of 5, after one warm-up) on each database. Exits 1 if a bar is missed.
@@ -294,11 +294,12 @@ def _postgres_url(url: str) -> str | None:
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         return run_one(sys.argv[2])
-    runs = [("SQLite", None)]
+    only = sys.argv[1].lower() if len(sys.argv) > 1 else ""  # "sqlite" or "postgresql"
+    runs = [("SQLite", None)] if only in ("", "sqlite") else []
     postgres = os.environ.get("DATABASE_URL", "")
-    if postgres.startswith(("postgres://", "postgresql://")):
+    if only in ("", "postgresql") and postgres.startswith(("postgres://", "postgresql://")):
         runs.append(("PostgreSQL", postgres))
-    else:
+    elif only in ("", "postgresql"):
         print("PostgreSQL: skipped (set DATABASE_URL=postgres://... to run it too)")
     failed = 0
     for label, url in runs:

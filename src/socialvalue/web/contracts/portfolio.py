@@ -266,7 +266,10 @@ def _statement(year: int | None) -> str:
     for dimension, (key, label, sort, joins, unit, group_by) in _GROUPS.items():
         grouping = f"GROUP BY {', '.join(group_by)}" if group_by else ""
         if dimension in _BY_MEASURE:
-            source, counts = "per_measure", "SUM(commitments) AS commitments, NULL AS contracts"
+            source, counts = (
+                "per_measure",
+                "SUM(commitments) AS commitments, CAST(NULL AS BIGINT) AS contracts",
+            )
         else:
             source = "per_year" if dimension == "year" else "per_commitment"
             counts = "COUNT(*) AS commitments, COUNT(DISTINCT contract_id) AS contracts"
@@ -289,7 +292,7 @@ def _statement(year: int | None) -> str:
         sums = f"""
 by_commitment AS (
     SELECT l.commitment_id AS commitment_id, l.year AS year, {line_sums} {lines_of_council}
-    GROUP BY l.commitment_id
+    GROUP BY l.year, l.commitment_id
 ),
 by_commitment_year AS (SELECT * FROM by_commitment),"""
     else:
