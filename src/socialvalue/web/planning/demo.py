@@ -192,8 +192,9 @@ def load_demo_plan() -> None:
     from socialvalue.web.measures.models import Measure, ValueSet
 
     from .models import Activity, Objective
+    from .services import STARTER_SET
 
-    starter = ValueSet.objects.filter(shipped_key="socialvalue-starter").first()
+    starter = ValueSet.objects.filter(shipped_key=STARTER_SET).first()
     measures = {m.code: m for m in Measure.objects.filter(value_set=starter)} if starter else {}
     for slug, objectives in DEMO_OBJECTIVES.items():
         organisation = Organisation.objects.filter(slug=slug).first()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, ProtectedError, Q, QuerySet, Sum
+from django.db.models import Case, Count, ProtectedError, Q, QuerySet, Sum, Value, When
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,12 +32,26 @@ def objective_choices(organisation: Any) -> QuerySet[Objective]:
     return Objective.objects.filter(organisation=organisation)
 
 
+#: The set most providers measure with, offered right after their own imported sets.
+STARTER_SET = "socialvalue-starter"
+
+
+def set_preference(prefix: str = "") -> Case:
+    """The order value sets are offered in: the organisation's own, the starter set, the rest."""
+    return Case(
+        When(**{f"{prefix}organisation__isnull": False}, then=Value(0)),
+        When(**{f"{prefix}shipped_key": STARTER_SET}, then=Value(1)),
+        default=Value(2),
+    )
+
+
 def measure_choices(organisation: Any) -> QuerySet[Measure]:
     """Built-in and site-wide measures, and those of the organisation's own imported sets."""
     return (
         visible(Measure, _actor_for(organisation))
         .select_related("value_set", "theme")
-        .order_by("value_set__origin", "value_set__name", "value_set_id", "position", "code")
+        .annotate(preference=set_preference("value_set__"))
+        .order_by("preference", "value_set__name", "value_set_id", "position", "code")
     )
 
 

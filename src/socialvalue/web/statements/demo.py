@@ -143,13 +143,12 @@ def load_demo_statements() -> None:
     from socialvalue.web.accounts.models import Organisation, User
     from socialvalue.web.measures.models import Measure
     from socialvalue.web.planning.models import Objective
+    from socialvalue.web.planning.services import STARTER_SET
 
     from . import services
     from .models import Statement
 
-    measures = {
-        m.code: m for m in Measure.objects.filter(value_set__shipped_key="socialvalue-starter")
-    }
+    measures = {m.code: m for m in Measure.objects.filter(value_set__shipped_key=STARTER_SET)}
     brightwater = Organisation.objects.filter(slug="brightwater").first()
     if brightwater is not None and not Statement.objects.filter(organisation=brightwater).exists():
         statement = Statement.objects.create(

@@ -149,7 +149,8 @@ class CommitmentForm(GovukModelForm):
         themes = (
             Theme.objects.filter(value_set__in=visible(ValueSet, actor))
             .select_related("value_set")
-            .order_by("value_set__origin", "value_set__name", "value_set_id", "position")
+            .annotate(preference=planning.set_preference("value_set__"))
+            .order_by("preference", "value_set__name", "value_set_id", "position")
         )
         self.fields["themes"].queryset = themes
         self.fields["themes"].widget.choices = _grouped_themes(themes)
