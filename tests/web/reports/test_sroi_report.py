@@ -118,14 +118,14 @@ def test_command_line_reads_a_map_file(tmp_path):
             ["nothing", "--org", "alice-care", "--out", "x.pdf"],
             "nothing: not a report Alice Care can run",
         ),
-        (["sroi", "--org", "alice-care", "--out", "x.pdf"], "analysis: Choose the sroi analysis"),
+        (["sroi", "--org", "alice-care", "--out", "x.pdf"], "analysis: Choose the SROI analysis"),
         (
             ["sroi", "--org", "alice-care", "--param", "analysis=abc", "--out", "x.pdf"],
             "is not the id",
         ),
         (
             ["sroi", "--org", "alice-care", "--param", "analysis=99999", "--out", "x.pdf"],
-            "No sroi analysis 99999",
+            "No SROI analysis 99999",
         ),
         (["sroi", "--org", "alice-care", "--param", "oops", "--out", "x.pdf"], "is not NAME=VALUE"),
         (["sroi", "--out", "x.pdf"], "--org: say which organisation"),

@@ -8,7 +8,7 @@ from django import forms
 
 from socialvalue.web.forms import GovukForm
 
-from .registry import ReportType
+from .registry import ReportType, in_sentence
 
 
 class RunReportForm(GovukForm):
@@ -27,8 +27,8 @@ class RunReportForm(GovukForm):
                 required=parameter.required,
                 help_text=parameter.hint,
                 error_messages={
-                    "required": f"Choose the {parameter.label.lower()}",
-                    "invalid_choice": f"Choose one of the {parameter.label.lower()} options",
+                    "required": f"Choose the {in_sentence(parameter.label)}",
+                    "invalid_choice": f"Choose one of the {in_sentence(parameter.label)} options",
                 },
             )
             if parameter.initial is not None and parameter.name not in self.initial:

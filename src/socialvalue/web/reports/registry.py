@@ -35,6 +35,13 @@ from socialvalue.reports import Document
 Progress = Callable[[float, str], None]
 
 
+def in_sentence(name: str) -> str:
+    """A label as it reads inside a sentence: "Financial year" -> "financial year", "SROI report" stays."""
+    if len(name) > 1 and name[:2].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -69,7 +76,7 @@ class ReportType:
         """Every parameter resolved, or one InputError naming each bad or missing one."""
         known = {p.name for p in self.parameters}
         problems = [
-            Problem(name, f"is not a parameter of the {self.title.lower()}")
+            Problem(name, f"is not a parameter of the {in_sentence(self.title)}")
             for name in raw
             if name not in known
         ]
@@ -79,7 +86,7 @@ class ReportType:
             if value in (None, ""):
                 if parameter.required:
                     problems.append(
-                        Problem(parameter.name, f"Choose the {parameter.label.lower()}")
+                        Problem(parameter.name, f"Choose the {in_sentence(parameter.label)}")
                     )
                 else:
                     resolved[parameter.name] = None
@@ -149,6 +156,7 @@ def year_parameter(
 
     `years(actor, organisation)` lists the years offered (the years with data, say), latest
     offered first; by default the last six financial years. Any year from 2000 to 2100 resolves.
+    The page starts on the last year that has ended: an annual report is of a whole year.
     """
 
     def offered(actor: Any, organisation: Any) -> list[int]:
@@ -164,8 +172,17 @@ def year_parameter(
         ]
 
     def initial(actor: Any, organisation: Any) -> str:
+        """The last year that has ended, else the current one, else the latest offered."""
         found = offered(actor, organisation)
-        return str(found[0]) if found else ""
+        current = current_financial_year()
+        for candidates in (
+            [y for y in found if y < current],
+            [y for y in found if y <= current],
+            found,
+        ):
+            if candidates:
+                return str(candidates[0])
+        return ""
 
     return Parameter(
         "year",
@@ -205,10 +222,12 @@ def object_parameter(
         try:
             pk = int(str(raw).strip())
         except (TypeError, ValueError):
-            raise InputError(Problem("", f"{raw!r} is not the id of a {label.lower()}")) from None
+            raise InputError(
+                Problem("", f"{raw!r} is not the id of a {in_sentence(label)}")
+            ) from None
         try:
             return rows(actor, organisation).get(pk=pk)
         except model.DoesNotExist:
-            raise Http404(f"No {label.lower()} {pk} found.") from None
+            raise Http404(f"No {in_sentence(label)} {pk} found.") from None
 
     return Parameter(name, label, choices=choices, resolve=resolve, required=required, hint=hint)

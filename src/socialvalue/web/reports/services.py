@@ -49,7 +49,9 @@ def check_request(
     """The resolved parameters, after the actor's role and the report's audience are checked."""
     actor.require(organisation.id, report.role)
     if not report.is_available_to(organisation):
-        raise InputError(f"The {report.title.lower()} is not available to {organisation.name}.")
+        raise InputError(
+            f"The {registry.in_sentence(report.title)} is not available to {organisation.name}."
+        )
     return report.resolve(actor, organisation, raw)
 
 

@@ -364,18 +364,27 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
     verified_lines = levels[0][1]
     reported_lines = sum(row[1] for row in levels[:4])
     summary_text = (
-        f"In {label}, {totals.contracts:,} contracts reported on {totals.commitments:,} social value "
-        f"commitments. Providers delivered {money(totals.delivered)} of social value against "
+        f"In {label}, {_count(totals.contracts, 'contract', 'contracts')} reported on "
+        f"{_count(totals.commitments, 'social value commitment', 'social value commitments')}. "
+        f"Providers delivered {money(totals.delivered)} of social value against "
         f"{money(totals.committed)} committed for the period"
         + (f" ({percent(delivered_share)})" if delivered_share is not None else "")
-        + f". The council has verified {money(totals.verified)} of it"
-        + (
-            f" ({percent(verified_share)} of the delivered value)"
-            if verified_share is not None
-            else ""
-        )
-        + f", by checking {verified_lines:,} of {reported_lines:,} reported lines against their evidence."
+        + "."
     )
+    if reported_lines:
+        summary_text += (
+            f" The council has verified {money(totals.verified)} of it"
+            + (
+                f" ({percent(verified_share)} of the delivered value)"
+                if verified_share is not None
+                else ""
+            )
+            + f", by checking {verified_lines:,} of {reported_lines:,} reported lines against their evidence."
+        )
+    else:
+        summary_text += (
+            " No return for the period has been submitted yet, so nothing has been verified."
+        )
     fiscal_text = (
         f"Of the value delivered, {money(totals.delivered_fiscal)}"
         + (f" ({percent(fiscal_share)})" if fiscal_share is not None else "")
