@@ -116,6 +116,24 @@ def _style(ax: Any, *, value_axis: str = "x") -> None:
     ax.set_axisbelow(True)
 
 
+def _if_all_zero(ax: Any, values: Any, *, value_axis: str = "x") -> None:
+    """All zeros (nothing delivered yet): one tick at 0 and a note, not a band of "£0" around zero."""
+    if any(v for v in np.ravel(np.asarray(values, dtype=float)) if np.isfinite(v)):
+        return
+    (ax.set_xlim if value_axis == "x" else ax.set_ylim)(0, 1)
+    (ax.set_xticks if value_axis == "x" else ax.set_yticks)([0])
+    ax.text(
+        0.5,
+        0.5,
+        "All values are zero",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color=TEXT_COLOUR,
+        fontsize=10,
+    )
+
+
 def _title(fig: Figure, title: str) -> None:
     fig.suptitle(title, fontsize=12, fontweight="bold", color=TEXT_COLOUR, x=0.01, ha="left")
 
@@ -162,6 +180,7 @@ def bar(
         ax.bar_label(bars, [_label(v, kind) for v in values], padding=3, fontsize=9)
         ax.set_xlabel(value_label)
         ax.margins(x=0.15)
+        _if_all_zero(ax, values)
         _style(ax)
         _title(fig, title)
 
@@ -213,6 +232,7 @@ def grouped_bar(
         ax.xaxis.set_major_formatter(_axis_formatter(kind))
         ax.set_xlabel(value_label)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+        _if_all_zero(ax, [data[n] for n in names])
         _style(ax)
         _title(fig, title)
 
@@ -268,6 +288,7 @@ def stacked_bar(
         ax.set_ylabel(value_label)
         ax.set_xlabel(period_label)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=9)
+        _if_all_zero(ax, [data[n] for n in names], value_axis="y")
         _style(ax, value_axis="y")
         _title(fig, title)
 

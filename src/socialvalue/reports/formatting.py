@@ -38,7 +38,7 @@ def short_money(value: float | int | None) -> str:
     if value is None:
         return NOT_AVAILABLE
     amount = float(value)
-    sign = "-" if amount < 0 else ""
+    sign = "-" if amount <= -0.5 else ""  # never "-£0"
     amount = abs(amount)
     if amount >= 1e9:
         return f"{sign}£{amount / 1e9:.1f}bn"
