@@ -127,6 +127,22 @@ def test_demo_forecast_against_its_evaluation_and_the_download(page, tmp_path):
     page.check_accessibility()
     page.screenshot_as("sroi-demo-results")
 
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("heading", name="Settings", level=1).wait_for()
+    page.check_accessibility()
+    page.go_back()
+    page.check_accessibility()
+
+    page.get_by_role("link", name="Edit the impact map").click()
+    page.get_by_role("link", name="Details and ranges of Less lonely and more connected").click()
+    page.get_by_role("heading", name="Change an outcome").wait_for()
+    assert page.get_by_label("Proxy value (£): low").input_value() == "2000"
+    page.check_accessibility()
+    page.go_back()
+    page.check_accessibility()
+    page.get_by_role("link", name="Back to the results").click()
+    page.check_accessibility()
+
     page.get_by_role("link", name="Compare the forecast and the evaluation").click()
     page.get_by_role("heading", name="Forecast and evaluation side by side").wait_for()
     page.check_accessibility()
@@ -144,3 +160,13 @@ def test_demo_forecast_against_its_evaluation_and_the_download(page, tmp_path):
     figures = {row[0]: row[1] for row in workbook["Results"].iter_rows(values_only=True)}
     assert ratio(figures["SROI ratio"]) == on_screen
     assert page.get_by_text(money(figures["Present value"])).first.is_visible()
+
+    page.goto("/sroi/upload/")
+    page.check_accessibility()
+    page.get_by_label("Impact map file").set_input_files(
+        {"name": "map.yaml", "mimeType": "text/yaml", "buffer": b"title: Broken\ninputs: []\n"}
+    )
+    page.get_by_role("button", name="Upload and calculate").click()
+    assert page.get_by_text("map.yaml has 2 problems").first.is_visible()
+    assert page.get_by_text("at least one outcome is required").is_visible()
+    page.check_accessibility()

@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 
 from socialvalue.core.discounting import CONVENTIONS, SCHEDULES
-from socialvalue.core.sroi.model import MAX_DRAWS, MAX_YEARS, VALUE_TYPES
+from socialvalue.core.sroi.model import MAX_YEARS, VALUE_TYPES
 from socialvalue.web.files.checks import CSV, XLSX, check_upload
 from socialvalue.web.forms import _ERROR_CLASSES, GovukForm, _govuk_class
 
 from .models import Analysis
-from .services import MAP_SUFFIXES
+from .services import MAP_SUFFIXES, MAX_SEED, WEB_MAX_DRAWS
 
 CONSTANT = "constant"
 RATE_CHOICES = [
@@ -189,15 +189,15 @@ class SettingsForm(MarkedErrorsForm):
     draws = WholeField(
         label="Monte Carlo draws",
         min_value=0,
-        max_value=MAX_DRAWS,
+        max_value=WEB_MAX_DRAWS,
         initial=10_000,
         width=5,
-        help_text="0 turns Monte Carlo off. 10,000 is usual.",
+        help_text="0 turns Monte Carlo off. 10,000 is usual; 100,000 is the most here.",
     )
     seed = WholeField(
         label="Monte Carlo seed",
         min_value=0,
-        max_value=2**31 - 1,
+        max_value=MAX_SEED,
         required=False,
         width=10,
         help_text="The same seed gives the same range every time. Leave empty to pick one.",
