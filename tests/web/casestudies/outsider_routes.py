@@ -37,6 +37,15 @@ ROUTES: list[Route] = [
         body={"title": "Mine now", "summary": "Taken"},
     ),
     Route(
+        "case-studies/<int:case_study_id>/delete/",
+        url=lambda w: f"/case-studies/{_alice_case_study_id(w)}/delete/",
+    ),
+    Route(
+        "case-studies/<int:case_study_id>/delete/",
+        "post",
+        url=lambda w: f"/case-studies/{_alice_case_study_id(w)}/delete/",
+    ),
+    Route(
         "case-studies/<int:case_study_id>/sharing/",
         "post",
         url=lambda w: f"/case-studies/{_alice_case_study_id(w)}/sharing/",
@@ -68,6 +77,12 @@ ROUTES: list[Route] = [
         url=lambda w: f"/api/v1/case-studies/{_alice_case_study_id(w)}",
         api=True,
         body={"title": "Mine now"},
+    ),
+    Route(
+        "api/v1/case-studies/<case_study_id>",
+        "delete",
+        url=lambda w: f"/api/v1/case-studies/{_alice_case_study_id(w)}",
+        api=True,
     ),
     Route(
         "api/v1/case-studies/<case_study_id>/files",

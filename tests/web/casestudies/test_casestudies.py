@@ -177,3 +177,15 @@ def test_the_api_multipart_upload(client, demo_world):
     )
     assert response.status_code == 201, response.content
     assert response.json()[0]["caption"] == "Raised beds"
+
+
+def test_deleting_a_case_study(client, demo_world):
+    found = case_study(demo_world.alice_org, shared=True)
+    client.force_login(demo_world.viewer)
+    assert client.post(f"/case-studies/{found.pk}/delete/").status_code == 403
+    client.force_login(demo_world.editor)
+    assert (
+        "Delete the case study" in client.get(f"/case-studies/{found.pk}/delete/").content.decode()
+    )
+    assert client.post(f"/case-studies/{found.pk}/delete/").status_code == 302
+    assert not CaseStudy.objects.exists()

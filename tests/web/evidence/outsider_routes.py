@@ -39,6 +39,15 @@ ROUTES: list[Route] = [
         body={"quantity": "999"},
     ),
     Route(
+        "evidence/<int:evidence_id>/delete/",
+        url=lambda w: f"/evidence/{_alice_evidence_id(w)}/delete/",
+    ),
+    Route(
+        "evidence/<int:evidence_id>/delete/",
+        "post",
+        url=lambda w: f"/evidence/{_alice_evidence_id(w)}/delete/",
+    ),
+    Route(
         "evidence/<int:evidence_id>/verification/",
         "post",
         url=lambda w: f"/evidence/{_alice_evidence_id(w)}/verification/",
@@ -76,6 +85,12 @@ ROUTES: list[Route] = [
         url=lambda w: f"/api/v1/evidence/{_alice_evidence_id(w)}",
         api=True,
         body={"quantity": 999},
+    ),
+    Route(
+        "api/v1/evidence/<evidence_id>",
+        "delete",
+        url=lambda w: f"/api/v1/evidence/{_alice_evidence_id(w)}",
+        api=True,
     ),
     Route(
         "api/v1/evidence/<evidence_id>/verification",

@@ -191,3 +191,31 @@ def test_the_period_cannot_start_in_the_future(signed_in, demo_world, alice_setu
         ),
     )
     assert "cannot start in the future" in response.content.decode()
+
+
+def test_deleting_a_record_and_its_files(
+    signed_in, demo_world, alice_setup, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import os
+
+    settings.MEDIA_ROOT = tmp_path
+    client = signed_in(demo_world.editor)
+    record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
+    client.post(f"/evidence/{record.pk}/files/", {"files": [upload("a.pdf", PDF_BYTES)]})
+    stored_path = record.files.get().file.path
+    assert "Delete the record" in client.get(f"/evidence/{record.pk}/delete/").content.decode()
+    assert os.path.exists(stored_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/evidence/{record.pk}/delete/")
+    assert response.status_code == 302
+    assert not Evidence.objects.filter(pk=record.pk).exists()
+    assert not os.path.exists(stored_path)  # the file went with its record
+
+
+def test_only_an_admin_deletes_a_verified_record(signed_in, demo_world, alice_setup):
+    record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
+    Evidence.objects.filter(pk=record.pk).update(verification=Verification.VERIFIED)
+    assert signed_in(demo_world.editor).post(f"/evidence/{record.pk}/delete/").status_code == 403
+    assert signed_in(demo_world.viewer).get(f"/evidence/{record.pk}/delete/").status_code == 403
+    assert signed_in(demo_world.admin).post(f"/evidence/{record.pk}/delete/").status_code == 302
+    assert not Evidence.objects.filter(pk=record.pk).exists()

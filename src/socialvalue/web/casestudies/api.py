@@ -216,6 +216,19 @@ def update_case_study(request: HttpRequest, case_study_id: Id, payload: CaseStud
     return _save(request, case_study, payload, set(payload.model_dump(exclude_unset=True)))
 
 
+@router.delete(
+    "/case-studies/{case_study_id}",
+    response=answers(None, 403, 404, status=204),
+    summary="Delete a case study",
+)
+def delete_case_study(request: HttpRequest, case_study_id: Id):
+    """With its images and files."""
+    case_study = _fetch(request, case_study_id)
+    require_role(request.actor, case_study, "editor")
+    case_study.delete()
+    return Status(204, None)
+
+
 @router.post(
     "/case-studies/{case_study_id}/files",
     response=answers(list[FileOut], 403, 404, status=201),

@@ -164,6 +164,18 @@ def case_study_sharing(request: HttpRequest, case_study_id: int) -> HttpResponse
 
 
 @login_required
+def case_study_delete(request: HttpRequest, case_study_id: int) -> HttpResponse:
+    case_study = _case_study(request, case_study_id)
+    _require_editor(request)
+    if request.method == "POST":
+        title = case_study.title
+        case_study.delete()
+        messages.success(request, f"Deleted the case study {title}.")
+        return redirect("casestudies:library")
+    return render(request, "casestudies/delete.html", {"case_study": case_study})
+
+
+@login_required
 @require_POST
 def case_study_attach(request: HttpRequest, case_study_id: int) -> HttpResponse:
     case_study = _case_study(request, case_study_id)

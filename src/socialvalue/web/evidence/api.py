@@ -290,6 +290,20 @@ def update_evidence(request: HttpRequest, evidence_id: Id, payload: EvidencePatc
     return _records().get(pk=evidence.pk)
 
 
+@router.delete(
+    "/evidence/{evidence_id}",
+    response=answers(None, 403, 404, status=204),
+    summary="Delete evidence",
+)
+def delete_evidence(request: HttpRequest, evidence_id: Id):
+    """Editors delete records made in error; a verified record only an admin may delete."""
+    evidence = _fetch(request, evidence_id)
+    services.delete_evidence(
+        evidence, membership=request.actor.membership_for(evidence.organisation_id)
+    )
+    return Status(204, None)
+
+
 @router.post(
     "/evidence/{evidence_id}/verification",
     response=answers(EvidenceOut, 403, 404),

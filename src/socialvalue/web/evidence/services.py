@@ -332,6 +332,23 @@ def reopen(evidence: Evidence, *, membership: Any) -> Evidence:
     return evidence
 
 
+def deletion_refusal(membership: Any, evidence: Evidence) -> str | None:
+    """Editors delete records made in error; a verified record is part of what was reported, so only an admin may."""
+    if membership is None or not membership.allows(Role.EDITOR):
+        return "Deleting evidence needs the editor or admin role."
+    if evidence.verification == Verification.VERIFIED and not membership.allows(Role.ADMIN):
+        return "This record has been verified: only an admin can delete it."
+    return None
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, *, membership: Any) -> None:
+    refusal = deletion_refusal(membership, evidence)
+    if refusal:
+        raise PermissionDenied(refusal)
+    evidence.delete()
+
+
 # ---------------------------------------------------------------- files
 
 

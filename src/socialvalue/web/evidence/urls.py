@@ -15,6 +15,7 @@ urlpatterns = [
     path("evidence/import/template.csv", views.evidence_import_template, name="import_template"),
     path("evidence/<int:evidence_id>/", views.evidence_detail, name="detail"),
     path("evidence/<int:evidence_id>/edit/", views.evidence_edit, name="edit"),
+    path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="delete"),
     path(
         "evidence/<int:evidence_id>/verification/",
         views.evidence_verification,

@@ -120,6 +120,7 @@ def _detail_context(request: HttpRequest, evidence: Evidence, **forms) -> dict:
         "why_not_valued": None if evidence.is_valued else services.why_not_valued(evidence),
         "files": evidence.files.all(),
         "can_edit": _may_edit(request),
+        "may_delete": services.deletion_refusal(request.membership, evidence) is None,
         "verification_refusal": services.verification_refusal(request.membership, evidence),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "attach_form": forms.get("attach_form") or AttachForm(),
@@ -255,6 +256,20 @@ def evidence_verification(request: HttpRequest, evidence_id: int) -> HttpRespons
     else:
         raise Http404("No such decision.")
     return redirect("evidence:detail", evidence_id=evidence.pk)
+
+
+@login_required
+def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    evidence = _evidence(request, evidence_id)
+    refusal = services.deletion_refusal(request.membership, evidence)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if request.method == "POST":
+        label = str(evidence)
+        services.delete_evidence(evidence, membership=request.membership)
+        messages.success(request, f"Deleted: {label}.")
+        return redirect("evidence:list")
+    return render(request, "evidence/delete.html", {"evidence": evidence})
 
 
 # ---------------------------------------------------------------- files
