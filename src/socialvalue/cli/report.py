@@ -90,7 +90,6 @@ def _render_with_progress(build, out: Path, fmt: str) -> None:  # type: ignore[n
 )
 @click.option(
     "--out",
-    required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="File to write; its extension (.pdf, .docx, .xlsx, .csv, .html) chooses the format.",
 )
@@ -102,11 +101,13 @@ def report(
     contract: int | None,
     params: tuple[str, ...],
     map_file: Path | None,
-    out: Path,
+    out: Path | None,
 ) -> None:
-    """Make the report NAME (list them with `socialvalue report list --org SLUG`) as FILE."""
-    fmt = _format_of(out)
-    if not out.parent.exists():
+    """Make the report NAME as the file --out names (`socialvalue report list --org SLUG` lists them)."""
+    if out is None and name != "list":
+        fail("--out: say which file to write, for example --out report.pdf")
+    fmt = _format_of(out) if out is not None else ""
+    if out is not None and not out.parent.exists():
         fail(f"--out: the folder {out.parent} does not exist")
     if map_file is not None:
         if name != "sroi":

@@ -29,7 +29,13 @@ from socialvalue.reports import (
 )
 from socialvalue.reports.formatting import money, percent
 
-from ..registry import ReportType, financial_year_label, register, year_parameter
+from ..registry import (
+    ReportType,
+    current_financial_year,
+    financial_year_label,
+    register,
+    year_parameter,
+)
 from .stories import for_contracts
 from .stories import section as story_section
 
@@ -526,6 +532,12 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
         )
     )
     year_rows = sorted(over_years.rows["year"], key=lambda r: r.key)
+    current = current_financial_year()
+    for row in year_rows:  # a year not yet over has only part (or none) of its returns
+        if int(row.key) == current:
+            row.label = f"{row.label} (in progress)"
+        elif int(row.key) > current:
+            row.label = f"{row.label} (to come)"
     sections.append(
         Section(
             "By year",
@@ -640,19 +652,20 @@ def _charter_section(compliance: Any) -> Section:
         if len(compliance.failing) >= 100
         else "",
     )
-    return Section(
-        "Charter compliance",
-        [
-            Paragraph(
-                f"{compliance.compliant:,} of the {compliance.in_scope:,} contracts the charter covers "
-                f"meet it ({percent(compliance.share)})."
-                if compliance.in_scope
-                else "No contract is large enough for the charter's rules to apply."
-            ),
-            BulletList(rules),
-            failing,
-        ],
-    )
+    if not compliance.in_scope:
+        finding = "No contract is large enough for the charter's rules to apply."
+    elif compliance.compliant == compliance.in_scope:
+        finding = f"All {compliance.in_scope:,} contracts the charter covers meet it."
+    else:
+        finding = (
+            f"{compliance.compliant:,} of the {compliance.in_scope:,} contracts the charter covers "
+            f"meet it ({percent(compliance.share)}); the others are listed below with the rule "
+            "each breaks."
+        )
+    blocks: list[Any] = [Paragraph(finding), BulletList(rules)]
+    if compliance.failing:
+        blocks.append(failing)
+    return Section("Charter compliance", blocks)
 
 
 def _methodology_section(
