@@ -7,8 +7,10 @@ import re
 from decimal import Decimal
 
 import pytest
+from click.testing import CliRunner
 from django.utils import timezone
 
+from socialvalue.cli import main
 from socialvalue.reports.formatting import money, percent
 from socialvalue.web.casestudies.models import CaseStudy
 from socialvalue.web.commissioning.models import Charter
@@ -210,3 +212,16 @@ def test_verified_share_reads_as_a_percentage(client, council):
     page = client.get(response["Location"]).content.decode()
     assert f"{percent(summary.totals.verified_share)} of delivered" in page
     assert dt.date.today().year >= 2024
+
+
+def test_command_line_writes_the_evaluation_of_a_year(council, tmp_path):
+    out = tmp_path / "evaluation.xlsx"
+    args = ["report", "annual-evaluation", "--org", council.council.slug, "--year", "2024"]
+    result = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Annual social value evaluation 2024/25" in result.output
+    summary = portfolio.summary(commissioner=council.council, year=2024)
+    figures = {row[0]: row[1] for row in xlsx_values(out.read_bytes())["Summary"] if row[0]}
+    assert figures["Social value delivered"] == pytest.approx(float(summary.totals.delivered))
+    bad = CliRunner().invoke(main, [*args[:-1], "1999", "--out", str(out)])
+    assert bad.exit_code == 2 and "year: 1999 is not a year between 2000 and 2100" in bad.output

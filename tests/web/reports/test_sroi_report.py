@@ -109,6 +109,13 @@ def test_command_line_reads_a_map_file(tmp_path):
     assert ratio(expected.sroi_ratio) in pdf_text(out.read_bytes())
 
 
+def test_command_line_lists_the_reports_an_organisation_can_run(demo_world):
+    result = CliRunner().invoke(main, ["report", "list", "--org", "alice-care"])
+    assert result.exit_code == 0, result.output
+    assert "sroi: SROI report (parameters: analysis)" in result.output
+    assert "annual-evaluation" not in result.output  # a council's report
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -129,6 +136,7 @@ def test_command_line_reads_a_map_file(tmp_path):
         ),
         (["sroi", "--org", "alice-care", "--param", "oops", "--out", "x.pdf"], "is not NAME=VALUE"),
         (["sroi", "--out", "x.pdf"], "--org: say which organisation"),
+        (["sroi", "--org", "alice-care"], "--out: say which file to write"),
     ],
 )
 def test_command_line_bad_input_exits_2_with_a_clear_message(
