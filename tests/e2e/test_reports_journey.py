@@ -46,7 +46,7 @@ def test_council_runs_reads_and_downloads_its_annual_evaluation(page):
     load_demo(password=PASSWORD)
 
     _sign_in(page, "commissioner@riverside.example")
-    page.get_by_role("link", name="Annual social value evaluation").click()
+    page.get_by_role("link", name="Annual social value evaluation", exact=True).click()
     page.get_by_role("heading", name="Annual social value evaluation", level=1).wait_for()
     page.check_accessibility()
     page.get_by_role("button", name="Run report").click()
@@ -81,7 +81,7 @@ def test_provider_runs_the_sroi_report_of_its_analysis(page):
     load_demo(password=PASSWORD)
 
     _sign_in(page, "lead@brightwater.example")
-    page.get_by_role("link", name="SROI report").click()
+    page.get_by_role("link", name="SROI report", exact=True).click()
     page.check_accessibility()
     page.get_by_role("button", name="Run report").click()  # without choosing: the error says so
     page.get_by_role("link", name="Choose the SROI analysis").wait_for()

@@ -18,7 +18,7 @@ from socialvalue.web.accounts.models import Membership, Organisation, Role
 from socialvalue.web.tenancy import Actor
 
 from . import registry
-from .models import DOWNLOAD_FORMATS, ReportRun
+from .models import DOWNLOAD_FORMATS, FORMAT_NAMES, ReportRun
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def write_files(run: ReportRun, document: Document, *, progress=None) -> dict[st
         if progress:
             progress(
                 number / len(steps),
-                f"Writing the {fmt.upper()} file" if fmt != "html" else "Laying out the page",
+                f"Writing the {FORMAT_NAMES[fmt]} file" if fmt != "html" else "Laying out the page",
             )
         if fmt == "html":
             (folder / SCREEN_FILE).write_text(html_fragment(document), encoding="utf-8")
