@@ -37,6 +37,10 @@ ROUTES: list[Route] = [
         body={"title": "Mine now", "summary": "Taken"},
     ),
     Route(
+        "case-studies/<int:case_study_id>/download.<str:file_format>",
+        url=lambda w: f"/case-studies/{_alice_case_study_id(w)}/download.pdf",
+    ),
+    Route(
         "case-studies/<int:case_study_id>/delete/",
         url=lambda w: f"/case-studies/{_alice_case_study_id(w)}/delete/",
     ),

@@ -189,3 +189,34 @@ def test_deleting_a_case_study(client, demo_world):
     )
     assert client.post(f"/case-studies/{found.pk}/delete/").status_code == 302
     assert not CaseStudy.objects.exists()
+
+
+def test_the_word_and_pdf_downloads_read_back(client, demo_world, tmp_path):
+    import io
+    import subprocess
+
+    import docx
+
+    found = case_study(
+        demo_world.alice_org,
+        story="## Before\n\nMembers ate alone.\n\n* Weekly lunches\n* Transport home",
+        replication_notes="A hall, a cook and a minibus.",
+        team="Day services",
+    )
+    client.force_login(demo_world.viewer)
+    response = client.get(f"/case-studies/{found.pk}/download.docx")
+    assert response["Content-Disposition"].startswith("attachment")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    for expected in (
+        found.title,
+        "Members ate alone.",
+        "Transport home",
+        "A hall, a cook and a minibus.",
+    ):
+        assert expected in text
+    pdf = tmp_path / "case.pdf"
+    pdf.write_bytes(client.get(f"/case-studies/{found.pk}/download.pdf").content)
+    words = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Members ate alone." in words and "Consent given on 1 March 2025" in words

@@ -11,6 +11,11 @@ urlpatterns = [
     path("case-studies/new/", views.case_study_new, name="new"),
     path("case-studies/<int:case_study_id>/", views.case_study_detail, name="detail"),
     path("case-studies/<int:case_study_id>/edit/", views.case_study_edit, name="edit"),
+    path(
+        "case-studies/<int:case_study_id>/download.<str:file_format>",
+        views.case_study_download,
+        name="download",
+    ),
     path("case-studies/<int:case_study_id>/delete/", views.case_study_delete, name="delete"),
     path("case-studies/<int:case_study_id>/sharing/", views.case_study_sharing, name="sharing"),
     path("case-studies/<int:case_study_id>/files/", views.case_study_attach, name="attach"),

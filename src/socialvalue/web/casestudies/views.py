@@ -15,10 +15,15 @@ from socialvalue.web.files.serving import attachment
 from socialvalue.web.tenancy import get_visible_or_404
 
 from . import services
+from .document import case_study_document
 from .forms import AttachForm, CaseStudyForm, LibraryForm
 from .models import CaseStudy
 
 PAGE_SIZE = 20
+DOWNLOAD_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
 
 def _organisation(request: HttpRequest):
@@ -161,6 +166,22 @@ def case_study_sharing(request: HttpRequest, case_study_id: int) -> HttpResponse
         services.unshare(case_study)
         messages.success(request, "Taken out of the library: it is a draft again.")
     return redirect("casestudies:detail", case_study_id=case_study.pk)
+
+
+@login_required
+def case_study_download(request: HttpRequest, case_study_id: int, file_format: str) -> HttpResponse:
+    case_study = _case_study(request, case_study_id)
+    if file_format not in ("docx", "pdf"):
+        raise Http404("No such format.")
+    from socialvalue.reports import render as render_document
+
+    document = case_study_document(case_study)
+    response = HttpResponse(
+        render_document(document, file_format),
+        content_type=DOWNLOAD_TYPES[file_format],
+    )
+    response["Content-Disposition"] = f'attachment; filename="{document.file_name(file_format)}"'
+    return response
 
 
 @login_required
