@@ -15,7 +15,8 @@ def case_study_document(case_study: CaseStudy) -> Document:
         *(f"SDG {g.number}: {g.short_name}" for g in case_study.sdgs.all()),
     ]
     consent = (
-        f"Consent given on {case_study.consent_given_on:%-d %B %Y}: {case_study.consent_note}"
+        f"Consent given on {case_study.consent_given_on.day} {case_study.consent_given_on:%B %Y}: "
+        f"{case_study.consent_note}"
         if case_study.has_consent
         else "Consent not recorded: not for sharing."
     )

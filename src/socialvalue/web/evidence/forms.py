@@ -197,6 +197,7 @@ class ImportForm(GovukForm):
         label="Evidence file",
         help_text="A .csv or .xlsx file with a header row: measure, activity, quantity, "
         "period_start, period_end, and optionally value_set, contract and note.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
 
