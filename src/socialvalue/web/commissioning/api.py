@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from socialvalue.core.errors import InputError, Problem
@@ -337,7 +337,7 @@ def create_procurement(request: HttpRequest, payload: ProcurementIn):
         procurement.full_clean()
         procurement.save()
         _set_parts(procurement, payload.criteria, payload.outcomes, actor)
-    return 201, _out(procurement, actor)
+    return Status(201, _out(procurement, actor))
 
 
 @router.get(
@@ -357,7 +357,7 @@ def update_procurement(request: HttpRequest, procurement_id: int, payload: Procu
     actor = request.actor
     procurement = _own(request, procurement_id, "editor")
     if not procurement.is_editable:
-        return 409, {"detail": "Only a draft procurement can change."}
+        return Status(409, {"detail": "Only a draft procurement can change."})
     with transaction.atomic():
         for name, value in payload.dict(
             exclude_unset=True, exclude={"criteria", "outcomes"}
@@ -385,9 +385,9 @@ def publish_procurement(request: HttpRequest, procurement_id: int):
     try:
         services.publish(procurement, request.user)
     except services.CharterBreach as refusal:
-        return 409, {"detail": " ".join(refusal.breaches), "breaches": refusal.breaches}
+        return Status(409, {"detail": " ".join(refusal.breaches), "breaches": refusal.breaches})
     except services.WrongState as error:
-        return 409, {"detail": str(error)}
+        return Status(409, {"detail": str(error)})
     return _out(procurement, request.actor)
 
 
@@ -501,7 +501,7 @@ def create_bid(request: HttpRequest, procurement_id: int, payload: BidIn):
     procurement = get_visible_or_404(Procurement, actor, pk=procurement_id)
     commissioner = procurement.organisation_id in actor.organisation_ids
     if not procurement.accepts_bids:
-        return 409, {"detail": "This procurement is not taking bids."}
+        return Status(409, {"detail": "This procurement is not taking bids."})
     if commissioner:
         require_role(actor, procurement, "editor")
         bidder = None
@@ -526,7 +526,7 @@ def create_bid(request: HttpRequest, procurement_id: int, payload: BidIn):
         if payload.scores:
             raise InputError(Problem("scores", "only the commissioner scores bids"))
     if procurement.bids.filter(bidder_name=name).exists():
-        return 409, {"detail": f"{name} already has a bid for this procurement."}
+        return Status(409, {"detail": f"{name} already has a bid for this procurement."})
     measures = {
         m.id: m
         for m in visible(Measure, actor).filter(id__in=[c.measure_id for c in payload.commitments])
@@ -576,7 +576,7 @@ def create_bid(request: HttpRequest, procurement_id: int, payload: BidIn):
             services.moderate(bid, request.user, payload.scores)
         if payload.submit or commissioner:
             services.submit_bid(bid)
-    return 201, _with_scores(bid) if commissioner else bid
+    return Status(201, _with_scores(bid) if commissioner else bid)
 
 
 # --------------------------------------------------------------------------------------------
@@ -629,10 +629,13 @@ def award(request: HttpRequest, procurement_id: int, payload: AwardIn):
             reporting_frequency=payload.reporting_frequency,
         )
     except services.WrongState as error:
-        return 409, {"detail": str(error)}
-    return 201, {
-        "contract_id": contract.id,
-        "procurement_id": procurement.id,
-        "bid_id": bid.id,
-        "provider_name": bid.bidder_name,
-    }
+        return Status(409, {"detail": str(error)})
+    return Status(
+        201,
+        {
+            "contract_id": contract.id,
+            "procurement_id": procurement.id,
+            "bid_id": bid.id,
+            "provider_name": bid.bidder_name,
+        },
+    )
