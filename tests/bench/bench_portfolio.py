@@ -243,40 +243,72 @@ def run_one(label: str) -> int:
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     client = Client()
 
+    backend = _backend_pid(connection)
+    cpu: dict[str, list[float]] = {}
+
     def timed(url: str) -> list[float]:
         times = []
         for _ in range(REPEATS + 1):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), _cpu_seconds(backend)
             response = client.get(url, **auth)
             times.append(time.perf_counter() - began)
+            cpu.setdefault(url, []).append(_cpu_seconds(backend) - began_cpu)
             if response.status_code != 200:
                 raise SystemExit(
                     f"{url} answered {response.status_code}: {response.content[:300]!r}"
                 )
+        cpu[url] = cpu[url][1:]
         return times[1:]  # the first loads code and warms the caches
 
     year_s = timed("/api/v1/portfolio/summary?year=2023")
     all_s = timed("/api/v1/portfolio/summary")
     body = client.get("/api/v1/portfolio/summary?year=2023", **auth).json()
     ok = statistics.median(year_s) < BAR_S
+    year_cpu = statistics.median(cpu["/api/v1/portfolio/summary?year=2023"])
+    all_cpu = statistics.median(cpu["/api/v1/portfolio/summary"])
+    totals = body["totals"]
     print(
         f"{label}: generated {CONTRACTS:,} contracts, {CONTRACTS * COMMITMENTS_PER_CONTRACT:,} "
         f"commitments and {lines:,} return lines in {generate_s:.0f} s"
     )
     print(
         f"{label}: GET /api/v1/portfolio/summary?year=2023  median {statistics.median(year_s) * 1000:.0f} ms, "
-        f"max {max(year_s) * 1000:.0f} ms (bar < {BAR_S * 1000:.0f} ms)  {'ok' if ok else 'MISSED'}"
+        f"max {max(year_s) * 1000:.0f} ms (bar < {BAR_S * 1000:.0f} ms)  {'ok' if ok else 'MISSED'}; "
+        f"CPU {year_cpu * 1000:.0f} ms"
     )
     print(
         f"{label}: GET /api/v1/portfolio/summary (all years)  median {statistics.median(all_s) * 1000:.0f} ms, "
-        f"max {max(all_s) * 1000:.0f} ms"
+        f"max {max(all_s) * 1000:.0f} ms; CPU {all_cpu * 1000:.0f} ms"
     )
+    print(f"{label}: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores while timing")
     print(
-        f"{label}: 2023/24 committed £{Decimal(body['totals']['committed_value']):,.0f}, delivered "
-        f"£{Decimal(body['totals']['delivered_value']):,.0f}, verified £{Decimal(body['totals']['verified_value']):,.0f} "
-        f"over {body['totals']['contracts']:,} contracts"
+        f"{label}: 2023/24 committed £{Decimal(totals['committed_value']):,.0f}, delivered "
+        f"£{Decimal(totals['delivered_value']):,.0f}, verified £{Decimal(totals['verified_value']):,.0f} "
+        f"over {totals['contracts']:,} contracts"
     )
     return 0 if ok else 1
+
+
+def _backend_pid(connection) -> int | None:
+    """The PostgreSQL server process of this connection, when it runs on this machine."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def _cpu_seconds(backend: int | None) -> float:
+    """CPU time of this process (the web server, and SQLite in it) plus the PostgreSQL backend's.
+
+    On a shared machine the wall-clock time includes waiting for a core; this is the work done.
+    """
+    used = time.process_time()
+    if backend is not None:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
 
 
 def _postgres_url(url: str) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -366,7 +366,11 @@ _VALUE_TYPE_LABELS = {
 def summary(*, commissioner: Any, year: int | None = None) -> Portfolio:
     """The portfolio of `commissioner`'s contracts, for one financial year or (None) over all years."""
     params: list[Any] = [commissioner.pk] + ([year] if year is not None else [])
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The statement's estimated cost passes PostgreSQL's JIT threshold, and compiling it
+            # takes longer than running it (0.7 s of JIT for 0.3 s of work on a million lines).
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(_statement(year), params)
         columns = [c[0] for c in cursor.description]
         fetched = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
