@@ -289,7 +289,10 @@ def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
     services.require_commissioner(request.actor, period_return.contract)
     pending = _lines(period_return).filter(verification=Verification.PENDING)
     form = VerificationForm(request.POST, lines=pending)
-    if period_return.status == Return.Status.SUBMITTED and form.is_valid():
+    if period_return.status != Return.Status.SUBMITTED:
+        messages.error(request, "This return is not waiting for review.")
+        return redirect("contracts:return", return_id=period_return.pk)
+    if form.is_valid():
         decisions = [
             services.Decision(
                 line_id=line.pk,
