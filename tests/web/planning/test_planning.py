@@ -101,6 +101,8 @@ def test_editor_adds_an_activity_with_objectives_measures_and_a_lead(client, dem
     assert activity.lead == demo_world.viewer and str(activity.cost) == "2400.50"
     page = client.get(f"/plan/activities/{activity.pk}/").content.decode()
     assert "SV-LON-03" in page and "£2,400.50" in page and objective.title in page
+    edit = client.get(f"/plan/activities/{activity.pk}/edit/").content.decode()
+    assert "Chosen now: SV-LON-03." in edit
 
 
 def test_activity_ending_before_it_starts_or_costing_less_than_nothing_is_refused(

@@ -47,6 +47,13 @@ class ObjectiveForm(GovukModelForm):
         }
 
 
+def describe_chosen(field: forms.Field, chosen) -> None:
+    """Name what is chosen already in the hint: a long list may hide the selected rows."""
+    codes = [m.code for m in chosen]
+    if codes:
+        field.help_text = f"{field.help_text} Chosen now: {', '.join(codes)}."
+
+
 def grouped_measures(measures) -> list[tuple[str, list[tuple[int, str]]]]:
     groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for measure in measures:
@@ -122,6 +129,8 @@ class ActivityForm(GovukModelForm):
         measures = services.measure_choices(organisation)
         self.fields["measures"].queryset = measures
         self.fields["measures"].widget.choices = grouped_measures(measures)
+        if self.instance.pk:
+            describe_chosen(self.fields["measures"], self.instance.measures.order_by("code"))
         self.fields["lead"].queryset = services.lead_choices(organisation)
         self.fields["lead"].empty_label = "No lead named"
         self.fields["lead"].label_from_instance = lambda user: (

@@ -11,7 +11,7 @@ from django.forms import modelform_factory
 from socialvalue.web.forms import GovukForm, GovukModelForm
 from socialvalue.web.measures.models import Measure, SdgGoal, Theme, ValueSet
 from socialvalue.web.planning import services as planning
-from socialvalue.web.planning.forms import DateInput, grouped_measures
+from socialvalue.web.planning.forms import DateInput, describe_chosen, grouped_measures
 from socialvalue.web.tenancy import Actor, visible
 
 from .models import Commitment, Statement
@@ -145,6 +145,8 @@ class CommitmentForm(GovukModelForm):
         measures = planning.measure_choices(organisation)
         self.fields["measures"].queryset = measures
         self.fields["measures"].widget.choices = grouped_measures(measures)
+        if self.instance.pk:
+            describe_chosen(self.fields["measures"], self.instance.measures.order_by("code"))
         actor = Actor(user=None, memberships={organisation.pk: None})
         themes = (
             Theme.objects.filter(value_set__in=visible(ValueSet, actor))
