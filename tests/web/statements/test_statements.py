@@ -209,6 +209,7 @@ def test_word_and_pdf_say_what_the_screen_says(client, demo_world, tmp_path):
         "We will recruit locally",
         "SV-EMP-01",
         "Grow local jobs",
+        "The measures our commitments are counted by",
         "31 March 2027",
         "Version 1",
     ):

@@ -424,7 +424,20 @@ def statement_document(version: StatementVersion) -> Document:
         governance.append(BulletList([c["name"] for c in content["champions"]]))
     if governance:
         sections.append(Section("Governance and champions", governance))
-    text_section("How we measure and report value", "measurement")
+    measures = {(m["code"], m["value_set"]): m for c in commitments for m in c["measures"]}.values()
+    measurement: list[Any] = []
+    if (content.get("measurement") or "").strip():
+        measurement.append(Markdown(content["measurement"]))
+    if measures:
+        measurement.append(
+            Table(
+                "The measures our commitments are counted by",
+                [Column("Code"), Column("Measure"), Column("Unit"), Column("From")],
+                [[m["code"], m["title"], m["unit"], m["value_set"]] for m in measures],
+            )
+        )
+    if measurement:
+        sections.append(Section("How we measure and report value", measurement))
     text_section("How we share good practice", "sharing")
     if content.get("review_date"):
         sections.append(
