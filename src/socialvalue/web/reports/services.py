@@ -89,6 +89,8 @@ def start_run(
 
 def _start_thread(run_id: int, actor: Actor) -> None:
     def target() -> None:
+        # The thread has its own database connection: fresh at the start, closed at the end.
+        close_old_connections()
         try:
             execute(run_id, actor=actor)
         finally:
@@ -133,7 +135,6 @@ def build_document(
 
 def execute(run_id: int, *, actor: Actor | None = None) -> None:
     """Build and render one run, recording progress; a failure is recorded on the run, not raised."""
-    close_old_connections()
     run = ReportRun.objects.select_related("organisation", "requested_by").get(pk=run_id)
     run.status, run.started_at = ReportRun.Status.RUNNING, timezone.now()
     run.save(update_fields=["status", "started_at"])
