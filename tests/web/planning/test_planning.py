@@ -358,6 +358,8 @@ def test_activity_page_sums_its_evidence_and_deleting_it_is_refused_while_eviden
     client.force_login(demo_world.editor)
     page = client.get(f"/plan/activities/{activity.pk}/").content.decode()
     assert "3 records worth £150" in page and "1 awaiting verification" in page
+    objectives = client.get("/plan/").content.decode()
+    assert ">£150<" in objectives and ">1<" in objectives  # one activity, not one per record
     refused = client.post(f"/plan/activities/{activity.pk}/delete/").content.decode()
     assert "cannot be deleted: evidence records refer to it" in refused
     assert Activity.objects.filter(pk=activity.pk).exists()

@@ -8,7 +8,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, ProtectedError, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    OuterRef,
+    ProtectedError,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import slugify
@@ -97,9 +108,21 @@ def find_objectives(actor: Actor, *, text: str = "") -> QuerySet[Objective]:
         objectives = objectives.filter(
             Q(title__icontains=word) | Q(code__icontains=word) | Q(description__icontains=word)
         )
-    return objectives.annotate(activity_count=Count("activities")).order_by(
-        "organisation_id", "position", "code", "title"
+    from socialvalue.web.evidence.models import Evidence, Verification
+
+    # The value of the counted evidence of the objective's activities, as a subquery so the
+    # activity count beside it is not multiplied by the join.
+    delivered = (
+        Evidence.objects.filter(activity__objectives=OuterRef("pk"))
+        .exclude(verification=Verification.REJECTED)
+        .order_by()
+        .values("activity__objectives")
+        .annotate(total=Sum("value"))
+        .values("total")
     )
+    return objectives.annotate(
+        activity_count=Count("activities"), delivered=Subquery(delivered)
+    ).order_by("organisation_id", "position", "code", "title")
 
 
 def find_activities(
