@@ -181,11 +181,10 @@ def sroi_document(
         "(1 − attribution). Present value discounts each year's value and applies drop-off.",
     )
 
-    by_stakeholder = sorted(
-        result._grouped(lambda o: o.stakeholder).items(), key=lambda kv: kv[1], reverse=True
-    )
+    grouped = result.to_dict()
+    by_stakeholder = sorted(grouped["by_stakeholder"].items(), key=lambda kv: kv[1], reverse=True)
     by_type = sorted(
-        result._grouped(lambda o: (o.value_type or "unspecified").capitalize()).items(),
+        ((kind.capitalize(), value) for kind, value in grouped["by_value_type"].items()),
         key=lambda kv: kv[1],
         reverse=True,
     )

@@ -23,7 +23,7 @@ takes a fraction between 0 and 1 of the building (rendering takes the rest of th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
@@ -67,7 +67,6 @@ class ReportType:
     role: str = "viewer"
     background: bool = False
     order: int = 100
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def is_available_to(self, organisation: Any) -> bool:
         return organisation is not None and organisation.kind in self.audience
