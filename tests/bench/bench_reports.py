@@ -41,10 +41,10 @@ def generate(home: Path) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from tests.bench.bench_portfolio import _setup_world, generate_portfolio
+    from tests.bench.bench_portfolio import generate_portfolio, make_world
 
     call_command("migrate", interactive=False, verbosity=0)
-    council, providers, measures, priorities, _user = _setup_world()
+    council, providers, measures, priorities, _user = make_world()
     began = time.perf_counter()
     lines = generate_portfolio(
         commissioner=council, providers=providers, measures=measures, priorities=priorities
