@@ -5,9 +5,15 @@ import io
 import pytest
 
 from tests.factories import PASSWORD
-from tests.web.files.samples import EXE_BYTES, PNG_BYTES
+from tests.web.files.samples import EXE_BYTES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def demo_chart_png() -> bytes:
+    from socialvalue.web.casestudies.demo import demo_chart_png as chart
+
+    return chart()
 
 
 def _pdf() -> bytes:
@@ -127,12 +133,12 @@ def test_record_evidence_write_a_case_study_find_it(page):
         "Signed forms in the community file"
     )
     page.get_by_label("Images and files (optional)").set_input_files(
-        {"name": "beds.png", "mimeType": "image/png", "buffer": PNG_BYTES}
+        {"name": "beds.png", "mimeType": "image/png", "buffer": demo_chart_png()}
     )
     page.get_by_label("What the images show (optional)").fill("Raised beds beside the lunch club")
     page.get_by_role("button", name="Save as a draft").click()
     page.get_by_role("heading", name="A wheelchair-accessible allotment").wait_for()
-    assert page.get_by_role("img", name="Raised beds beside the lunch club").is_visible()
+    page.get_by_role("img", name="Raised beds beside the lunch club").wait_for()
     page.check_accessibility()
     page.get_by_role("button", name="Share in the library").click()
     page.get_by_text("Shared in the good-practice library.").wait_for()
