@@ -76,5 +76,7 @@ def test_short_money_for_axes():
 
 
 def test_a_chart_of_zeros_says_so_without_negative_zero_ticks():
-    svg = charts.grouped_bar("Nothing yet", ["Jobs"], {"Committed": [0.0], "Delivered": [0.0]}).svg()
+    svg = charts.grouped_bar(
+        "Nothing yet", ["Jobs"], {"Committed": [0.0], "Delivered": [0.0]}
+    ).svg()
     assert "All values are zero" in svg and "-£0" not in svg

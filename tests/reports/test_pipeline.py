@@ -223,3 +223,13 @@ def test_unknown_format_and_kind_are_refused():
         render(Document("x"), "odt")
     with pytest.raises(ValueError, match="not a kind of value"):
         Column("A", "pounds")  # type: ignore[arg-type]
+
+
+def test_pdf_is_tagged_for_screen_readers_with_its_title(files, tmp_path):
+    import subprocess
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(files["pdf"])
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info
+    assert "Title:           Annual social value evaluation 2025/26" in info

@@ -10,10 +10,11 @@ from socialvalue.reports.to_html import html_page
 
 def pdf_bytes(document: Document) -> bytes:
     """A4, paged, with running header, page numbers and a contents page (title and author from
-    the page's <title> and <meta name="author">)."""
+    the page's <title> and <meta name="author">), tagged so screen readers get its headings,
+    tables and images' alt text: public bodies must publish accessible documents."""
     from weasyprint import HTML
 
     # WeasyPrint logs every CSS property it skips; a report reader has nothing to learn from it.
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    return HTML(string=html_page(document)).write_pdf()
+    return HTML(string=html_page(document)).write_pdf(pdf_tags=True)
