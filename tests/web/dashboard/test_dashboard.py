@@ -9,6 +9,7 @@ from django.utils import timezone
 from socialvalue.web.dashboard import services
 from socialvalue.web.evidence.models import Evidence
 from socialvalue.web.statements import services as statements
+from tests.factories import bearer
 from tests.web.casestudies.factories import case_study
 from tests.web.planning.factories import ActivityFactory, starter_measure
 from tests.web.statements.factories import drafted_statement
@@ -129,8 +130,6 @@ def test_commissioner_home_is_not_the_provider_dashboard(client, demo_world):
 
 
 def test_api_gives_the_dashboards_figures(client, demo_world):
-    from tests.factories import bearer
-
     org = demo_world.alice_org
     today = timezone.localdate()
     _record(org, "SV-EMP-01", today.replace(day=1), "200.00", "evidenced")
@@ -143,3 +142,31 @@ def test_api_gives_the_dashboards_figures(client, demo_world):
     assert {"name": theme, "values": [0.0] * 7 + [200.0]} in body["value_by_theme"]
     assert body["awaiting_verification"] == {"self_reported": 0, "evidenced": 1}
     assert body["statement"]["published_version"] == 1 and body["statement"]["due_soon"]
+
+
+def test_dashboard_shows_one_team_or_area(client, demo_world):
+    org = demo_world.alice_org
+    month = timezone.localdate().replace(day=1)
+    home_care = ActivityFactory(organisation=org, team="Home care", area="Eastbank")
+    community = ActivityFactory(organisation=org, team="Community", area="Millford")
+    _record(org, "SV-EMP-01", month, "100.00", "self_reported", home_care)
+    _record(org, "SV-EMP-01", month, "40.00", "evidenced", community)
+    case_study(org, title="Carers' café", team="Community", area="Millford")
+    case_study(org, title="Falls visits", team="Home care", area="Eastbank")
+
+    community_only = services.Scope(team="Community")
+    assert services.value_over_time(org, scope=community_only).total == 40.0
+    assert services.awaiting_verification(org, scope=community_only).by_level == {
+        "self_reported": 0,
+        "evidenced": 1,
+    }
+    assert services.value_over_time(org, scope=services.Scope(area="Eastbank")).total == 100.0
+
+    client.force_login(demo_world.viewer)
+    page = client.get("/", {"team": "Community"}).content.decode()
+    assert "£40" in page and "Showing Community only" in page
+    assert "Carers&#x27; café" in page and "Falls visits" not in page
+    everything = client.get("/").content.decode()
+    assert "£140" in everything and "Falls visits" in everything
+    api = client.get("/api/v1/dashboard?area=Eastbank", **bearer(demo_world.viewer)).json()
+    assert api["total_value"] == 100.0

@@ -57,13 +57,18 @@ class DashboardOut(Schema):
     "/dashboard", response=answers(DashboardOut, 403, 404), summary="A provider's dashboard"
 )
 def dashboard(
-    request: HttpRequest, organisation_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
+    request: HttpRequest,
+    organisation_id: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None,
+    team: str = "",
+    area: str = "",
 ):
     """Value of the counted evidence by theme and SDG for the last eight quarters, evidence awaiting
     verification, the statement's review date in force and the latest case studies.
-    `organisation_id` is needed when you belong to more than one organisation."""
+    `organisation_id` is needed when you belong to more than one organisation; `team` and `area`
+    narrow the figures to the evidence of the activities (and the case studies) of one team or area."""
     organisation = organisation_to_act_for(request.actor, organisation_id, "viewer")
-    value = services.value_over_time(organisation)
+    scope = services.Scope(team=team.strip(), area=area.strip())
+    value = services.value_over_time(organisation, scope=scope)
     review = services.statement_review(organisation)
     return {
         "organisation_id": organisation.pk,
@@ -73,7 +78,7 @@ def dashboard(
         "records": value.records,
         "value_by_theme": [{"name": k, "values": v} for k, v in value.by_theme.items()],
         "value_by_goal": [{"name": k, "values": v} for k, v in value.by_goal.items()],
-        "awaiting_verification": services.awaiting_verification(organisation).by_level,
+        "awaiting_verification": services.awaiting_verification(organisation, scope=scope).by_level,
         "statement": (
             {
                 "statement_id": review.statement.pk,
@@ -86,5 +91,5 @@ def dashboard(
             if review
             else None
         ),
-        "recent_case_studies": services.recent_case_studies(organisation),
+        "recent_case_studies": services.recent_case_studies(organisation, scope=scope),
     }

@@ -75,13 +75,38 @@ class ValueOverTime:
         return [q.label for q in self.quarters]
 
 
-def value_over_time(organisation: Any, *, today: dt.date | None = None) -> ValueOverTime:
+@dataclass(frozen=True)
+class Scope:
+    """The part of the organisation a dashboard shows: everything, or one team and/or area."""
+
+    team: str = ""
+    area: str = ""
+
+    def evidence(self, organisation: Any):
+        records = Evidence.objects.filter(organisation=organisation)
+        if self.team:
+            records = records.filter(activity__team=self.team)
+        if self.area:
+            records = records.filter(activity__area=self.area)
+        return records
+
+    @property
+    def label(self) -> str:
+        return ", ".join(part for part in (self.team, self.area) if part)
+
+
+EVERYTHING = Scope()
+
+
+def value_over_time(
+    organisation: Any, *, scope: Scope = EVERYTHING, today: dt.date | None = None
+) -> ValueOverTime:
     """Value of the counted (not rejected) records by quarter of their period, by theme and by SDG."""
     quarters = quarters_to(today or timezone.localdate())
     index = {q.start: i for i, q in enumerate(quarters)}
     groups = list(
-        Evidence.objects.filter(
-            organisation=organisation,
+        scope.evidence(organisation)
+        .filter(
             period_start__gte=quarters[0].start,
             period_start__lt=_add_months(quarters[-1].start, 3),
             value__isnull=False,
@@ -164,8 +189,10 @@ class Awaiting:
         return sum(self.by_level.values())
 
 
-def awaiting_verification(organisation: Any, *, show: int = 5) -> Awaiting:
-    waiting = Evidence.objects.filter(organisation=organisation, verification__in=AWAITING)
+def awaiting_verification(
+    organisation: Any, *, scope: Scope = EVERYTHING, show: int = 5
+) -> Awaiting:
+    waiting = scope.evidence(organisation).filter(verification__in=AWAITING)
     # COUNT(*) rather than COUNT(id): the (organisation, verification) index answers it alone.
     by_level = dict(waiting.order_by().values_list("verification").annotate(n=Count("*")))
     oldest = list(
@@ -201,7 +228,12 @@ def statement_review(organisation: Any) -> Review | None:
     return Review(statement, date, published)
 
 
-def recent_case_studies(organisation: Any, *, count: int = 5) -> list[CaseStudy]:
-    return list(
-        CaseStudy.objects.filter(organisation=organisation).order_by("-created_at", "-id")[:count]
-    )
+def recent_case_studies(
+    organisation: Any, *, scope: Scope = EVERYTHING, count: int = 5
+) -> list[CaseStudy]:
+    studies = CaseStudy.objects.filter(organisation=organisation)
+    if scope.team:
+        studies = studies.filter(team=scope.team)
+    if scope.area:
+        studies = studies.filter(area=scope.area)
+    return list(studies.order_by("-created_at", "-id")[:count])

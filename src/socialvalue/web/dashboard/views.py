@@ -8,13 +8,18 @@ from django.shortcuts import render
 from socialvalue.web.accounts.models import Role
 
 from . import services
+from .forms import ScopeForm
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
     request.actor.require(organisation.id, Role.VIEWER)
-    value = services.value_over_time(organisation)
+    form = ScopeForm(request.GET or None, organisation=organisation)
+    scope = form.scope
+    value = services.value_over_time(organisation, scope=scope)
     price_note = f"£ in {value.price_year} prices" if value.price_year else "£"
+    if scope.label:
+        price_note = f"{scope.label}, {price_note}"
     context = {
         "organisation": organisation,
         "membership": request.membership,
@@ -35,9 +40,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if value.by_goal
             else ""
         ),
-        "awaiting": services.awaiting_verification(organisation),
+        "form": form,
+        "scope": scope,
+        "awaiting": services.awaiting_verification(organisation, scope=scope),
         "review": services.statement_review(organisation),
-        "case_studies": services.recent_case_studies(organisation),
+        "case_studies": services.recent_case_studies(organisation, scope=scope),
         "can_edit": request.membership.allows(Role.EDITOR),
     }
     return render(request, "dashboard/dashboard.html", context)
