@@ -99,9 +99,15 @@ def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") 
             f'<p class="govuk-body-s sv-table__note">Showing the first {table.preview:,} of '
             f"{len(table.rows):,} rows; the Excel and CSV downloads have them all.</p>"
         )
+    # A wide table may scroll sideways on a narrow screen: keyboard users need to reach it.
+    wrap = (
+        f'<div class="sv-table-wrap sv-table--wide" role="region" tabindex="0" '
+        f'aria-label="{_e(table.title)} (scrolls sideways)">'
+        if len(table.columns) >= 7
+        else '<div class="sv-table-wrap">'
+    )
     return (
-        f'<div class="sv-table-wrap{" sv-table--wide" if len(table.columns) >= 7 else ""}">'
-        '<table class="govuk-table">'
+        f'{wrap}<table class="govuk-table">'
         f'<caption class="govuk-table__caption {caption_class}">{_e(table.title)}</caption>'
         f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
         f'<tbody class="govuk-table__body">{body}</tbody>{foot}</table>{"".join(notes)}</div>'
