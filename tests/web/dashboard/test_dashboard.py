@@ -168,5 +168,7 @@ def test_dashboard_shows_one_team_or_area(client, demo_world):
     assert "Carers&#x27; café" in page and "Falls visits" not in page
     everything = client.get("/").content.decode()
     assert "£140" in everything and "Falls visits" in everything
+    unknown = client.get("/", {"team": "Nobody"}).content.decode()
+    assert "There is a problem" in unknown and "£140" in unknown
     api = client.get("/api/v1/dashboard?area=Eastbank", **bearer(demo_world.viewer)).json()
     assert api["total_value"] == 100.0
