@@ -78,15 +78,20 @@ def get(mapping: Any, key: Any) -> Any:
 
 
 @register.simple_tag
-def cell(field: Any, row_label: str = "") -> str:
+def cell(field: Any, row_label: str = "", live: str = "") -> str:
     """One input of an editable table, with its hidden label and any error, written in Python:
     a table of sixty outcomes has six hundred cells, and rendering each through templates would
-    make every live edit wait on the page being drawn."""
+    make every live edit wait on the page being drawn.
+
+    With `live` (the table's address), htmx posts the table when the input changes; the target
+    and swap come from the row."""
     widget = field.field.widget
     name, ident = escape(field.html_name), escape(field.auto_id)
     errors = field.errors
     label = escape(f"{field.label}, {row_label}" if row_label else field.label)
     described = f' aria-describedby="{ident}-error"' if errors else ""
+    if live:
+        described += f' hx-post="{escape(live)}"'
     value = field.value()
     if getattr(widget, "input_type", None) == "select":
         current = "" if value is None else str(value)
