@@ -239,3 +239,33 @@ def test_downloads_round_trip_through_import(client, demo_world, tmp_path):
     path.write_bytes(b"".join(response.streaming_content))
     assert [r.code for r in services.read_file(path).rows] == ["ALC-1", "ALC-2"]
     assert client.get(f"/value-sets/{value_set.pk}/download.pdf").status_code == 404
+
+
+def test_a_measure_page_says_where_the_organisation_uses_it_and_nothing_of_others(
+    client, demo_world
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from socialvalue.web.evidence.models import Evidence
+    from socialvalue.web.measures.models import Measure
+    from socialvalue.web.planning.models import Activity
+
+    measure = Measure.objects.get(code="SV-EMP-01", value_set__origin="built_in")
+    activity = Activity.objects.create(organisation=demo_world.alice_org, name="Job club")
+    activity.measures.add(measure)
+    Evidence.objects.create(
+        organisation=demo_world.alice_org,
+        measure=measure,
+        activity=activity,
+        quantity=Decimal(2),
+        period_start=date(2025, 4, 1),
+        period_end=date(2025, 6, 30),
+        value=Decimal("18468.00"),
+    )
+    client.force_login(demo_world.admin)
+    page = client.get(f"/measures/{measure.id}/").content.decode()
+    assert "1 activity plan to deliver it" in page
+    assert "1 evidence record, worth £18,468" in page
+    client.force_login(demo_world.outsider)
+    assert "Not used yet." in client.get(f"/measures/{measure.id}/").content.decode()

@@ -72,7 +72,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
         "value_set": measure.value_set,
         "targets": measure.sdg_targets.select_related("goal"),
         "uplifted": services.proxy_in_latest_prices(measure),
-        "used_in": services.where_used(measure),
+        "used_in": services.where_used(measure, request.actor),
     }
     return render(request, "measures/measure_detail.html", context)
 
