@@ -210,3 +210,39 @@ def test_import_is_recorded_in_the_audit_trail(toms_csv, demo_world):
     value_set = _import(toms_csv, demo_world.alice_org)
     event = AuditEvent.objects.get(object_type="measures.ValueSet", object_id=str(value_set.pk))
     assert event.organisation_id == demo_world.alice_org.id and event.action == "create"
+
+
+def test_replacing_a_set_whose_measures_evidence_uses_is_refused_and_changes_nothing(demo_world):
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from socialvalue.web.evidence.models import Evidence
+    from socialvalue.web.measures import services
+    from socialvalue.web.planning.models import Activity
+    from tests.web.measures.factories import SMALL_ROWS, imported_measure, imported_set
+
+    measure = imported_measure(demo_world.alice_org)
+    value_set = imported_set(demo_world.alice_org)
+    count = value_set.measures.count()
+    Evidence.objects.create(
+        organisation=demo_world.alice_org,
+        measure=measure,
+        activity=Activity.objects.create(organisation=demo_world.alice_org, name="Job club"),
+        quantity=Decimal(1),
+        period_start=date(2025, 4, 1),
+        period_end=date(2025, 4, 30),
+    )
+    with pytest.raises(ValidationError) as refusal:
+        services.import_value_set(
+            rows=SMALL_ROWS[:1],
+            name=value_set.name,
+            version=value_set.version,
+            licence=value_set.licence,
+            organisation=demo_world.alice_org,
+            replace=True,
+            imported_by=demo_world.admin,
+        )
+    assert "new version" in str(refusal.value) and measure.code in str(refusal.value)
+    assert value_set.measures.count() == count

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, ProtectedError, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,7 +239,7 @@ def import_value_set(
             imported_by=imported_by,
         )
         if existing is not None:
-            existing.measures.all().delete()
+            _delete_measures_not_in_use(existing)
             existing.outcomes.all().delete()
             existing.themes.all().delete()
             for field, value in fields.items():
@@ -252,6 +252,30 @@ def import_value_set(
             )
         _save_rows(value_set, rows)
     return value_set
+
+
+def _delete_measures_not_in_use(value_set: ValueSet) -> None:
+    """Clear a set before it is replaced, refusing when records made with its figures refer to them.
+
+    Evidence, bids and contracts keep the value they were made with, so their measures cannot go:
+    the new figures belong in a new version of the set.
+    """
+    try:
+        value_set.measures.all().delete()
+    except ProtectedError as error:
+        codes = sorted(
+            {m.code or m.title for m in error.protected_objects if isinstance(m, Measure)}
+        )
+        if not codes:
+            codes = sorted(
+                {str(getattr(obj, "measure", "")) for obj in error.protected_objects} - {""}
+            )
+        shown = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
+        raise ValidationError(
+            f"{value_set} cannot be replaced: evidence, bids or contracts use its measures "
+            f"({shown}). Import the new figures as a new version, so those records keep the "
+            "values they were made with."
+        ) from None
 
 
 # ---------------------------------------------------------------- export
