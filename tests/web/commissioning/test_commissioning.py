@@ -390,3 +390,13 @@ def test_the_evaluation_and_the_bid_link_to_their_reports(client, council):
     link = f"/reports/tender-response/?bid={bid.id}"
     assert link in client.get(f"/bids/{bid.id}/").content.decode()
     assert client.get(link).status_code == 200
+
+
+def test_every_missing_score_is_named_at_once(client, council):
+    procurement = f.procurement(council.alice_org, state="published")
+    for name in ("Carewell", "Homeside"):
+        bid = f.bid(procurement, name, 900_000)
+        ModeratedScore.objects.filter(bid=bid).delete()
+    with pytest.raises(services.InputError) as missing:
+        services.evaluate(procurement)
+    assert [p.place for p in missing.value.problems] == ["Carewell", "Homeside"]

@@ -128,7 +128,7 @@ def put_charter(request: HttpRequest, payload: CharterIn):
                 if m not in known
             ]
             if unknown:
-                raise InputError(*unknown)
+                raise InputError(unknown)
             charter.priorities.filter(active=True).update(active=False)
             for rank, item in enumerate(payload.priorities, 1):
                 priority = Priority.objects.create(
@@ -308,7 +308,7 @@ def _set_parts(procurement: Procurement, criteria, outcomes, actor) -> None:
                 position=position,
             )
     if problems:
-        raise InputError(*problems)
+        raise InputError(problems)
 
 
 @router.get("/procurements", response=answers(list[ProcurementOut]), summary="Procurements")
@@ -548,7 +548,7 @@ def create_bid(request: HttpRequest, procurement_id: int, payload: BidIn):
         if c.priority_id is not None and c.priority_id not in priorities
     ]
     if problems:
-        raise InputError(*problems)
+        raise InputError(problems)
     with transaction.atomic():
         bid = Bid.objects.create(
             procurement=procurement,

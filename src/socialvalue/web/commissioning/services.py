@@ -279,7 +279,7 @@ def evaluate(procurement: Procurement) -> Evaluation:
         problems.append(Problem("bids", "no bid has been submitted yet"))
     problems += missing_scores(procurement, bids)
     if problems:
-        raise InputError(*problems)
+        raise InputError(problems)
     tender = scoring.load_tender(tender_data(procurement, bids))
     return Evaluation(result=scoring.evaluate(tender), bids=bids, tender=tender)
 
@@ -292,7 +292,7 @@ def publish(procurement: Procurement, user) -> Procurement:
         )
     problems = model_problems(procurement)
     if problems:
-        raise InputError(*problems)
+        raise InputError(problems)
     breaches = charter_breaches(procurement)
     if breaches:
         raise CharterBreach(breaches)
@@ -430,7 +430,7 @@ def record_scores(
         except InputError as error:
             problems += error.problems
     if problems:
-        raise InputError(*problems)
+        raise InputError(problems)
     for key, value in scores.items():
         EvaluatorScore.objects.update_or_create(
             bid=bid,
@@ -466,7 +466,7 @@ def moderate(
         except InputError as error:
             problems += error.problems
     if problems:
-        raise InputError(*problems)
+        raise InputError(problems)
     for key, value in scores.items():
         ModeratedScore.objects.update_or_create(
             bid=bid,
