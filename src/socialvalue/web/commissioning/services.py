@@ -408,11 +408,22 @@ def criteria_of(procurement: Procurement) -> list[tuple[str, str]]:
     return keys + [(METHOD_STATEMENT, "Social value method statement")]
 
 
-def check_score(procurement: Procurement, key: str, value: Decimal) -> None:
-    if not 0 <= value <= procurement.max_score:
-        raise InputError(
-            Problem(key, f"{_plain(value)} is not between 0 and {_plain(procurement.max_score)}")
-        )
+def check_scores(procurement: Procurement, scores: Mapping[str, Decimal]) -> None:
+    """Every key a criterion of the procurement and every score on its scale, or InputError naming each."""
+    known = dict(criteria_of(procurement))
+    problems = []
+    for key, value in scores.items():
+        if key not in known:
+            problems.append(Problem(key, "is not a criterion of this procurement"))
+        elif not 0 <= value <= procurement.max_score:
+            problems.append(
+                Problem(
+                    known[key],
+                    f"{_plain(value)} is not between 0 and {_plain(procurement.max_score)}",
+                )
+            )
+    if problems:
+        raise InputError(problems)
 
 
 @transaction.atomic
@@ -420,17 +431,7 @@ def record_scores(
     bid: Bid, evaluator, scores: Mapping[str, Decimal], comments: Mapping[str, str] | None = None
 ) -> None:
     """One evaluator's scores for a bid; a second entry by the same evaluator replaces theirs."""
-    known = dict(criteria_of(bid.procurement))
-    problems = [
-        Problem(key, "is not a criterion of this procurement") for key in scores if key not in known
-    ]
-    for key, value in scores.items():
-        try:
-            check_score(bid.procurement, key, value)
-        except InputError as error:
-            problems += error.problems
-    if problems:
-        raise InputError(problems)
+    check_scores(bid.procurement, scores)
     for key, value in scores.items():
         EvaluatorScore.objects.update_or_create(
             bid=bid,
@@ -456,17 +457,7 @@ def suggested_moderation(bid: Bid) -> dict[str, Decimal]:
 def moderate(
     bid: Bid, moderator, scores: Mapping[str, Decimal], rationale: Mapping[str, str] | None = None
 ) -> None:
-    known = dict(criteria_of(bid.procurement))
-    problems = [
-        Problem(key, "is not a criterion of this procurement") for key in scores if key not in known
-    ]
-    for key, value in scores.items():
-        try:
-            check_score(bid.procurement, key, value)
-        except InputError as error:
-            problems += error.problems
-    if problems:
-        raise InputError(problems)
+    check_scores(bid.procurement, scores)
     for key, value in scores.items():
         ModeratedScore.objects.update_or_create(
             bid=bid,

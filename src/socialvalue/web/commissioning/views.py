@@ -307,28 +307,42 @@ def procurement_edit(request: HttpRequest, procurement_id: int) -> HttpResponse:
     )
 
 
-@login_required
-def criterion_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
+def _add_part(request: HttpRequest, procurement_id: int, part: str, **page) -> HttpResponse:
+    """Add a quality criterion or a requested outcome to a draft, with an ID made from its name."""
     procurement = _own_procurement(request, procurement_id, "editor")
     if not procurement.is_editable:
-        raise Http404("Criteria change only while the procurement is a draft.")
-    form = CriterionForm(request.POST or None, procurement=procurement)
+        raise Http404("Criteria and outcomes change only while the procurement is a draft.")
+    if part == "criteria":
+        form = CriterionForm(request.POST or None, procurement=procurement)
+        related, noun = procurement.criteria, "Criterion"
+    else:
+        form = OutcomeForm(request.POST or None, actor=request.actor, procurement=procurement)
+        related, noun = procurement.outcomes, "Outcome"
     if request.method == "POST" and form.is_valid():
-        criterion = form.save(commit=False)
-        criterion.procurement = procurement
-        criterion.code = services.unique_code(
-            criterion.name, set(procurement.criteria.values_list("code", flat=True))
-        )
-        criterion.position = procurement.criteria.count()
-        criterion.save()
-        messages.success(request, f"Criterion “{criterion.name}” added.")
+        item = form.save(commit=False)
+        item.procurement = procurement
+        item.code = services.unique_code(str(item), set(related.values_list("code", flat=True)))
+        item.position = related.count()
+        item.save()
+        messages.success(request, f"{noun} “{item}” added.")
         return redirect("commissioning:procurement", procurement.id)
     return _form_page(
         request,
         form,
-        title="Add a quality criterion",
         caption=procurement.title,
         back=reverse("commissioning:procurement", args=[procurement.id]),
+        **page,
+    )
+
+
+@login_required
+def criterion_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id, "editor")
+    return _add_part(
+        request,
+        procurement_id,
+        "criteria",
+        title="Add a quality criterion",
         intro=f"The criteria's weights must add up to the quality weight, "
         f"{procurement.weight_quality.normalize():f} points.",
     )
@@ -336,27 +350,7 @@ def criterion_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
 
 @login_required
 def outcome_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
-    procurement = _own_procurement(request, procurement_id, "editor")
-    if not procurement.is_editable:
-        raise Http404("Outcomes change only while the procurement is a draft.")
-    form = OutcomeForm(request.POST or None, actor=request.actor, procurement=procurement)
-    if request.method == "POST" and form.is_valid():
-        outcome = form.save(commit=False)
-        outcome.procurement = procurement
-        outcome.code = services.unique_code(
-            outcome.title, set(procurement.outcomes.values_list("code", flat=True))
-        )
-        outcome.position = procurement.outcomes.count()
-        outcome.save()
-        messages.success(request, f"Outcome “{outcome.title}” added.")
-        return redirect("commissioning:procurement", procurement.id)
-    return _form_page(
-        request,
-        form,
-        title="Ask for a social value outcome",
-        caption=procurement.title,
-        back=reverse("commissioning:procurement", args=[procurement.id]),
-    )
+    return _add_part(request, procurement_id, "outcomes", title="Ask for a social value outcome")
 
 
 @login_required
