@@ -283,7 +283,7 @@ def stacked_bar(
                 linewidth=0.4,
             )
             bottom = bottom + data[name]
-        ax.set_xticks(x, periods)
+        ax.set_xticks(x, [_wrap(p, 12) for p in periods])
         ax.yaxis.set_major_formatter(_axis_formatter(kind))
         ax.set_ylabel(value_label)
         ax.set_xlabel(period_label)

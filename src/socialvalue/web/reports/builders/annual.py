@@ -561,7 +561,11 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
                     value_label="Delivered",
                 ),
                 _figures_table(
-                    "Value by financial year", "Financial year", year_rows, preview=None
+                    "Value by financial year",
+                    "Financial year",
+                    year_rows,
+                    preview=None,
+                    ranked=False,
                 ),
             ],
         )
