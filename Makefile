@@ -14,7 +14,8 @@ test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup-test bench-system-deps
-	@set -e; for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	@missed=""; for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || missed="$$missed $$script"; done; \
+	if [ -n "$$missed" ]; then echo "bars missed or failed in:$$missed"; exit 1; fi
 
 lint: setup-test
 	$(BIN)/ruff check src tests
