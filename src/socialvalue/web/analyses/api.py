@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from socialvalue.web.accounts.models import Role
-from socialvalue.web.api.schemas import Pages, answers
+from socialvalue.web.api.schemas import Id, Pages, answers
 from socialvalue.web.tenancy import (
     get_visible_or_404,
     organisation_to_act_for,
@@ -25,7 +25,6 @@ from .models import Analysis
 
 router = Router(tags=["sroi analyses"])
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Draws = Annotated[int, Field(ge=0, le=services.WEB_MAX_DRAWS)]
 Seed = Annotated[int, Field(ge=0, le=services.MAX_SEED)]
 

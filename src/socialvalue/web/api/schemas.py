@@ -1,9 +1,12 @@
 """Schemas shared by every API router, and the documented answers every route can give."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
+
+#: An object's id in a path: bounded, so an id beyond any database integer is a 422, not a database error.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ErrorOut(Schema):

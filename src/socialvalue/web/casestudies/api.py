@@ -11,8 +11,9 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from socialvalue.web.api.schemas import Pages, answers
+from socialvalue.web.api.schemas import Id, Pages, answers
 from socialvalue.web.files.checks import FILE_TYPES
+from socialvalue.web.files.schemas import StoredFileOut
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.measures.models import Outcome, SdgGoal, Theme
 from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, require_role
@@ -22,18 +23,9 @@ from .models import CaseStudy, CaseStudyFile
 
 router = Router(tags=["case studies"])
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
-
-class FileOut(Schema):
-    id: int
-    original_name: str
-    file_type: str
-    size: int
-    sha256: str
+class FileOut(StoredFileOut):
     caption: str
-    uploaded_at: dt.datetime
-    download_url: str
 
     @staticmethod
     def resolve_download_url(obj: CaseStudyFile) -> str:

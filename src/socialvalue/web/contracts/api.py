@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,8 +14,9 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from socialvalue.web.accounts.models import Organisation, Role
-from socialvalue.web.api.schemas import Pages, answers
+from socialvalue.web.api.schemas import Id, Pages, answers
 from socialvalue.web.files.checks import FILE_TYPES
+from socialvalue.web.files.schemas import StoredFileOut
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, visible
 
@@ -23,8 +24,6 @@ from . import portfolio, services
 from .models import Contract, DeliveryProfile, ReportingFrequency, Return
 
 router = Router(tags=["contracts"])
-
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class CommitmentOut(Schema):
@@ -123,15 +122,7 @@ class LineOut(Schema):
     verified_at: dt.datetime | None
 
 
-class FileOut(Schema):
-    id: int
-    original_name: str
-    file_type: str
-    size: int
-    sha256: str
-    uploaded_at: dt.datetime
-    download_url: str
-
+class FileOut(StoredFileOut):
     @staticmethod
     def resolve_download_url(obj) -> str:
         return reverse(

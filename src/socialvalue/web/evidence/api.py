@@ -12,8 +12,9 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from socialvalue.web.api.schemas import Pages, answers
+from socialvalue.web.api.schemas import Id, Pages, answers
 from socialvalue.web.files.checks import FILE_TYPES
+from socialvalue.web.files.schemas import StoredFileOut
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.planning.models import Activity
@@ -24,18 +25,8 @@ from .models import Evidence, EvidenceFile, Verification
 
 router = Router(tags=["evidence"])
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
-
-class FileOut(Schema):
-    id: int
-    original_name: str
-    file_type: str
-    size: int
-    sha256: str
-    uploaded_at: dt.datetime
-    download_url: str
-
+class FileOut(StoredFileOut):
     @staticmethod
     def resolve_download_url(obj: EvidenceFile) -> str:
         return reverse(

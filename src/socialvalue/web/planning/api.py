@@ -6,14 +6,14 @@ start, a measure of another organisation's licensed set) is refused the same way
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from socialvalue.web.api.schemas import Pages, answers
+from socialvalue.web.api.schemas import Id, Pages, answers
 from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, require_role
 
 from . import services
@@ -21,8 +21,6 @@ from .forms import ActivityForm, ObjectiveForm
 from .models import Activity, Objective
 
 router = Router(tags=["planning"])
-
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 # ---------------------------------------------------------------- schemas

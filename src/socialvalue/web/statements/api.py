@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from socialvalue.web.api.schemas import Pages, answers
+from socialvalue.web.api.schemas import Id, Pages, answers
 from socialvalue.web.measures.models import SdgGoal
 from socialvalue.web.planning.services import current_values
 from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, require_role
@@ -25,8 +25,6 @@ from .models import Commitment, Statement, StatementVersion
 from .views import export_response
 
 router = Router(tags=["statements"])
-
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class CommitmentOut(Schema):
