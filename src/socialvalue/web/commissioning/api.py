@@ -245,12 +245,7 @@ class ProcurementOut(Schema):
 
 
 def _own(request: HttpRequest, procurement_id: int, role: str = "viewer") -> Procurement:
-    actor = request.actor
-    procurement = get_visible_or_404(Procurement, actor, pk=procurement_id)
-    if procurement.organisation_id not in actor.organisation_ids:
-        raise Http404("No procurement found.")
-    require_role(actor, procurement, role)
-    return procurement
+    return services.own_procurement(request.actor, procurement_id, role)
 
 
 def _out(procurement: Procurement, actor) -> dict[str, Any] | Procurement:

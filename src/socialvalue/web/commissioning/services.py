@@ -15,11 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
 from socialvalue.core import scoring
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.web.tenancy import get_visible_or_404, require_role
 
 from .models import (
     METHOD_STATEMENT,
@@ -124,6 +126,19 @@ def organisation_charter(organisation_id: int) -> Charter | None:
 
 # --------------------------------------------------------------------------------------------
 # Procurements and the tender file format
+
+
+def own_procurement(actor, procurement_id: int, role: str = "viewer") -> Procurement:
+    """A procurement the actor's organisation runs, where it holds `role`.
+
+    Another council's published notice is visible to everyone, but it is a 404 for anything
+    only its own council may do.
+    """
+    procurement = get_visible_or_404(Procurement, actor, pk=procurement_id)
+    if procurement.organisation_id not in actor.organisation_ids:
+        raise Http404("No procurement found.")
+    require_role(actor, procurement, role)
+    return procurement
 
 
 def charter_breaches(procurement: Procurement) -> list[str]:

@@ -54,12 +54,7 @@ def _commissioner(request: HttpRequest) -> Organisation:
 def _own_procurement(
     request: HttpRequest, procurement_id: int, role: str = "viewer"
 ) -> Procurement:
-    """A procurement of the current organisation (a published one of another council is read-only)."""
-    procurement = get_visible_or_404(Procurement, request.actor, pk=procurement_id)
-    if procurement.organisation_id not in request.actor.organisation_ids:
-        raise Http404("No procurement found.")
-    require_role(request.actor, procurement, role)
-    return procurement
+    return services.own_procurement(request.actor, procurement_id, role)
 
 
 def _bid(request: HttpRequest, bid_id: int) -> Bid:
