@@ -8,6 +8,8 @@ Environment:
   ALLOWED_HOSTS      comma separated (production)
   SOCIALVALUE_SECURE_SSL_REDIRECT  "false" when TLS ends before this server and the proxy redirects
   SOCIALVALUE_MAX_UPLOAD_MB        upload size limit, default 20
+  SOCIALVALUE_URL    the public base URL (https://socialvalue.example.org); every absolute link in
+                     emails and the command line starts with it (default http://127.0.0.1:8000)
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+#: The public base URL; links in emails and printed by the command line start with it.
+SOCIALVALUE_URL = os.environ.get("SOCIALVALUE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEBUG = _flag("SOCIALVALUE_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()
@@ -58,6 +62,7 @@ ALLOWED_HOSTS = [
 ]
 if TESTING:
     ALLOWED_HOSTS = ["*"]
+    SOCIALVALUE_URL = os.environ.get("SOCIALVALUE_URL", "http://testserver").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
