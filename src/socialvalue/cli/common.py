@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -40,3 +41,41 @@ def reports_input_errors(func: F) -> F:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialvalue.web.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except (ImproperlyConfigured, ValueError) as exc:
+        fail(f"Cannot start: {exc}")
+
+
+def setup_database() -> None:
+    """Django set up and its database ready for a command.
+
+    On SQLite (a laptop's home folder) pending migrations are applied, as `socialvalue demo` does;
+    on a shared database the release step applies them, so the command stops and says so.
+    """
+    setup_django()
+    from django.core.management import call_command
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if plan and connection.vendor == "sqlite":
+            call_command("migrate", interactive=False, verbosity=0)
+            plan = []
+    except DatabaseError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"Cannot use the database: {first_line}")
+    if plan:
+        fail(
+            f"The database has {len(plan)} migration{'s' if len(plan) != 1 else ''} to apply: "
+            "run `socialvalue migrate` first."
+        )

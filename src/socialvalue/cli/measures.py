@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from socialvalue.cli.common import echo_json, fail, reports_input_errors
-from socialvalue.cli.demo import _setup_django
+from socialvalue.cli.common import echo_json, fail, reports_input_errors, setup_database
 
 
 def _organisation(slug: str | None):
@@ -95,7 +94,7 @@ def import_command(
     replace: bool,
 ) -> None:
     """Import a .csv or .xlsx value set: every row is checked, and a bad row means nothing is saved."""
-    _setup_django()
+    setup_database()
     from django.core.exceptions import ValidationError
 
     from socialvalue.web.measures.services import import_value_set
@@ -134,7 +133,7 @@ def import_command(
 @reports_input_errors
 def export_command(name: str, version: str, file: Path, org: str | None) -> None:
     """Write a set to FILE (.csv or .xlsx) in the columns `measures import` reads."""
-    _setup_django()
+    setup_database()
     from socialvalue.web.measures.services import (
         actor_for_organisation,
         export_value_set,
@@ -153,7 +152,7 @@ def export_command(name: str, version: str, file: Path, org: str | None) -> None
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def sets_command(org: str | None, as_json: bool) -> None:
     """List value sets with their licences."""
-    _setup_django()
+    setup_database()
     from socialvalue.web.measures.services import actor_for_organisation, visible_sets
 
     value_sets = list(visible_sets(actor_for_organisation(_organisation(org))))
@@ -183,7 +182,7 @@ def list_command(
     set_name: str | None, search: str, sdg: str, value_type: str, org: str | None, as_json: bool
 ) -> None:
     """List or search measures."""
-    _setup_django()
+    setup_database()
     from socialvalue.web.measures.services import actor_for_organisation, search_measures
 
     found = search_measures(
@@ -210,7 +209,7 @@ def list_command(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def sdgs(as_json: bool) -> None:
     """The 17 UN Sustainable Development Goals and their 169 targets."""
-    _setup_django()
+    setup_database()
     from socialvalue.web.measures.services import sdg_goals
 
     goals = [

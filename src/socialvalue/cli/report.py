@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from socialvalue.cli.common import fail, reports_input_errors
+from socialvalue.cli.common import fail, reports_input_errors, setup_database
 
 FORMATS = ("pdf", "docx", "xlsx", "csv", "html")
 
@@ -126,9 +126,7 @@ def report(
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from socialvalue.cli.demo import _setup_django
-
-    _setup_django()
+    setup_database()
     from socialvalue.web.reports import registry, services
 
     organisation = _organisation(org)

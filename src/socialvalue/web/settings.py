@@ -8,6 +8,8 @@ Environment:
   ALLOWED_HOSTS      comma separated (production)
   SOCIALVALUE_SECURE_SSL_REDIRECT  "false" when TLS ends before this server and the proxy redirects
   SOCIALVALUE_MAX_UPLOAD_MB        upload size limit, default 20
+  SOCIALVALUE_REGISTRATION  who may register an organisation: open, approval or closed, or per kind
+                     (provider=open,commissioner=approval, the default)
   SOCIALVALUE_URL    the public base URL (https://socialvalue.example.org); every absolute link in
                      emails and the command line starts with it (default http://127.0.0.1:8000)
 """
@@ -20,6 +22,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from socialvalue.web.accounts.policy import parse_policy
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("SOCIALVALUE_HOME", ".socialvalue")).resolve()
@@ -65,6 +69,7 @@ if TESTING:
     SOCIALVALUE_URL = os.environ.get("SOCIALVALUE_URL", "http://testserver").rstrip("/")
 
 INSTALLED_APPS = [
+    "socialvalue.web.siteadmin.SiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "socialvalue.web.tenancy.CurrentOrganisationMiddleware",
+    "socialvalue.web.accounts.middleware.OrganisationRequiredMiddleware",
     "socialvalue.web.audit.middleware.AuditActorMiddleware",
 ]
 
@@ -156,6 +162,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+#: Self-service registration, per kind of organisation: open, approval (by a site administrator) or closed.
+try:
+    REGISTRATION_POLICY = parse_policy(os.environ.get("SOCIALVALUE_REGISTRATION"))
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+#: Registrations accepted from one address within the window; more answer 429.
+REGISTRATION_RATE_LIMIT = int(os.environ.get("SOCIALVALUE_REGISTRATION_RATE_LIMIT", "5"))
+REGISTRATION_RATE_WINDOW_SECONDS = 60 * 60
 
 #: Failed logins allowed for one account within the window before the next answers 429.
 LOGIN_FAILURE_LIMIT = 10

@@ -30,7 +30,10 @@ class Actor:
         if memberships is None:
             from socialvalue.web.accounts.models import Membership
 
-            memberships = Membership.objects.filter(user=user).select_related("organisation")
+            # An organisation awaiting approval (or refused) gives its members no workspace.
+            memberships = Membership.objects.filter(
+                user=user, organisation__status="active"
+            ).select_related("organisation")
         return cls(user=user, memberships={m.organisation_id: m for m in memberships})
 
     @property

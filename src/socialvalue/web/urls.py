@@ -1,5 +1,6 @@
 """The site's URLs: the web pages of each app and the JSON API."""
 
+from django.contrib import admin
 from django.urls import include, path
 
 from socialvalue.web.api.router import api
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("socialvalue.web.reports.urls")),
     path("", include("socialvalue.web.dashboard.urls")),
     path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
 ]
 
 handler404 = "socialvalue.web.errors.not_found"

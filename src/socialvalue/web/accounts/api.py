@@ -10,10 +10,12 @@ from ninja.errors import AuthenticationError
 from pydantic import Field
 
 from socialvalue.web.api.schemas import answers
+from socialvalue.web.ratelimit import RateLimited, client_ip
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
-from . import services
+from . import registration, services
 from .models import ApiToken, Organisation, Role
+from .views import registration_throttled
 
 router = Router(tags=["accounts"])
 
@@ -46,11 +48,48 @@ class MembershipOut(Schema):
     champion: bool
 
 
+class PendingOut(Schema):
+    organisation_name: str
+    organisation_slug: str
+    kind: str
+    status: str = Field(description="awaiting_approval or refused")
+
+
 class MeOut(Schema):
     id: int
     email: str
     full_name: str
-    memberships: list[MembershipOut]
+    memberships: list[MembershipOut] = Field(
+        description="Active organisations only; empty when the person belongs to none yet."
+    )
+    pending: list[PendingOut] = Field(
+        description="Organisations this person registered that are awaiting approval or were refused."
+    )
+
+
+class RegistrationIn(Schema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+    full_name: str = Field(max_length=200)
+    organisation_name: str = Field(max_length=200)
+    kind: Organisation.Kind
+    organisation_type: Organisation.Type
+    areas_served: list[str] = Field(default_factory=list, max_length=200)
+
+
+class RegistrationOut(Schema):
+    status: str = Field(
+        description="awaiting_email until the emailed link is opened; then active or awaiting_approval"
+    )
+    email: str
+    organisation_name: str
+    kind: str
+    organisation_slug: str | None = None
+    detail: str
+
+
+class ConfirmIn(Schema):
+    token: str = Field(max_length=200, description="The last part of the emailed link.")
 
 
 class OrganisationOut(Schema):
@@ -110,7 +149,71 @@ def me(request: HttpRequest):
             }
             for m in request.actor.memberships.values()
         ],
+        "pending": [
+            {
+                "organisation_name": o.name,
+                "organisation_slug": o.slug,
+                "kind": o.kind,
+                "status": o.status,
+            }
+            for o in registration.pending_for(user)
+        ],
     }
+
+
+def _registration_answer(made, detail: str) -> dict:
+    return {
+        "status": made.status,
+        "email": made.email,
+        "organisation_name": made.organisation_name,
+        "kind": made.kind,
+        "organisation_slug": made.organisation.slug if made.organisation_id else None,
+        "detail": detail,
+    }
+
+
+@router.post(
+    "/registrations",
+    auth=None,
+    response=answers(RegistrationOut, 404, 429, status=201),
+    summary="Register an organisation",
+)
+def create_registration(request: HttpRequest, payload: RegistrationIn):
+    """Register an organisation with yourself as its first admin. A link is emailed to confirm the
+    address; a provider is then active, a commissioner waits for a site administrator's approval
+    (as the site's registration policy says). Errors name their field."""
+    if not registration.registration_is_open():
+        return Status(404, {"detail": "Registration is closed on this site."})
+    retry_after = registration_throttled(request)
+    if retry_after is not None:
+        raise RateLimited(retry_after, "Too many registrations from your network; try again later.")
+    made = registration.register(**payload.model_dump(), ip_address=client_ip(request))
+    return Status(
+        201,
+        _registration_answer(
+            made, f"We sent a link to {made.email}: open it to confirm the address."
+        ),
+    )
+
+
+@router.post(
+    "/registrations/confirm",
+    auth=None,
+    response=answers(RegistrationOut, 404),
+    summary="Confirm a registration's email address",
+)
+def confirm_registration(request: HttpRequest, payload: ConfirmIn):
+    """The same as opening the emailed link and pressing its button."""
+    found = registration.registration_for_link(payload.token)
+    if found is None:
+        return Status(404, {"detail": "This link has expired or was used already."})
+    made = registration.verify_registration(registration=found)
+    detail = (
+        "Confirmed; a site administrator approves the organisation before its workspace opens."
+        if made.status == made.Status.AWAITING_APPROVAL
+        else "Confirmed; sign in to start."
+    )
+    return _registration_answer(made, detail)
 
 
 @router.get("/organisations", response=answers(list[OrganisationOut]), summary="Your organisations")

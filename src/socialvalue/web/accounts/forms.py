@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
 
 from socialvalue.web.forms import GovukForm
 
@@ -58,13 +57,8 @@ class AcceptInvitationForm(GovukForm):
         label="Choose a password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters; not a common password.",
+        help_text="At least 10 characters; not a common password, and not like your name or email address.",
     )
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        password_validation.validate_password(password)
-        return password
 
 
 class TokenForm(GovukForm):
@@ -73,3 +67,67 @@ class TokenForm(GovukForm):
         max_length=100,
         help_text="For example: monthly export script.",
     )
+
+
+class RegistrationForm(GovukForm):
+    """Parses the registration page; the rules are `registration.register`'s."""
+
+    full_name = forms.CharField(label="Your full name", max_length=200)
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="We send a link to confirm it. You sign in with it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters; not a common password, and not like your name or email address.",
+    )
+    organisation_name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        help_text="As it is known to the people you work with.",
+    )
+    kind = forms.ChoiceField(label="What kind of organisation is it?", widget=forms.RadioSelect)
+    organisation_type = forms.ChoiceField(
+        label="Legal form", choices=[("", "Choose one"), *Organisation.Type.choices]
+    )
+    areas_served = forms.CharField(
+        label="Areas served (optional)",
+        required=False,
+        help_text="One per line, for example a borough or ward.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    KIND_LABELS = {
+        "provider": "A provider of care or support services",
+        "commissioner": "A council or other body that commissions services",
+    }
+
+    PERSONAL_FIELDS = ("full_name", "email", "password")
+
+    def __init__(self, *args, kinds: list[str], signed_in: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signed_in:  # the account exists: only the organisation is asked for
+            for name in self.PERSONAL_FIELDS:
+                del self.fields[name]
+        self.fields["kind"].choices = [(k, self.KIND_LABELS[k]) for k in kinds]
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0]
+        self.fields["kind"].error_messages["required"] = "Choose what kind of organisation it is."
+        self.fields["organisation_type"].error_messages["required"] = (
+            "Choose the organisation's legal form."
+        )
+        for name, message in {
+            "full_name": "Enter your full name.",
+            "email": "Enter your email address.",
+            "password": "Choose a password.",
+            "organisation_name": "Enter the organisation's name.",
+        }.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
+        if "email" in self.fields:
+            self.fields["email"].error_messages["invalid"] = (
+                "Enter an email address in the right format, like name@example.org."
+            )

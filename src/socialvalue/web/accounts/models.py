@@ -16,6 +16,13 @@ class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, actor) -> models.QuerySet:
         return self.filter(id__in=actor.organisation_ids)
 
+    def active(self) -> models.QuerySet:
+        return self.filter(status=Organisation.Status.ACTIVE)
+
+    def with_name(self, name: str) -> models.QuerySet:
+        """Organisations whose name matches, ignoring case and surrounding spaces."""
+        return self.filter(name__iexact=" ".join(name.split()))
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -55,7 +62,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def memberships_in_order(self):
-        return self.memberships.select_related("organisation").order_by("organisation__name")
+        """Memberships of active organisations: one awaiting approval or refused gives no workspace."""
+        return (
+            self.memberships.select_related("organisation")
+            .filter(organisation__status=Organisation.Status.ACTIVE)
+            .order_by("organisation__name")
+        )
 
 
 class Organisation(models.Model):
@@ -69,12 +81,28 @@ class Organisation(models.Model):
         COMPANY = "company", "Company"
         LOCAL_AUTHORITY = "local_authority", "Local authority"
 
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        REFUSED = "refused", "Refused"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     organisation_type = models.CharField("type", max_length=30, choices=Type.choices)
     areas_served = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.ACTIVE,
+        help_text="Only an active organisation's members can use its workspace.",
+    )
+    status_reason = models.TextField(
+        blank=True, help_text="Why a registration was refused; sent to the person who made it."
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    #: When the first-steps list on the home page was dismissed (None: shown until every step is done).
+    onboarding_dismissed_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -87,6 +115,10 @@ class Organisation(models.Model):
     @property
     def is_commissioner(self) -> bool:
         return self.kind == self.Kind.COMMISSIONER
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
 
 
 class Role(models.TextChoices):
@@ -199,3 +231,55 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"Failed sign-in for {self.email} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Registration(models.Model):
+    """Someone asking for a new organisation with themselves as its first admin.
+
+    The password is kept only as its hash; nothing is created until the email address is verified.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_EMAIL = "awaiting_email", "Awaiting email verification"
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        ACTIVE = "active", "Active"
+        REFUSED = "refused", "Refused"
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    password_hash = models.CharField(max_length=256, editable=False)
+    organisation_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Organisation.Kind.choices)
+    organisation_type = models.CharField("type", max_length=30, choices=Organisation.Type.choices)
+    areas_served = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_EMAIL)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        help_text="Created when the email address is verified.",
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="registrations"
+    )
+
+    #: Days a verification link stays valid.
+    VALID_DAYS = 3
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Registration of {self.organisation_name} by {self.email}"
+
+    @property
+    def link_is_open(self) -> bool:
+        age = timezone.now() - self.created_at
+        return self.status == self.Status.AWAITING_EMAIL and age.days < self.VALID_DAYS

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from socialvalue.web.emails import send_email
+from socialvalue.web.links import absolute_reverse
+from socialvalue.web.ratelimit import RateLimited
 
 from .models import (
     ApiToken,
@@ -24,14 +29,14 @@ from .models import (
 )
 
 
-class TooManyAttempts(Exception):
+class TooManyAttempts(RateLimited):
     """More failed sign-ins for one account than the window allows; answer 429."""
 
     def __init__(self, retry_after: int):
-        self.retry_after = retry_after
         minutes = max(1, round(retry_after / 60))
         super().__init__(
-            f"Too many failed sign-in attempts for this account. Try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+            retry_after,
+            f"Too many failed sign-in attempts for this account. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
         )
 
 
@@ -90,8 +95,12 @@ def revoke_token(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def parse_areas(text: str | list[str]) -> list[str]:
-    items = text if isinstance(text, list) else text.replace("\n", ",").split(",")
+def parse_areas(text: str | Iterable[str]) -> list[str]:
+    """Areas from a list, or from text with one area per line or separated by commas or semicolons."""
+    if isinstance(text, str):
+        items = text.replace("\n", ",").replace(";", ",").split(",")
+    else:
+        items = list(text)
     return [a.strip() for a in items if a and a.strip()]
 
 
@@ -122,10 +131,20 @@ def update_organisation(
     return organisation
 
 
+def invitation_link(secret: str) -> str:
+    return absolute_reverse("accounts:accept_invitation", secret)
+
+
 @transaction.atomic
 def invite_member(
-    *, organisation: Organisation, invited_by: User, email: str, role: str, champion: bool = False
+    *,
+    organisation: Organisation,
+    invited_by: User | None,
+    email: str,
+    role: str,
+    champion: bool = False,
 ) -> tuple[Invitation, str]:
+    """Record an invitation and email its link; returns the invitation and the link's secret."""
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organisation.name}."})
@@ -137,6 +156,17 @@ def invite_member(
         champion=champion,
         token_hash=hash_secret(secret),
         invited_by=invited_by,
+    )
+    send_email(
+        "accounts/emails/invitation",
+        [invitation.email],
+        {
+            "organisation": organisation,
+            "invited_by": invited_by,
+            "role": invitation.get_role_display(),
+            "valid_days": Invitation.VALID_DAYS,
+            "link": invitation_link(secret),
+        },
     )
     return invitation, secret
 
@@ -157,6 +187,13 @@ def accept_invitation(
     if user is None:
         user = User.objects.filter(email=invitation.email).first()
     if user is None:
+        try:
+            # The person's own details make a weak password too ("fresh-person" for fresh-person@...).
+            password_validation.validate_password(
+                password, user=User(email=invitation.email, full_name=full_name)
+            )
+        except ValidationError as exc:
+            raise ValidationError({"password": exc.messages}) from None
         user = User.objects.create_user(invitation.email, password, full_name=full_name)
     elif user.email != invitation.email:
         raise PermissionDenied("This invitation was sent to another email address.")
@@ -168,6 +205,14 @@ def accept_invitation(
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
+
+
+def show_first_steps(*, organisation: Organisation, membership: Membership, shown: bool) -> None:
+    """Hide the home page's first-steps list, or bring it back (editors and admins)."""
+    if not membership.allows(Role.EDITOR):
+        raise PermissionDenied("Only an editor or admin can hide or show the first steps.")
+    organisation.onboarding_dismissed_at = None if shown else timezone.now()
+    organisation.save(update_fields=["onboarding_dismissed_at"])
 
 
 def _admins_left(organisation: Organisation, excluding: Membership) -> int:

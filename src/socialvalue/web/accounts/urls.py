@@ -13,8 +13,12 @@ urlpatterns = [
     path("organisation/switch/", views.switch, name="switch"),
     path("organisation/", views.organisation_settings, name="organisation"),
     path("organisation/members/", views.members, name="members"),
+    path("organisation/first-steps/", views.first_steps, name="first_steps"),
     path("organisation/members/<int:membership_id>/", views.member_edit, name="member_edit"),
     path("invitations/<str:secret>/", views.accept_invitation, name="accept_invitation"),
+    path("register/", views.register, name="register"),
+    path("register/check-your-email/", views.registration_sent, name="registration_sent"),
+    path("register/confirm/<str:secret>/", views.verify_registration, name="verify_registration"),
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path(

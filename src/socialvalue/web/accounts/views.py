@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from socialvalue.web.ratelimit import client_ip, hit
 from socialvalue.web.tenancy import SESSION_KEY, get_visible_or_404, switch_organisation
 
-from . import services
+from . import registration, services
 from .forms import (
     AcceptInvitationForm,
     InviteForm,
     MemberForm,
     OrganisationForm,
+    RegistrationForm,
     SignInForm,
     TokenForm,
 )
-from .models import ApiToken, Membership, Role, User
+from .models import ApiToken, Membership, Registration, Role, User
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -48,7 +50,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             )
         except services.TooManyAttempts as exc:
             form.add_error(None, str(exc))
-            response = render(request, "accounts/login.html", {"form": form}, status=429)
+            response = render(
+                request,
+                "accounts/login.html",
+                {"form": form, "can_register": registration.registration_is_open()},
+                status=429,
+            )
             response["Retry-After"] = str(exc.retry_after)
             return response
         if user is not None:
@@ -59,7 +66,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return redirect("pages:home")
         form.add_error("password", "The email address or password is not right.")
         status = 200
-    return render(request, "accounts/login.html", {"form": form}, status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "can_register": registration.registration_is_open()},
+        status=status,
+    )
 
 
 @require_POST
@@ -126,16 +138,7 @@ def members(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                invite_link = request.build_absolute_uri(
-                    reverse("accounts:accept_invitation", args=[secret])
-                )
-                send_mail(
-                    f"You are invited to {organisation.name} on socialvalue",
-                    f"{request.user} invited you to join {organisation.name} as {invitation.get_role_display().lower()}.\n\n"
-                    f"Accept within {invitation.VALID_DAYS} days: {invite_link}\n",
-                    None,
-                    [invitation.email],
-                )
+                invite_link = services.invitation_link(secret)
                 messages.success(request, f"Invitation sent to {invitation.email}.")
                 form = InviteForm()
     context = {
@@ -193,8 +196,8 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
             services.accept_invitation(invitation=invitation, user=request.user)
             user = request.user
-        elif form.is_valid():
-            user = services.accept_invitation(invitation=invitation, user=None, **form.cleaned_data)
+        elif form.is_valid() and _accepted(form, invitation):
+            user = form.user
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         else:
             return render(
@@ -208,6 +211,18 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
         "accounts/accept_invitation.html",
         {"invitation": invitation, "form": form, "existing": existing},
     )
+
+
+def _accepted(form: AcceptInvitationForm, invitation) -> bool:
+    """Accept the invitation with a new account; False with the errors on the form when refused."""
+    try:
+        form.user = services.accept_invitation(
+            invitation=invitation, user=None, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return False
+    return True
 
 
 @login_required
@@ -234,3 +249,109 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = services.revoke_token(user=request.user, token_id=token_id)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:tokens")
+
+
+@login_required
+@require_POST
+def first_steps(request: HttpRequest) -> HttpResponse:
+    membership = request.actor.require(request.organisation.id, Role.EDITOR)
+    shown = request.POST.get("show") == "1"
+    services.show_first_steps(
+        organisation=membership.organisation, membership=membership, shown=shown
+    )
+    if shown:
+        messages.success(request, "The first steps are back on the home page.")
+    else:
+        messages.success(
+            request, "First steps hidden. Bring them back from the organisation's settings."
+        )
+    return redirect("pages:home")
+
+
+def registration_throttled(request: HttpRequest) -> int | None:
+    """Seconds to wait when this address has registered too often, else None (and the attempt counts)."""
+    return hit(
+        f"register:{client_ip(request)}",
+        limit=settings.REGISTRATION_RATE_LIMIT,
+        window=settings.REGISTRATION_RATE_WINDOW_SECONDS,
+    )
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """Register an organisation, with the person registering as its first admin."""
+    kinds = registration.open_kinds()
+    if not kinds:
+        raise Http404("Registration is closed on this site.")
+    signed_in = request.user.is_authenticated
+    form = RegistrationForm(request.POST or None, kinds=kinds, signed_in=signed_in)
+    if request.method == "POST" and form.is_valid():
+        retry_after = registration_throttled(request)
+        if retry_after is not None:
+            form.add_error(
+                None,
+                "Too many registrations from your network. Try again in about "
+                f"{max(1, round(retry_after / 60))} minutes.",
+            )
+            response = render(request, "accounts/register.html", {"form": form}, status=429)
+            response["Retry-After"] = str(retry_after)
+            return response
+        try:
+            if signed_in:
+                made = registration.register_for_user(
+                    user=request.user, **form.cleaned_data, ip_address=client_ip(request)
+                )
+            else:
+                made = registration.register(**form.cleaned_data, ip_address=client_ip(request))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if signed_in:
+                if made.organisation.is_active:
+                    request.session[SESSION_KEY] = made.organisation_id
+                    messages.success(request, f"{made.organisation_name} is registered.")
+                return redirect("pages:home")
+            request.session["registered_email"] = made.email
+            return redirect("accounts:registration_sent")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def registration_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/registration_sent.html",
+        {
+            "email": request.session.get("registered_email", ""),
+            "valid_days": Registration.VALID_DAYS,
+        },
+    )
+
+
+def verify_registration(request: HttpRequest, secret: str) -> HttpResponse:
+    """The emailed link: a button to confirm (mail scanners follow links, but do not press buttons)."""
+    found = registration.registration_for_link(secret)
+    if found is None:
+        return render(request, "accounts/registration_link_invalid.html", status=404)
+    error = None
+    if request.method == "POST":
+        try:
+            found = registration.verify_registration(registration=found)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return render(request, "accounts/registration_verified.html", {"registration": found})
+    return render(
+        request, "accounts/verify_registration.html", {"registration": found, "error": error}
+    )
+
+
+def no_organisation(request: HttpRequest, status: int = 200) -> HttpResponse:
+    """What a signed-in person who belongs to no active organisation sees, wherever they go."""
+    return render(
+        request,
+        "accounts/no_organisation.html",
+        {
+            "pending": registration.pending_for(request.user),
+            "can_register": registration.registration_is_open(),
+        },
+        status=status,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -22,4 +23,20 @@ class BearerToken(HttpBearer):
         request.user = user
         request.actor = Actor.for_user(user)
         set_actor(user)
+        if not request.actor.memberships and not _allowed_without_organisation(request.path):
+            raise PermissionDenied(NO_ORGANISATION)
         return user
+
+
+NO_ORGANISATION = (
+    "You do not belong to an active organisation yet: register one (POST /api/v1/registrations) "
+    "or ask an organisation's admin to invite you. A registration awaiting approval opens its "
+    "workspace once a site administrator approves it."
+)
+#: Routes a person with no organisation may still use: who they are, their tokens, registering.
+_OPEN_PREFIXES = ("me", "auth/", "registrations")
+
+
+def _allowed_without_organisation(path: str) -> bool:
+    rest = path.split("/api/v1/", 1)[-1]
+    return rest.startswith(_OPEN_PREFIXES)

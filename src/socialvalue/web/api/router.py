@@ -13,7 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from socialvalue import __version__
 from socialvalue.core.errors import InputError
-from socialvalue.web.accounts.services import TooManyAttempts
+from socialvalue.web.ratelimit import RateLimited
 
 from .auth import BearerToken
 
@@ -65,8 +65,8 @@ def invalid_input(request: HttpRequest, exc: InputError):
     )
 
 
-@api.exception_handler(TooManyAttempts)
-def throttled(request: HttpRequest, exc: TooManyAttempts):
+@api.exception_handler(RateLimited)
+def throttled(request: HttpRequest, exc: RateLimited):
     response = api.create_response(request, {"detail": str(exc)}, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response

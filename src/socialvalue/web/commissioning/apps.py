@@ -14,7 +14,7 @@ class CommissioningConfig(AppConfig):
     verbose_name = "Commissioning"
 
     def ready(self) -> None:
-        from socialvalue.web import demo, navigation
+        from socialvalue.web import demo, navigation, onboarding
         from socialvalue.web.audit.registry import audit
 
         from .demo import load_demo_commissioning
@@ -28,3 +28,29 @@ class CommissioningConfig(AppConfig):
         navigation.add("Charter", "commissioning:charter", order=30, shown=_is_commissioner)
         navigation.add("Procurements", "commissioning:procurements", order=32)
         demo.add_loader(load_demo_commissioning)
+
+        def charter(org) -> str:
+            has_charter = Charter.objects.filter(organisation=org).exists()
+            ranked = Priority.objects.filter(organisation=org, active=True).exists()
+            return onboarding.done_if(has_charter and ranked, started=has_charter or ranked)
+
+        onboarding.add(
+            "charter",
+            "Set your charter and rank your local priorities",
+            hint="The minimum social value weighting, thresholds and the priorities bids answer.",
+            url_name="commissioning:charter",
+            order=30,
+            kinds=(onboarding.COMMISSIONER,),
+            status=charter,
+        )
+        onboarding.add(
+            "procurement",
+            "Draft a first procurement",
+            hint="Its evaluation model, with the social value weighting and the outcomes asked for.",
+            url_name="commissioning:procurements",
+            order=40,
+            kinds=(onboarding.COMMISSIONER,),
+            status=lambda org: onboarding.done_if(
+                Procurement.objects.filter(organisation=org).exists()
+            ),
+        )

@@ -1,9 +1,8 @@
 """The home page: a council's or a provider's own home for members, the sign-in form for everyone else."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
-from socialvalue.web.accounts.views import sign_in
+from socialvalue.web.accounts.views import no_organisation, sign_in
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,4 +17,4 @@ def home(request: HttpRequest) -> HttpResponse:
         from socialvalue.web.dashboard.views import dashboard
 
         return dashboard(request)
-    return render(request, "pages/home.html", {"membership": request.membership})
+    return no_organisation(request)

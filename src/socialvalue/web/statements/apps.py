@@ -9,7 +9,7 @@ class StatementsConfig(AppConfig):
     verbose_name = "Statements"
 
     def ready(self) -> None:
-        from socialvalue.web import demo, navigation
+        from socialvalue.web import demo, navigation, onboarding
         from socialvalue.web.audit.registry import audit
         from socialvalue.web.planning.apps import is_provider
 
@@ -23,3 +23,18 @@ class StatementsConfig(AppConfig):
         navigation.add("Statement", "statements:list", order=25, shown=is_provider)
         demo.add_loader(load_demo_statements)
         register_report()
+
+        def statement(org) -> str:
+            published = StatementVersion.objects.filter(statement__organisation=org).exists()
+            drafted = Statement.objects.filter(organisation=org).exists()
+            return onboarding.done_if(published, started=drafted)
+
+        onboarding.add(
+            "statement",
+            "Write and publish your social value statement",
+            hint="Your commitments, tied to measures, themes and the SDGs.",
+            url_name="statements:list",
+            order=50,
+            kinds=(onboarding.PROVIDER,),
+            status=statement,
+        )
