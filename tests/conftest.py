@@ -16,3 +16,12 @@ def demo_world(db):
     from tests.factories import world
 
     return world()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

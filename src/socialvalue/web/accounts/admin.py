@@ -46,7 +46,15 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = "__all__"
+        fields = (
+            "name",
+            "slug",
+            "kind",
+            "organisation_type",
+            "areas_served",
+            "status",
+            "status_reason",
+        )
 
     def clean_name(self):
         name = registration.clean_name(self.cleaned_data["name"])

@@ -61,6 +61,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    @property
+    def email_local_part(self) -> str:
+        """The address before the @, which the password checks compare against."""
+        return self.email.partition("@")[0]
+
     def memberships_in_order(self):
         """Memberships of active organisations: one awaiting approval or refused gives no workspace."""
         return (

@@ -34,9 +34,9 @@ NO_ORGANISATION = (
     "workspace once a site administrator approves it."
 )
 #: Routes a person with no organisation may still use: who they are, their tokens, registering.
-_OPEN_PREFIXES = ("me", "auth/", "registrations")
+_OPEN_ROUTES = ("me", "auth/token", "auth/tokens", "registrations", "registrations/confirm")
 
 
 def _allowed_without_organisation(path: str) -> bool:
-    rest = path.split("/api/v1/", 1)[-1]
-    return rest.startswith(_OPEN_PREFIXES)
+    rest = path.split("/api/v1/", 1)[-1].rstrip("/")
+    return rest in _OPEN_ROUTES or rest.startswith("auth/tokens/")
