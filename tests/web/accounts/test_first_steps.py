@@ -47,7 +47,9 @@ def test_each_step_follows_the_data(client, provider):
     ObjectiveFactory(organisation=organisation)
     planned_activity(organisation)
     found = statuses(organisation)
-    assert found["details"] == "done" and found["objectives"] == "done" and found["activity"] == "done"
+    assert (
+        found["details"] == "done" and found["objectives"] == "done" and found["activity"] == "done"
+    )
     assert found["colleagues"] == "in_progress"  # a colleague, but no champion yet
     organisation.memberships.filter(user=lead).update(champion=True)
     assert statuses(organisation)["colleagues"] == "done"
@@ -89,7 +91,11 @@ def test_a_viewer_cannot_hide_the_steps(client, provider):
 
 
 def test_a_council_has_its_own_steps(client):
-    council = OrganisationFactory(name="Hillside District Council", kind=Organisation.Kind.COMMISSIONER, organisation_type="local_authority")
+    council = OrganisationFactory(
+        name="Hillside District Council",
+        kind=Organisation.Kind.COMMISSIONER,
+        organisation_type="local_authority",
+    )
     lead = UserFactory()
     MembershipFactory(user=lead, organisation=council, role="admin")
     assert list(statuses(council)) == ["details", "colleagues", "charter", "procurement"]

@@ -10,7 +10,18 @@ from tests.factories import UserFactory, bearer
 
 pytestmark = pytest.mark.django_db
 
-WORKSPACE_PAGES = ["/plan/", "/statements/", "/evidence/", "/charter/", "/procurements/", "/contracts/", "/reports/", "/organisation/", "/organisation/members/", "/measures/"]
+WORKSPACE_PAGES = [
+    "/plan/",
+    "/statements/",
+    "/evidence/",
+    "/charter/",
+    "/procurements/",
+    "/contracts/",
+    "/reports/",
+    "/organisation/",
+    "/organisation/members/",
+    "/measures/",
+]
 
 
 @pytest.fixture
@@ -43,7 +54,13 @@ def test_the_api_answers_me_and_refuses_tenant_routes_with_a_reason(client, lone
     auth = bearer(loner)
     me = client.get("/api/v1/me", **auth)
     assert me.status_code == 200 and me.json()["memberships"] == [] and me.json()["pending"] == []
-    for path in ("/api/v1/objectives", "/api/v1/evidence", "/api/v1/charter", "/api/v1/organisations", "/api/v1/measures"):
+    for path in (
+        "/api/v1/objectives",
+        "/api/v1/evidence",
+        "/api/v1/charter",
+        "/api/v1/organisations",
+        "/api/v1/measures",
+    ):
         response = client.get(path, **auth)
         assert response.status_code == 403, path
         assert "do not belong to an active organisation" in response.json()["detail"]

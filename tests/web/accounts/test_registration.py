@@ -48,7 +48,9 @@ def test_provider_registers_confirms_signs_in_and_sees_first_steps(client):
     response = client.post("/register/", form())
     assert response.status_code == 302 and response["Location"] == "/register/check-your-email/"
     assert "nia@greenleaf.example" in client.get(response["Location"]).content.decode()
-    assert not User.objects.filter(email="nia@greenleaf.example").exists()  # nothing until confirmed
+    assert not User.objects.filter(
+        email="nia@greenleaf.example"
+    ).exists()  # nothing until confirmed
 
     [message] = mail.outbox
     assert message.to == ["nia@greenleaf.example"]
@@ -63,13 +65,19 @@ def test_provider_registers_confirms_signs_in_and_sees_first_steps(client):
     done = client.post(path)
     assert "Email address confirmed" in done.content.decode()
     organisation = Organisation.objects.get(name="Greenleaf Support")
-    assert organisation.status == "active" and organisation.areas_served == ["Northtown", "Southtown"]
+    assert organisation.status == "active" and organisation.areas_served == [
+        "Northtown",
+        "Southtown",
+    ]
     membership = Membership.objects.get(organisation=organisation)
     assert membership.user.email == "nia@greenleaf.example" and membership.role == "admin"
     assert "is ready" in mail.outbox[-1].subject
 
     assert client.post(path).status_code == 404  # the link works once
-    assert client.post("/sign-in/", {"email": "nia@greenleaf.example", "password": STRONG}).status_code == 302
+    assert (
+        client.post("/sign-in/", {"email": "nia@greenleaf.example", "password": STRONG}).status_code
+        == 302
+    )
     home = client.get("/").content.decode()
     assert "First steps" in home and "Set your business-plan objectives" in home
     assert "Completed" in home  # the areas served were given: the details step is done
@@ -85,7 +93,9 @@ def test_registration_through_the_api(client):
     assert response.json()["status"] == "awaiting_email"
     token = confirm_path(mail.outbox[-1]).rstrip("/").rsplit("/", 1)[-1]
     confirmed = client.post(
-        "/api/v1/registrations/confirm", json.dumps({"token": token}), content_type="application/json"
+        "/api/v1/registrations/confirm",
+        json.dumps({"token": token}),
+        content_type="application/json",
     )
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "active"
     assert confirmed.json()["organisation_slug"] == "greenleaf-support"
@@ -97,14 +107,18 @@ def test_registration_through_the_api(client):
     me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {issued.json()['token']}").json()
     assert [m["organisation_name"] for m in me["memberships"]] == ["Greenleaf Support"]
     again = client.post(
-        "/api/v1/registrations/confirm", json.dumps({"token": token}), content_type="application/json"
+        "/api/v1/registrations/confirm",
+        json.dumps({"token": token}),
+        content_type="application/json",
     )
     assert again.status_code == 404
 
 
 def test_api_registration_errors_name_their_fields(client):
     UserFactory(email="taken@example.org")
-    Organisation.objects.create(name="Greenleaf Support", slug="g", kind="provider", organisation_type="charity")
+    Organisation.objects.create(
+        name="Greenleaf Support", slug="g", kind="provider", organisation_type="charity"
+    )
     response = client.post(
         "/api/v1/registrations",
         json.dumps(form(email="taken@example.org", password="taken-example", areas_served=[])),
@@ -123,18 +137,32 @@ def test_api_registration_errors_name_their_fields(client):
 
 def test_commissioner_waits_for_approval_then_gets_in(client, django_capture_on_commit_callbacks):
     staff = UserFactory(email="operator@example.org", is_staff=True)
-    client.post("/register/", form(organisation_name="Eastvale Council", kind="commissioner", organisation_type="local_authority", email="lead@eastvale.example"))
+    client.post(
+        "/register/",
+        form(
+            organisation_name="Eastvale Council",
+            kind="commissioner",
+            organisation_type="local_authority",
+            email="lead@eastvale.example",
+        ),
+    )
     client.post(confirm_path(mail.outbox[-1]))
     council = Organisation.objects.get(name="Eastvale Council")
     assert council.status == "awaiting_approval"
     to_staff = [m for m in mail.outbox if m.to == [staff.email]]
     assert to_staff and "/admin/accounts/organisation/" in to_staff[0].body
 
-    assert client.post("/sign-in/", {"email": "lead@eastvale.example", "password": STRONG}).status_code == 302
+    assert (
+        client.post("/sign-in/", {"email": "lead@eastvale.example", "password": STRONG}).status_code
+        == 302
+    )
     home = client.get("/")
     assert "waiting for a site administrator" in home.content.decode()
     charter = client.get("/charter/")
-    assert charter.status_code == 403 and "do not belong to an organisation" in charter.content.decode()
+    assert (
+        charter.status_code == 403
+        and "do not belong to an organisation" in charter.content.decode()
+    )
 
     token = client.post(
         "/api/v1/auth/token",
@@ -145,17 +173,29 @@ def test_commissioner_waits_for_approval_then_gets_in(client, django_capture_on_
     me = client.get("/api/v1/me", **auth).json()
     assert me["memberships"] == [] and me["pending"][0]["status"] == "awaiting_approval"
     refused = client.get("/api/v1/charter", **auth)
-    assert refused.status_code == 403 and "do not belong to an active organisation" in refused.json()["detail"]
+    assert (
+        refused.status_code == 403
+        and "do not belong to an active organisation" in refused.json()["detail"]
+    )
 
     registration.approve_organisation(organisation=council)
     assert "approved" in mail.outbox[-1].body and mail.outbox[-1].to == ["lead@eastvale.example"]
     assert client.get("/charter/").status_code == 200
     assert "Set your charter and rank your local priorities" in client.get("/").content.decode()
-    assert [m["organisation_name"] for m in client.get("/api/v1/me", **auth).json()["memberships"]] == ["Eastvale Council"]
+    assert [
+        m["organisation_name"] for m in client.get("/api/v1/me", **auth).json()["memberships"]
+    ] == ["Eastvale Council"]
 
 
 def test_refusal_is_emailed_with_its_reason(client):
-    client.post("/register/", form(organisation_name="Eastvale Council", kind="commissioner", organisation_type="local_authority"))
+    client.post(
+        "/register/",
+        form(
+            organisation_name="Eastvale Council",
+            kind="commissioner",
+            organisation_type="local_authority",
+        ),
+    )
     client.post(confirm_path(mail.outbox[-1]))
     council = Organisation.objects.get(name="Eastvale Council")
     with pytest.raises(ValidationError):
@@ -176,14 +216,20 @@ def test_refusal_is_emailed_with_its_reason(client):
         ({"password": "short"}, "password", "too short"),
         ({"full_name": ""}, "full_name", "Enter your full name."),
         ({"kind": ""}, "kind", "Choose what kind of organisation it is."),
-        ({"organisation_type": ""}, "organisation_type", "Choose the organisation&#x27;s legal form."),
+        (
+            {"organisation_type": ""},
+            "organisation_type",
+            "Choose the organisation&#x27;s legal form.",
+        ),
     ],
 )
 def test_form_errors_are_shown_next_to_their_field(client, demo_world, changes, field, message):
     response = client.post("/register/", form(**changes))
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'id="id_{field}-error"' in html or f'id="id_{field}-error"' in html.replace("_0-error", "-error")
+    assert f'id="id_{field}-error"' in html or f'id="id_{field}-error"' in html.replace(
+        "_0-error", "-error"
+    )
     assert message in html and "There is a problem" in html
     assert not mail.outbox and not Registration.objects.exists()
 
@@ -201,7 +247,9 @@ def test_an_unconfirmed_registration_holds_its_name_and_a_new_one_replaces_it(cl
 def test_registration_is_rate_limited_per_address(client, settings):
     settings.REGISTRATION_RATE_LIMIT = 2
     for number in range(2):
-        ok = client.post("/register/", form(email=f"p{number}@example.org", organisation_name=f"Org {number}"))
+        ok = client.post(
+            "/register/", form(email=f"p{number}@example.org", organisation_name=f"Org {number}")
+        )
         assert ok.status_code == 302
     limited = client.post("/register/", form(email="p3@example.org", organisation_name="Org 3"))
     assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
@@ -212,7 +260,9 @@ def test_registration_is_rate_limited_per_address(client, settings):
     )
     assert api.status_code == 429 and "Retry-After" in api
     other_address = client.post(
-        "/register/", form(email="p5@example.org", organisation_name="Org 5"), REMOTE_ADDR="10.0.0.9"
+        "/register/",
+        form(email="p5@example.org", organisation_name="Org 5"),
+        REMOTE_ADDR="10.0.0.9",
     )
     assert other_address.status_code == 302
 
@@ -241,7 +291,14 @@ def test_one_kind_closed_is_not_offered_and_is_refused(client, settings):
 
 def test_open_policy_makes_a_council_active_at_once(client, settings):
     settings.REGISTRATION_POLICY = parse_policy("open")
-    client.post("/register/", form(organisation_name="Eastvale Council", kind="commissioner", organisation_type="local_authority"))
+    client.post(
+        "/register/",
+        form(
+            organisation_name="Eastvale Council",
+            kind="commissioner",
+            organisation_type="local_authority",
+        ),
+    )
     client.post(confirm_path(mail.outbox[-1]))
     assert Organisation.objects.get(name="Eastvale Council").status == "active"
 
@@ -259,7 +316,10 @@ def test_approval_policy_holds_providers_too(client, settings):
         ("", {"provider": "open", "commissioner": "approval"}),
         ("closed", {"provider": "closed", "commissioner": "closed"}),
         ("commissioner=open", {"provider": "open", "commissioner": "open"}),
-        ("Provider=Approval, commissioner=closed", {"provider": "approval", "commissioner": "closed"}),
+        (
+            "Provider=Approval, commissioner=closed",
+            {"provider": "approval", "commissioner": "closed"},
+        ),
     ],
 )
 def test_policy_setting_is_read(text, expected):
@@ -287,7 +347,9 @@ def test_registration_and_its_outcome_are_audited(client):
     assert [e.action for e in events.order_by("id")] == ["create", "create"] or events.count() >= 2
     assert not any("password_hash" in e.changes or "token_hash" in e.changes for e in events)
     organisation = Organisation.objects.get(name="Greenleaf Support")
-    assert AuditEvent.objects.filter(object_type="accounts.Organisation", organisation_id=organisation.pk).exists()
+    assert AuditEvent.objects.filter(
+        object_type="accounts.Organisation", organisation_id=organisation.pk
+    ).exists()
 
 
 def test_signed_in_person_without_an_organisation_registers_one(client):
@@ -295,7 +357,14 @@ def test_signed_in_person_without_an_organisation_registers_one(client):
     client.force_login(user)
     page = client.get("/register/").content.decode()
     assert 'name="password"' not in page and "solo@example.org" in page
-    response = client.post("/register/", {k: v for k, v in form().items() if k in ("organisation_name", "kind", "organisation_type", "areas_served")})
+    response = client.post(
+        "/register/",
+        {
+            k: v
+            for k, v in form().items()
+            if k in ("organisation_name", "kind", "organisation_type", "areas_served")
+        },
+    )
     assert response.status_code == 302
     assert Membership.objects.get(user=user).organisation.name == "Greenleaf Support"
     assert "First steps" in client.get("/").content.decode()
@@ -305,9 +374,14 @@ def test_invitation_refuses_a_password_like_the_address(client, demo_world):
     from socialvalue.web.accounts.services import invite_member
 
     _, secret = invite_member(
-        organisation=demo_world.alice_org, invited_by=demo_world.admin, email="fresh-person@example.org", role="viewer"
+        organisation=demo_world.alice_org,
+        invited_by=demo_world.admin,
+        email="fresh-person@example.org",
+        role="viewer",
     )
-    response = client.post(f"/invitations/{secret}/", {"full_name": "Fresh Person", "password": "fresh-person"})
+    response = client.post(
+        f"/invitations/{secret}/", {"full_name": "Fresh Person", "password": "fresh-person"}
+    )
     assert 'id="id_password-error"' in response.content.decode()
     assert not User.objects.filter(email="fresh-person@example.org").exists()
     assert PASSWORD  # the shared test password stays valid for other tests

@@ -100,7 +100,9 @@ def _change_data(organisation, **changes) -> dict:
 
 
 def test_approving_in_the_admin_tells_the_registrant(client, staff):
-    council = OrganisationFactory(name="Eastvale Council", kind="commissioner", status="awaiting_approval")
+    council = OrganisationFactory(
+        name="Eastvale Council", kind="commissioner", status="awaiting_approval"
+    )
     lead = UserFactory(email="lead@eastvale.example")
     MembershipFactory(user=lead, organisation=council, role="admin")
     response = client.post(
@@ -114,9 +116,16 @@ def test_approving_in_the_admin_tells_the_registrant(client, staff):
 
 
 def test_refusing_in_the_admin_needs_a_reason(client, staff):
-    council = OrganisationFactory(name="Eastvale Council", kind="commissioner", status="awaiting_approval")
-    MembershipFactory(user=UserFactory(email="lead@eastvale.example"), organisation=council, role="admin")
-    response = client.post(f"/admin/accounts/organisation/{council.pk}/change/", _change_data(council, status="refused"))
+    council = OrganisationFactory(
+        name="Eastvale Council", kind="commissioner", status="awaiting_approval"
+    )
+    MembershipFactory(
+        user=UserFactory(email="lead@eastvale.example"), organisation=council, role="admin"
+    )
+    response = client.post(
+        f"/admin/accounts/organisation/{council.pk}/change/",
+        _change_data(council, status="refused"),
+    )
     assert response.status_code == 200 and "Say why" in response.content.decode()
     client.post(
         f"/admin/accounts/organisation/{council.pk}/change/",
@@ -127,7 +136,9 @@ def test_refusing_in_the_admin_needs_a_reason(client, staff):
 
 
 def test_approve_action_on_the_list(client, staff):
-    council = OrganisationFactory(name="Eastvale Council", kind="commissioner", status="awaiting_approval")
+    council = OrganisationFactory(
+        name="Eastvale Council", kind="commissioner", status="awaiting_approval"
+    )
     client.post(
         "/admin/accounts/organisation/",
         {"action": "approve", "_selected_action": [council.pk]},
@@ -140,7 +151,13 @@ def test_staff_add_a_membership(client, staff, demo_world):
     newcomer = UserFactory(email="newcomer@example.org")
     response = client.post(
         "/admin/accounts/membership/add/",
-        {"user": newcomer.pk, "organisation": demo_world.alice_org.pk, "role": "editor", "created_at_0": "2026-01-01", "created_at_1": "10:00:00"},
+        {
+            "user": newcomer.pk,
+            "organisation": demo_world.alice_org.pk,
+            "role": "editor",
+            "created_at_0": "2026-01-01",
+            "created_at_1": "10:00:00",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Membership.objects.get(user=newcomer).role == "editor"
@@ -148,7 +165,12 @@ def test_staff_add_a_membership(client, staff, demo_world):
 
 def test_a_signed_in_person_who_is_not_staff_gets_no_admin_page(client, demo_world):
     client.force_login(demo_world.admin)
-    for path in ("/admin/", "/admin/login/", "/admin/accounts/organisation/", "/admin/accounts/user/"):
+    for path in (
+        "/admin/",
+        "/admin/login/",
+        "/admin/accounts/organisation/",
+        "/admin/accounts/user/",
+    ):
         assert client.get(path).status_code == 404, path
 
 
