@@ -83,6 +83,8 @@ def worker(workers: int, stop_with_parent: int | None) -> None:
         # one that crashes takes only itself down (the consumer starts a new one).
         worker_type="process",
         periodic=True,
+        # An idle worker polls the SQLite queue (Redis wakes it at once): at most a second's wait.
+        max_delay=1.0,
         check_worker_health=True,
         health_check_interval=5,
         graceful_signal="TERM",

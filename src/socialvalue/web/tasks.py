@@ -28,7 +28,7 @@ LOGIN_FAILURE_KEEP = timedelta(days=30)
 
 
 # A mail server that is down for a while should not lose the message: try again for about an hour.
-@db_task(name="email.send", retries=6, retry_delay=600)
+@db_task(retries=6, retry_delay=600)
 def send_email(
     subject: str,
     body: str,
@@ -68,14 +68,14 @@ def send_email_later(
     )
 
 
-@db_periodic_task(crontab(minute="0", hour="3"), name="accounts.clear_expired_sessions")
+@db_periodic_task(crontab(minute="0", hour="3"))
 def clear_expired_sessions() -> None:
     """Daily: what `manage.py clearsessions` does, for the session engine in use."""
     engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
 
 
-@db_periodic_task(crontab(minute="10", hour="3"), name="accounts.delete_old_login_failures")
+@db_periodic_task(crontab(minute="10", hour="3"))
 def delete_old_login_failures() -> int:
     """Daily: sign-in failure records older than 30 days."""
     deleted, _ = LoginFailure.objects.filter(at__lt=timezone.now() - LOGIN_FAILURE_KEEP).delete()
