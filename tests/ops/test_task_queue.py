@@ -129,7 +129,9 @@ def test_worker_says_so_when_redis_cannot_be_reached(tmp_path):
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip().startswith("Cannot reach the task queue (Redis at 127.0.0.1:18299/2)")
+    assert done.stderr.strip().startswith(
+        "Cannot reach the task queue (Redis at 127.0.0.1:18299/2)"
+    )
 
 
 def _wait_for_output(process: subprocess.Popen, path: Path, text: str, timeout: float) -> str:
@@ -231,3 +233,212 @@ def test_demo_runs_its_worker_as_a_child_process_and_stops_it(tmp_path):
         if demo.poll() is None:
             demo.kill()
             demo.wait()
+
+
+# -- several web and worker processes on PostgreSQL and Redis --------------------------------------
+
+#: The heartbeat bound for the processes this test starts: short, so a dead worker shows quickly.
+BOUND_S = 6
+WEB_PORTS = (18210, 18211)
+
+
+class Api:
+    def __init__(self, base: str, token: str = ""):
+        self.base, self.token = base, token
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        request = urllib.request.Request(
+            self.base + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={
+                "Content-Type": "application/json",
+                **({"Authorization": f"Bearer {self.token}"} if self.token else {}),
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    def json(self, method: str, path: str, body: dict | None = None) -> dict:
+        status, data = self.call(method, path, body)
+        assert status < 300, f"{method} {path}: {status} {data[:300]!r}"
+        return json.loads(data)
+
+
+def _postgres_for_processes() -> str:
+    """A database of its own for the processes (the test database is inside a transaction)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.skip("needs DATABASE_URL=postgres://... (CI's PostgreSQL run)")
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'socialvalue'}_queue_processes"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _drop_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+
+
+def _redis_for_processes() -> str:
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2"
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {url} is not running: {exc}")
+        pytest.skip(f"Redis at {url} is not running")
+    for key in client.scan_iter("huey.*socialvalue*"):  # tasks left by an earlier run
+        client.delete(key)
+    return url
+
+
+def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"{url} stopped:\n{log.read_text()}"
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer:\n{log.read_text()}")
+
+
+def _run_row(database_url: str, run_id: int) -> tuple[str, int, str]:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(
+            "SELECT status, attempts, worker FROM reports_reportrun WHERE id = %s", (run_id,)
+        ).fetchone()
+
+
+@pytest.mark.slow
+def test_reports_run_on_workers_any_web_process_follows_them_and_a_killed_worker_is_recovered(
+    tmp_path,
+):
+    database_url = _postgres_for_processes()
+    redis_url = _redis_for_processes()
+    env = clean_env(
+        SOCIALVALUE_HOME=str(tmp_path / "home"),  # one files folder, as shared storage would be
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SECRET_KEY="queue-test-" + "k" * 50,
+        SOCIALVALUE_URL=f"http://127.0.0.1:{WEB_PORTS[0]}",
+        ALLOWED_HOSTS="127.0.0.1",
+        SOCIALVALUE_SECURE_SSL_REDIRECT="false",
+        SOCIALVALUE_REPORT_HEARTBEAT_TIMEOUT=str(BOUND_S),
+    )
+    subprocess.run(
+        [SOCIALVALUE, "demo", "--no-serve"], env=env, check=True, capture_output=True, timeout=600
+    )
+    processes: list[subprocess.Popen] = []
+    logs: list[Path] = []
+
+    def start(name: str, *args: str) -> subprocess.Popen:
+        log = tmp_path / f"{name}.log"
+        with log.open("w") as out:
+            process = subprocess.Popen([SOCIALVALUE, *args], env=env, stdout=out, stderr=out)
+        processes.append(process)
+        logs.append(log)
+        return process
+
+    try:
+        webs = [
+            start(f"web-{port}", "serve", "--host", "127.0.0.1", "--port", str(port))
+            for port in WEB_PORTS
+        ]
+        workers = [start(f"worker-{n}", "worker", "--workers", "1") for n in (1, 2)]
+        for web, port, log in zip(webs, WEB_PORTS, logs, strict=False):
+            _wait_until_up(web, f"http://127.0.0.1:{port}/api/v1/me", log)
+        login = {"email": "commissioner@riverside.example", "password": "demo-password"}
+        token = Api(f"http://127.0.0.1:{WEB_PORTS[0]}").json("POST", "/api/v1/auth/token", login)
+        a = Api(f"http://127.0.0.1:{WEB_PORTS[0]}", token["token"])
+        b = Api(f"http://127.0.0.1:{WEB_PORTS[1]}", token["token"])
+
+        # 1. Started on A, followed and downloaded on B.
+        run = a.json("POST", "/api/v1/reports/annual-evaluation/runs", {"parameters": {}})
+        assert run["status"] == "queued"
+        seen = []
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            state = b.json("GET", f"/api/v1/reports/runs/{run['id']}")
+            seen.append((state["status"], state["progress"]))
+            if state["status"] in ("done", "failed"):
+                break
+            time.sleep(0.3)
+        assert state["status"] == "done", (state["error"], seen)
+        assert any(status == "running" and 0 < progress < 1 for status, progress in seen), seen
+        pdf = next(d for d in state["downloads"] if d["format"] == "pdf")
+        status, data = b.call("GET", pdf["url"])
+        assert status == 200 and data.startswith(b"%PDF") and len(data) == pdf["size"]
+
+        # 2. The worker building the next run is killed mid-run.
+        run = a.json("POST", "/api/v1/reports/annual-evaluation/runs", {"parameters": {}})
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            state = b.json("GET", f"/api/v1/reports/runs/{run['id']}")
+            if state["status"] == "running" and state["progress"] > 0:
+                break
+            assert state["status"] != "done", "the run finished before the test could kill it"
+            time.sleep(0.1)
+        _, attempts, worker = _run_row(database_url, run["id"])
+        victim = int(worker.rsplit(":", 1)[1])
+        # Only ever a process this test started: a worker process of one of our two workers.
+        assert any(victim in _children(w.pid) for w in workers), (victim, worker)
+        os.kill(victim, signal.SIGKILL)
+        killed_at = time.monotonic()
+        assert attempts == 1
+
+        recovered_after = None
+        deadline = killed_at + 240
+        while time.monotonic() < deadline:
+            state = b.json("GET", f"/api/v1/reports/runs/{run['id']}")
+            status, attempts, _ = _run_row(database_url, run["id"])
+            if recovered_after is None and (attempts > 1 or status != "running"):
+                recovered_after = time.monotonic() - killed_at
+            if state["status"] in ("done", "failed"):
+                break
+            time.sleep(0.3)
+        print(
+            f"recovered {recovered_after:.1f} s after the kill; {state['status']}, {attempts} attempts"
+        )
+        # Never "running" for the dead attempt past the bound (plus a poll and a heartbeat's slack).
+        assert recovered_after is not None and recovered_after <= BOUND_S + 4, recovered_after
+        if state["status"] == "done":
+            assert attempts == 2  # started again once, by a live worker
+            status, data = b.call("GET", f"/api/v1/reports/runs/{run['id']}/download/pdf")
+            assert status == 200 and data.startswith(b"%PDF")
+        else:
+            assert state["error"] == "The worker building this report stopped; start it again."
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        _drop_database(database_url)
+    for log in logs:
+        assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
