@@ -76,6 +76,10 @@ def worker(workers: int, stop_with_parent: int | None) -> None:
         logger.propagate = False
     if stop_with_parent:
         _stop_with_parent(stop_with_parent)
+    if settings.SOCIALVALUE_WORKER_NICE:
+        # Background work yields the processor to the web server on a shared machine: a report
+        # takes a little longer, pages stay fast (a dedicated worker machine is not affected).
+        os.nice(settings.SOCIALVALUE_WORKER_NICE)
     click.echo(f"socialvalue worker: {workers} process(es) on {where} (pid {os.getpid()})")
     consumer = HUEY.create_consumer(
         workers=workers,

@@ -265,3 +265,5 @@ SOCIALVALUE_REPORT_ATTEMPTS = _whole_number("SOCIALVALUE_REPORT_ATTEMPTS", 2, 1)
 SOCIALVALUE_REPORT_RETENTION_DAYS = _whole_number("SOCIALVALUE_REPORT_RETENTION_DAYS", 90, 1)
 #: Seconds `socialvalue worker` lets running tasks finish after SIGTERM before it stops them.
 SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT = _whole_number("SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT", 30, 0)
+#: Niceness `socialvalue worker` takes (0 to 19): its CPU work yields to the web server's.
+SOCIALVALUE_WORKER_NICE = _whole_number("SOCIALVALUE_WORKER_NICE", 10, 0)
