@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -442,3 +443,73 @@ def test_reports_run_on_workers_any_web_process_follows_them_and_a_killed_worker
         _drop_database(database_url)
     for log in logs:
         assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
+
+
+@pytest.mark.slow
+def test_a_report_running_when_the_worker_is_stopped_is_queued_again_and_finished_by_the_next(
+    tmp_path,
+):
+    env = clean_env(SOCIALVALUE_HOME=str(tmp_path))
+    subprocess.run(
+        [SOCIALVALUE, "demo", "--no-serve"], env=env, check=True, capture_output=True, timeout=600
+    )
+    queued = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup()\n"
+            "from socialvalue.web.accounts.models import Organisation\n"
+            "from socialvalue.web.reports import registry, services\n"
+            "council = Organisation.objects.get(slug='riverside')\n"
+            "run = services.start_run(actor=services.operator_actor(council), organisation=council,"
+            " report=registry.get('annual-evaluation'), raw={}, wait=False)\n"
+            "print(run.pk)",
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "socialvalue.web.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    run_id = int(queued.stdout.split()[-1])
+    database = tmp_path / "socialvalue.sqlite3"
+
+    def row() -> tuple[str, int, str]:
+        with sqlite3.connect(database) as conn:
+            return conn.execute(
+                "SELECT status, attempts, message FROM reports_reportrun WHERE id = ?", (run_id,)
+            ).fetchone()
+
+    def worker(name: str) -> tuple[subprocess.Popen, Path]:
+        log = tmp_path / f"{name}.log"
+        with log.open("w") as out:
+            return subprocess.Popen([SOCIALVALUE, "worker"], env=env, stdout=out, stderr=out), log
+
+    first, log = worker("first")
+    try:
+        deadline = time.monotonic() + 120
+        while row()[0] != "running":
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        first.send_signal(signal.SIGINT)  # Ctrl+C: stop now
+        assert first.wait(timeout=30) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    # Not left "running": back in the queue, with its attempt given back (a stop is not a death).
+    assert row() == ("queued", 0, "The worker stopped; the report will start again.")
+
+    second, log = worker("second")
+    try:
+        deadline = time.monotonic() + 240
+        while row()[0] not in ("done", "failed"):
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.5)
+        assert row()[:2] == ("done", 1)
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=60) == 0
+    finally:
+        if second.poll() is None:
+            second.kill()
+            second.wait()

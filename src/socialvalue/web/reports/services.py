@@ -262,7 +262,9 @@ def execute(run_id: int, *, actor: Actor | None = None, heartbeat: bool = False)
     except KeyboardInterrupt:
         # The worker is stopping (Ctrl+C, or SIGTERM past the shutdown timeout): queue it again now
         # rather than leave it for the reaper.
-        _requeue(run, attempt.attempt, "The worker stopped; the report will start again.")
+        _requeue(
+            run, attempt.attempt, "The worker stopped; the report will start again.", stopped=True
+        )
         raise
     except Exception as exc:  # a report that cannot be made must say so on the page, not vanish
         log.exception("Report run %s (%s) failed", run.pk, run.report)
@@ -308,11 +310,15 @@ def _fail(attempt: _Attempt, run: ReportRun, error: str) -> None:
         delete_run_files(run)
 
 
-def _requeue(run: ReportRun, attempt: int, message: str) -> bool:
-    """Put a running run back in the queue, in a fresh folder; False if someone else already did."""
+def _requeue(run: ReportRun, attempt: int, message: str, *, stopped: bool = False) -> bool:
+    """Put a running run back in the queue, in a fresh folder; False if someone else already did.
+
+    A run its worker `stopped` cleanly (a deploy) gets its attempt back: only deaths count.
+    """
     moved = ReportRun.objects.filter(
         pk=run.pk, status=ReportRun.Status.RUNNING, attempts=attempt
     ).update(
+        attempts=attempt - 1 if stopped else attempt,
         status=ReportRun.Status.QUEUED,
         folder=new_folder(),
         progress=0.0,
