@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -69,7 +71,43 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     if no_serve:
         return
     click.echo(f"\nServing on {url}  (Ctrl+C stops it)")
-    _serve(host, port, threads=8)
+    worker = _start_worker()
+    # SIGTERM (a service manager, `kill`) stops the demo like Ctrl+C, so the worker is stopped too.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        _serve(host, port, threads=8)
+    finally:
+        _stop_worker(worker)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _start_worker() -> subprocess.Popen:
+    """The demo's background worker: a child process beside the web server, never a thread in it."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from socialvalue.cli import main; sys.exit(main())",
+        "worker",
+        "--workers",
+        "1",
+        "--stop-with-parent",
+        str(os.getpid()),
+    ]
+    return subprocess.Popen(command, env=os.environ.copy())
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGINT)  # stop now: a report it was building is queued again
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 @click.command()

@@ -238,3 +238,52 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Background work runs on a Huey task queue, never in threads of the web process
+# (docs/operations/task-queue.md). Embedded by default: a SQLite file in SOCIALVALUE_HOME that the
+# web and `socialvalue worker` share on one machine. Redis when REDIS_URL (or SOCIALVALUE_QUEUE_URL)
+# is set, for workers on several machines. Tests run every task at once, in the calling process.
+_queue_url = os.environ.get("SOCIALVALUE_QUEUE_URL") or os.environ.get("REDIS_URL", "")
+SOCIALVALUE_QUEUE = os.environ.get("SOCIALVALUE_QUEUE", "").strip().lower() or (
+    "redis" if _queue_url else "sqlite"
+)
+if TESTING:
+    SOCIALVALUE_QUEUE = "immediate"
+if SOCIALVALUE_QUEUE not in {"sqlite", "redis", "immediate"}:
+    raise ImproperlyConfigured(
+        f"SOCIALVALUE_QUEUE is {SOCIALVALUE_QUEUE!r}: use sqlite, redis or immediate."
+    )
+if SOCIALVALUE_QUEUE == "redis" and not _queue_url:
+    raise ImproperlyConfigured(
+        "SOCIALVALUE_QUEUE is redis but neither REDIS_URL nor SOCIALVALUE_QUEUE_URL is set."
+    )
+HUEY = {
+    "name": "socialvalue",
+    "huey_class": "huey.RedisHuey" if SOCIALVALUE_QUEUE == "redis" else "huey.SqliteHuey",
+    "immediate": SOCIALVALUE_QUEUE == "immediate",
+    "results": False,  # tasks record their outcome in the database, not in the queue
+    "utc": True,
+    "connection": {"url": _queue_url}
+    if SOCIALVALUE_QUEUE == "redis"
+    else {"filename": str(HOME / "queue.sqlite3")},
+}
+INSTALLED_APPS += ["huey.contrib.djhuey"]
+
+
+def _whole_number(name: str, default: int, least: int) -> int:
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not raw.isdigit() or int(raw) < least:
+        raise ImproperlyConfigured(f"{name} is {raw!r}: use a whole number of at least {least}.")
+    return int(raw)
+
+
+#: Seconds without a heartbeat after which a running report counts as dead (its worker stopped).
+SOCIALVALUE_REPORT_HEARTBEAT_TIMEOUT = _whole_number("SOCIALVALUE_REPORT_HEARTBEAT_TIMEOUT", 120, 4)
+#: Times a report run is started in all: a run whose worker died is started again until this.
+SOCIALVALUE_REPORT_ATTEMPTS = _whole_number("SOCIALVALUE_REPORT_ATTEMPTS", 2, 1)
+#: Days a finished report run keeps its files; the run stays listed, its files are deleted.
+SOCIALVALUE_REPORT_RETENTION_DAYS = _whole_number("SOCIALVALUE_REPORT_RETENTION_DAYS", 90, 1)
+#: Seconds `socialvalue worker` lets running tasks finish after SIGTERM before it stops them.
+SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT = _whole_number("SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT", 30, 0)
+#: Niceness `socialvalue worker` takes (0 to 19): its CPU work yields to the web server's.
+SOCIALVALUE_WORKER_NICE = _whole_number("SOCIALVALUE_WORKER_NICE", 10, 0)

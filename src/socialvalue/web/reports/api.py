@@ -123,6 +123,7 @@ def run_report(request: HttpRequest, name: str, body: RunIn):
 @paginate(Pages)
 def list_runs(request: HttpRequest, report: str = ""):
     runs = visible(ReportRun, request.actor)
+    services.recover_stale_runs(runs)  # never list as running a run whose worker died
     return runs.filter(report=report) if report else runs
 
 
@@ -130,6 +131,7 @@ def list_runs(request: HttpRequest, report: str = ""):
     "/reports/runs/{run_id}", response=answers(RunOut, 404), summary="One run and its progress"
 )
 def get_run(request: HttpRequest, run_id: int):
+    services.recover_stale_runs(visible(ReportRun, request.actor).filter(pk=run_id))
     return get_visible_or_404(ReportRun, request.actor, pk=run_id)
 
 

@@ -14,8 +14,15 @@ from socialvalue.web.tenancy import TenantQuerySet
 #: Formats a run offers for download, in the order the page lists them.
 DOWNLOAD_FORMATS = ("pdf", "docx", "xlsx", "csv")
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "csv": "CSV"}
-#: A run still "running" this long after it started died with the process that ran it.
-STALE_AFTER = timedelta(hours=1)
+#: A run still queued this long after it was asked for was never picked up: no worker is running.
+QUEUED_STALE_AFTER = timedelta(hours=1)
+#: What a run whose worker died says when it is not started again.
+WORKER_STOPPED = "The worker building this report stopped; start it again."
+
+
+def heartbeat_timeout() -> timedelta:
+    """A running run whose last heartbeat is older than this died with the worker running it."""
+    return timedelta(seconds=settings.SOCIALVALUE_REPORT_HEARTBEAT_TIMEOUT)
 
 
 def new_folder() -> str:
@@ -49,12 +56,24 @@ class ReportRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: Written by the worker while it builds (progress and a heartbeat thread); an old one means it died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    #: Times a worker has started this run (a run whose worker died is started again, up to a limit).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    #: The worker running it ("host:pid"), for an operator looking for it.
+    worker = models.CharField(max_length=200, blank=True)
+    #: When the retention job deleted its files (the run stays listed, without downloads).
+    files_removed_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "-created_at"], name="reportrun_recent")]
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="reportrun_recent"),
+            # The reaper looks for unfinished runs every minute, across all organisations.
+            models.Index(fields=["status", "heartbeat_at"], name="reportrun_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title or self.report} ({self.get_status_display().lower()})"
@@ -65,8 +84,14 @@ class ReportRun(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        started = self.started_at or self.created_at
-        return not self.is_finished and timezone.now() - started > STALE_AFTER
+        """Not finished and not going to: its worker died, or no worker ever picked it up."""
+        now = timezone.now()
+        if self.status == self.Status.RUNNING:
+            last = self.heartbeat_at or self.started_at or self.created_at
+            return now - last > heartbeat_timeout()
+        if self.status == self.Status.QUEUED:
+            return now - self.created_at > QUEUED_STALE_AFTER
+        return False
 
     @property
     def percent(self) -> int:

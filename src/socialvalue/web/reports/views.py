@@ -30,6 +30,7 @@ def _organisation(request: HttpRequest):
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
+    services.recover_stale_runs(visible(ReportRun, request.actor).filter(organisation=organisation))
     runs = visible(ReportRun, request.actor).filter(organisation=organisation)[:RECENT_RUNS]
     titles = {r.name: r.title for r in registry.all_reports()}
     return render(
@@ -77,6 +78,9 @@ def report_form(request: HttpRequest, name: str) -> HttpResponse:
 
 
 def _run(request: HttpRequest, run_id: int) -> ReportRun:
+    # A run whose worker died is started again or failed here, before the reaper's next round:
+    # a page never shows "running" past the heartbeat bound.
+    services.recover_stale_runs(visible(ReportRun, request.actor).filter(pk=run_id))
     return get_visible_or_404(ReportRun, request.actor, pk=run_id)
 
 
