@@ -64,7 +64,7 @@ def create_command(
     except ValidationError as exc:
         fail(_problems(exc))
     except (smtplib.SMTPException, OSError) as exc:
-        fail(f"Could not send the invitation email ({exc}); nothing was created. Check EMAIL_URL.")
+        fail(f"Could not queue the invitation email ({exc}); nothing was created.")
     click.echo(
         f"Created {organisation.name} ({organisation.get_kind_display().lower()}, "
         f"{organisation.get_organisation_type_display().lower()})"
