@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
 from socialvalue.web.tenancy import SESSION_KEY, get_visible_or_404, switch_organisation
@@ -60,6 +61,30 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         form.add_error("password", "The email address or password is not right.")
         status = 200
     return render(request, "accounts/login.html", {"form": form}, status=status)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per address and per email address (429 with Retry-After).
+
+    Requests are counted whether or not the email address has an account, so neither the
+    neutral "sent" page nor the 429 tells anyone which addresses are registered.
+    """
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            services.note_password_reset_request(
+                email=form.cleaned_data["email"], request=self.request
+            )
+        except services.TooManyAttempts as exc:
+            form.add_error(None, str(exc))
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return super().form_valid(form)
 
 
 @require_POST
