@@ -10,6 +10,14 @@ Environment:
   SOCIALVALUE_MAX_UPLOAD_MB        upload size limit, default 20
   SOCIALVALUE_URL    the public base URL (https://socialvalue.example.org); every absolute link in
                      emails and the command line starts with it (default http://127.0.0.1:8000)
+  Monitoring, logs, cache and limits (docs/operations/monitoring-and-limits.md):
+  SOCIALVALUE_LOG_FORMAT  json or console (default json in production, console otherwise)
+  SOCIALVALUE_LOG_LEVEL   default INFO
+  SOCIALVALUE_TRUST_REQUEST_ID  "false" to ignore an X-Request-ID header (default true)
+  SENTRY_DSN, SENTRY_ENVIRONMENT, SENTRY_TRACES_SAMPLE_RATE  error reports, only when the DSN is set
+  REDIS_URL          redis://host:6379/0 makes the cache shared through Redis (default: per process)
+  SOCIALVALUE_LOGIN_FAILURE_LIMIT, _IP_LIMIT, _WINDOW_SECONDS, SOCIALVALUE_PASSWORD_RESET_LIMIT,
+  SOCIALVALUE_PASSWORD_RESET_WINDOW_SECONDS  sign-in and password-reset throttling
 """
 
 from __future__ import annotations
@@ -64,6 +72,17 @@ if TESTING:
     ALLOWED_HOSTS = ["*"]
     SOCIALVALUE_URL = os.environ.get("SOCIALVALUE_URL", "http://testserver").rstrip("/")
 
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,6 +109,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and access log cover everything below, and the health probes are
+    # answered before the HTTPS redirect, the Host check, sessions and tenancy.
+    "socialvalue.web.requestlog.RequestLogMiddleware",
+    "socialvalue.web.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "socialvalue.web.middleware.SecurityHeadersMiddleware",
@@ -137,6 +160,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SOCIALVALUE_TEST_DB") or None}
+else:
+    # A kept connection the server closed (failover, restart, idle timeout) is noticed and
+    # reopened at the start of a request instead of failing it; a dead server fails fast.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -157,9 +185,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-#: Failed logins allowed for one account within the window before the next answers 429.
-LOGIN_FAILURE_LIMIT = 10
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+#: Failed sign-ins allowed for one account from one address within the window before the next
+#: answers 429; the owner signing in from elsewhere is not held up by someone guessing.
+LOGIN_FAILURE_LIMIT = _int("SOCIALVALUE_LOGIN_FAILURE_LIMIT", 10)
+#: Failed sign-ins allowed from one address, whatever the accounts, before it answers 429.
+LOGIN_FAILURE_IP_LIMIT = _int("SOCIALVALUE_LOGIN_FAILURE_IP_LIMIT", 50)
+LOGIN_FAILURE_WINDOW_SECONDS = _int("SOCIALVALUE_LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+#: Password-reset requests allowed per address and per email address within the window.
+PASSWORD_RESET_LIMIT = _int("SOCIALVALUE_PASSWORD_RESET_LIMIT", 5)
+PASSWORD_RESET_WINDOW_SECONDS = _int("SOCIALVALUE_PASSWORD_RESET_WINDOW_SECONDS", 60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -212,9 +246,38 @@ if PRODUCTION:
     # check --deploy asks for SSL redirect; when a proxy does it, the operator says so above.
     SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# ---- Monitoring: structured logs, error reports, the shared cache (monitoring-and-limits.md)
+from socialvalue.web.monitoring import init_sentry, logging_settings  # noqa: E402
+
+LOGGING = logging_settings(
+    os.environ.get("SOCIALVALUE_LOG_FORMAT") or ("json" if PRODUCTION else "console"),
+    os.environ.get("SOCIALVALUE_LOG_LEVEL") or "INFO",
+)
+SOCIALVALUE_TRUST_REQUEST_ID = _flag("SOCIALVALUE_TRUST_REQUEST_ID", True)
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from socialvalue import __version__  # noqa: E402
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT")
+        or ("production" if PRODUCTION else "development"),
+        release=f"socialvalue@{__version__}",
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+    )
+
+# Nothing the site needs for correctness lives in the cache (sessions and sign-in throttling are in
+# the database), so each process may keep its own; Redis shares it between processes and machines.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "socialvalue",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
