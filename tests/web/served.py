@@ -47,7 +47,7 @@ def free_port() -> int:
 @dataclass
 class Answer:
     status: int
-    headers: dict[str, str]
+    headers: http.client.HTTPMessage  # names are case-insensitive, as in HTTP
     body: bytes
 
     def json(self):
@@ -59,7 +59,7 @@ def get(port: int, path: str, headers: dict[str, str] | None = None, timeout=15)
     try:
         conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
-        return Answer(response.status, dict(response.getheaders()), response.read())
+        return Answer(response.status, response.msg, response.read())
     finally:
         conn.close()
 

@@ -28,6 +28,15 @@ def _redact_secrets(_logger: Any, _method: str, event_dict: dict[str, Any]) -> d
     return event_dict
 
 
+_LEADING_KEYS = ("timestamp", "level", "logger", "event", "request_id")
+
+
+def _essentials_first(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """When, how bad, where and what come first on every JSON line, whoever logged it."""
+    lead = {key: event_dict.pop(key) for key in _LEADING_KEYS if key in event_dict}
+    return {**lead, **event_dict}
+
+
 def loggable_path(request: Any) -> str:
     """The request's path with secret URL parameters replaced; never its query string."""
     path = request.path
@@ -93,6 +102,7 @@ def logging_settings(log_format: str, level: str) -> dict[str, Any]:
     if log_format == "json":
         renderer: list[Any] = [
             structlog.processors.format_exc_info,
+            _essentials_first,
             structlog.processors.JSONRenderer(),
         ]
     else:

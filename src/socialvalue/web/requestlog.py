@@ -68,7 +68,7 @@ class RequestLogMiddleware:
                 "request",
                 method=request.method,
                 path=loggable_path(request),
-                route=("/" + match.route) if match is not None and match.route else None,
+                route=("/" + match.route) if match is not None else None,
                 status=response.status_code,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
                 user_id=_user_id(request),
