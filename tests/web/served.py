@@ -44,6 +44,14 @@ def free_port() -> int:
     raise RuntimeError(f"no free port in {low}-{high}")
 
 
+def refusing_port() -> socket.socket:
+    """A socket bound to a port but not listening: connections to it are refused, and nothing else
+    can take the port while the test holds it. Close it when done."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", free_port()))
+    return sock
+
+
 @dataclass
 class Answer:
     status: int

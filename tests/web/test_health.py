@@ -9,7 +9,7 @@ import socket
 import pytest
 
 from socialvalue.web import health
-from tests.web.served import free_port
+from tests.web.served import refusing_port
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +34,15 @@ def test_readyz_reports_each_check_when_all_pass(client):
 @pytest.fixture
 def queue_check():
     """A check as another app would register it: a service on a port where nothing listens."""
-    port = free_port()
+    nothing_there = refusing_port()
 
     def check_queue() -> None:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        socket.create_connection(nothing_there.getsockname(), timeout=2).close()
 
     health.register("queue", check_queue)
     yield
     health.unregister("queue")
+    nothing_there.close()
 
 
 def test_readyz_is_503_naming_a_registered_check_that_fails(client, queue_check):
