@@ -137,6 +137,11 @@ def logging_settings(log_format: str, level: str) -> dict[str, Any]:
         "loggers": {
             # Every request has its access line; Django's own 4xx warnings would only repeat it.
             "django.request": {"level": "ERROR"},
+            # Font subsetting and plotting narrate every PDF and chart at INFO: only their problems.
+            **{
+                name: {"level": "WARNING"}
+                for name in ("fontTools", "matplotlib", "PIL", "weasyprint.progress")
+            },
         },
     }
 
