@@ -255,6 +255,18 @@ LOGGING = logging_settings(
 )
 SOCIALVALUE_TRUST_REQUEST_ID = _flag("SOCIALVALUE_TRUST_REQUEST_ID", True)
 
+
+def _rate(name: str) -> float:
+    value = os.environ.get(name, "").strip() or "0"
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = -1.0
+    if not 0 <= rate <= 1:
+        raise ImproperlyConfigured(f"{name} must be a number from 0 to 1, not {value!r}.")
+    return rate
+
+
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
 if SENTRY_DSN:
     from socialvalue import __version__  # noqa: E402
@@ -264,7 +276,7 @@ if SENTRY_DSN:
         environment=os.environ.get("SENTRY_ENVIRONMENT")
         or ("production" if PRODUCTION else "development"),
         release=f"socialvalue@{__version__}",
-        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0),
+        traces_sample_rate=_rate("SENTRY_TRACES_SAMPLE_RATE"),
     )
 
 # Nothing the site needs for correctness lives in the cache (sessions and sign-in throttling are in
