@@ -12,6 +12,14 @@ Environment:
                      (provider=open,commissioner=approval, the default)
   SOCIALVALUE_URL    the public base URL (https://socialvalue.example.org); every absolute link in
                      emails and the command line starts with it (default http://127.0.0.1:8000)
+  Monitoring, logs, cache and limits (docs/operations/monitoring-and-limits.md):
+  SOCIALVALUE_LOG_FORMAT  json or console (default json in production, console otherwise)
+  SOCIALVALUE_LOG_LEVEL   default INFO
+  SOCIALVALUE_TRUST_REQUEST_ID  "false" to ignore an X-Request-ID header (default true)
+  SENTRY_DSN, SENTRY_ENVIRONMENT, SENTRY_TRACES_SAMPLE_RATE  error reports, only when the DSN is set
+  REDIS_URL          redis://host:6379/0 makes the cache shared through Redis (default: per process)
+  SOCIALVALUE_LOGIN_FAILURE_LIMIT, _IP_LIMIT, _WINDOW_SECONDS, SOCIALVALUE_PASSWORD_RESET_LIMIT,
+  SOCIALVALUE_PASSWORD_RESET_WINDOW_SECONDS  sign-in and password-reset throttling
 """
 
 from __future__ import annotations
@@ -68,6 +76,17 @@ if TESTING:
     ALLOWED_HOSTS = ["*"]
     SOCIALVALUE_URL = os.environ.get("SOCIALVALUE_URL", "http://testserver").rstrip("/")
 
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 INSTALLED_APPS = [
     "socialvalue.web.siteadmin.SiteAdminConfig",
     "django.contrib.auth",
@@ -95,6 +114,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and access log cover everything below, and the health probes are
+    # answered before the HTTPS redirect, the Host check, sessions and tenancy.
+    "socialvalue.web.requestlog.RequestLogMiddleware",
+    "socialvalue.web.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "socialvalue.web.middleware.SecurityHeadersMiddleware",
@@ -143,6 +166,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SOCIALVALUE_TEST_DB") or None}
+else:
+    # A kept connection the server closed (failover, restart, idle timeout) is noticed and
+    # reopened at the start of a request instead of failing it; a dead server fails fast.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -174,12 +202,18 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 #: Registrations accepted from one address within the window; more answer 429.
-REGISTRATION_RATE_LIMIT = int(os.environ.get("SOCIALVALUE_REGISTRATION_RATE_LIMIT", "5"))
+REGISTRATION_RATE_LIMIT = _int("SOCIALVALUE_REGISTRATION_RATE_LIMIT", 5)
 REGISTRATION_RATE_WINDOW_SECONDS = 60 * 60
 
-#: Failed logins allowed for one account within the window before the next answers 429.
-LOGIN_FAILURE_LIMIT = 10
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+#: Failed sign-ins allowed for one account from one address within the window before the next
+#: answers 429; the owner signing in from elsewhere is not held up by someone guessing.
+LOGIN_FAILURE_LIMIT = _int("SOCIALVALUE_LOGIN_FAILURE_LIMIT", 10)
+#: Failed sign-ins allowed from one address, whatever the accounts, before it answers 429.
+LOGIN_FAILURE_IP_LIMIT = _int("SOCIALVALUE_LOGIN_FAILURE_IP_LIMIT", 50)
+LOGIN_FAILURE_WINDOW_SECONDS = _int("SOCIALVALUE_LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+#: Password-reset requests allowed per address and per email address within the window.
+PASSWORD_RESET_LIMIT = _int("SOCIALVALUE_PASSWORD_RESET_LIMIT", 5)
+PASSWORD_RESET_WINDOW_SECONDS = _int("SOCIALVALUE_PASSWORD_RESET_WINDOW_SECONDS", 60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -232,13 +266,6 @@ if PRODUCTION:
     # check --deploy asks for SSL redirect; when a proxy does it, the operator says so above.
     SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
-
 # Background work runs on a Huey task queue, never in threads of the web process
 # (docs/operations/task-queue.md). Embedded by default: a SQLite file in SOCIALVALUE_HOME that the
 # web and `socialvalue worker` share on one machine. Redis when REDIS_URL (or SOCIALVALUE_QUEUE_URL)
@@ -287,3 +314,51 @@ SOCIALVALUE_REPORT_RETENTION_DAYS = _whole_number("SOCIALVALUE_REPORT_RETENTION_
 SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT = _whole_number("SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT", 30, 0)
 #: Niceness `socialvalue worker` takes (0 to 19): its CPU work yields to the web server's.
 SOCIALVALUE_WORKER_NICE = _whole_number("SOCIALVALUE_WORKER_NICE", 10, 0)
+
+# ---- Monitoring: structured logs, error reports, the shared cache (monitoring-and-limits.md)
+from socialvalue.web.monitoring import init_sentry, logging_settings  # noqa: E402
+
+LOGGING = logging_settings(
+    os.environ.get("SOCIALVALUE_LOG_FORMAT") or ("json" if PRODUCTION else "console"),
+    os.environ.get("SOCIALVALUE_LOG_LEVEL") or "INFO",
+)
+SOCIALVALUE_TRUST_REQUEST_ID = _flag("SOCIALVALUE_TRUST_REQUEST_ID", True)
+
+
+def _rate(name: str) -> float:
+    value = os.environ.get(name, "").strip() or "0"
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = -1.0
+    if not 0 <= rate <= 1:
+        raise ImproperlyConfigured(f"{name} must be a number from 0 to 1, not {value!r}.")
+    return rate
+
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    from socialvalue import __version__  # noqa: E402
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT")
+        or ("production" if PRODUCTION else "development"),
+        release=f"socialvalue@{__version__}",
+        traces_sample_rate=_rate("SENTRY_TRACES_SAMPLE_RATE"),
+    )
+
+# Nothing the site needs for correctness lives in the cache (sessions and sign-in throttling are in
+# the database), so each process may keep its own; Redis shares it between processes and machines.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "socialvalue",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -226,13 +226,18 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in, kept to throttle guessing against one account."""
+    """One failed sign-in, kept to throttle guessing: per account and address, and per address."""
 
     email = models.CharField(max_length=254, db_index=True)
+    #: The client address as the server saw it (REMOTE_ADDR); empty when the server gave none.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["email", "at"])]
+        indexes = [
+            models.Index(fields=["email", "at"]),
+            models.Index(fields=["ip_address", "at"], name="accounts_lo_ip_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Failed sign-in for {self.email} at {self.at:%Y-%m-%d %H:%M}"
@@ -288,3 +293,20 @@ class Registration(models.Model):
     def link_is_open(self) -> bool:
         age = timezone.now() - self.created_at
         return self.status == self.Status.AWAITING_EMAIL and age.days < self.VALID_DAYS
+
+
+class PasswordResetRequest(models.Model):
+    """One password-reset request, kept to limit them per address and per email address."""
+
+    email = models.CharField(max_length=254)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "at"], name="accounts_pr_email_at_idx"),
+            models.Index(fields=["ip_address", "at"], name="accounts_pr_ip_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Password reset for {self.email} at {self.at:%Y-%m-%d %H:%M}"

@@ -78,6 +78,20 @@ def _check_new_organisation(
         )
 
 
+def seconds_until_another(ip_address: str | None) -> int | None:
+    """Seconds until this address may register again, or None: counted from the database, so every
+    web process and machine shares the limit (settings.REGISTRATION_RATE_LIMIT an hour)."""
+    if not ip_address:
+        return None
+    window = dt.timedelta(seconds=settings.REGISTRATION_RATE_WINDOW_SECONDS)
+    recent = Registration.objects.filter(
+        ip_address=ip_address, created_at__gte=timezone.now() - window
+    ).order_by("created_at")
+    if recent.count() < settings.REGISTRATION_RATE_LIMIT:
+        return None
+    return max(1, int((recent.first().created_at + window - timezone.now()).total_seconds()))
+
+
 def _check_kind_open(kind: str, errors: dict[str, list[str]]) -> None:
     if kind in Organisation.Kind.values and policy_for(kind) == CLOSED:
         errors.setdefault("kind", []).append(

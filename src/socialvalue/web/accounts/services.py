@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -23,6 +24,7 @@ from .models import (
     LoginFailure,
     Membership,
     Organisation,
+    PasswordResetRequest,
     Role,
     User,
     hash_secret,
@@ -30,38 +32,84 @@ from .models import (
 
 
 class TooManyAttempts(RateLimited):
-    """More failed sign-ins for one account than the window allows; answer 429."""
+    """More failed sign-ins (or reset requests) than the window allows; answer 429 with Retry-After."""
 
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int, what: str = "failed sign-in attempts for this account"):
         minutes = max(1, round(retry_after / 60))
         super().__init__(
             retry_after,
-            f"Too many failed sign-in attempts for this account. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
+            f"Too many {what}. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
         )
 
 
-def _window_start() -> dt.datetime:
-    return timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+def client_ip(request: Any) -> str | None:
+    """The client's address as the server set it in REMOTE_ADDR.
+
+    Never a forwarded header: the WSGI server replaces REMOTE_ADDR from proxy headers only when the
+    proxy is one it trusts, so a client cannot choose the address its attempts are counted against.
+    """
+    value = (getattr(request, "META", None) or {}).get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
-def check_throttle(email: str) -> None:
+def _over_limit(rows: Any, limit: int, window_seconds: int) -> int | None:
+    """Seconds until `rows` (attempts within the window) drop below `limit`, or None if they are below it."""
+    since = timezone.now() - dt.timedelta(seconds=window_seconds)
+    recent = rows.filter(at__gte=since).order_by("-at").values_list("at", flat=True)
+    times = list(recent[:limit])
+    if len(times) < limit:
+        return None
+    # When the limit-th newest attempt leaves the window, one more is allowed.
+    return max(int((times[-1] - since).total_seconds()) + 1, 1)
+
+
+def check_throttle(email: str, ip: str | None = None) -> None:
+    """Raise TooManyAttempts if this account was guessed at too often from this address, or this
+    address failed too often whatever the accounts (one address spraying many accounts)."""
     email = email.strip().lower()
-    failures = LoginFailure.objects.filter(email=email, at__gte=_window_start()).order_by("at")
-    if failures.count() >= settings.LOGIN_FAILURE_LIMIT:
-        oldest = failures.first().at
-        retry_after = int((oldest - _window_start()).total_seconds()) + 1
-        raise TooManyAttempts(max(retry_after, 1))
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    wait = _over_limit(
+        LoginFailure.objects.filter(email=email, ip_address=ip),
+        settings.LOGIN_FAILURE_LIMIT,
+        window,
+    )
+    if wait is not None:
+        raise TooManyAttempts(wait)
+    wait = _over_limit(
+        LoginFailure.objects.filter(ip_address=ip), settings.LOGIN_FAILURE_IP_LIMIT, window
+    )
+    if wait is not None:
+        raise TooManyAttempts(wait, what="failed sign-in attempts from your network address")
 
 
 def sign_in(*, email: str, password: str, request: Any = None) -> User | None:
-    """The user with these credentials, or None; raises TooManyAttempts once the account is throttled."""
+    """The user with these credentials, or None; raises TooManyAttempts once throttled."""
     email = (email or "").strip().lower()
-    check_throttle(email)
+    ip = client_ip(request)
+    check_throttle(email, ip)
     user = authenticate(request, username=email, password=password)
     if user is None:
-        LoginFailure.objects.create(email=email)
+        LoginFailure.objects.create(email=email, ip_address=ip)
         return None
     return user
+
+
+def note_password_reset_request(*, email: str, request: Any = None) -> None:
+    """Count a password-reset request, or raise TooManyAttempts if the address or the email address
+    has had its share. Counted whether or not an account exists, so the answer tells nothing."""
+    email = (email or "").strip().lower()
+    ip = client_ip(request)
+    limit, window = settings.PASSWORD_RESET_LIMIT, settings.PASSWORD_RESET_WINDOW_SECONDS
+    wait = _over_limit(PasswordResetRequest.objects.filter(ip_address=ip), limit, window)
+    if wait is not None:
+        raise TooManyAttempts(wait, what="password reset requests from your network address")
+    wait = _over_limit(PasswordResetRequest.objects.filter(email=email), limit, window)
+    if wait is not None:
+        raise TooManyAttempts(wait, what="password reset requests for this email address")
+    PasswordResetRequest.objects.create(email=email, ip_address=ip)
 
 
 def issue_token(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:

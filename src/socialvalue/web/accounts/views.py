@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from socialvalue.web.ratelimit import client_ip, hit
+from socialvalue.web.ratelimit import client_ip
 from socialvalue.web.tenancy import SESSION_KEY, get_visible_or_404, switch_organisation
 
 from . import registration, services
@@ -72,6 +72,30 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         {"form": form, "can_register": registration.registration_is_open()},
         status=status,
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per address and per email address (429 with Retry-After).
+
+    Requests are counted whether or not the email address has an account, so neither the
+    neutral "sent" page nor the 429 tells anyone which addresses are registered.
+    """
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            services.note_password_reset_request(
+                email=form.cleaned_data["email"], request=self.request
+            )
+        except services.TooManyAttempts as exc:
+            form.add_error(None, str(exc))
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return super().form_valid(form)
 
 
 @require_POST
@@ -269,12 +293,8 @@ def first_steps(request: HttpRequest) -> HttpResponse:
 
 
 def registration_throttled(request: HttpRequest) -> int | None:
-    """Seconds to wait when this address has registered too often, else None (and the attempt counts)."""
-    return hit(
-        f"register:{client_ip(request)}",
-        limit=settings.REGISTRATION_RATE_LIMIT,
-        window=settings.REGISTRATION_RATE_WINDOW_SECONDS,
-    )
+    """Seconds to wait when this address has registered too often, else None."""
+    return registration.seconds_until_another(client_ip(request))
 
 
 def register(request: HttpRequest) -> HttpResponse:
