@@ -10,6 +10,10 @@ Environment:
   SOCIALVALUE_MAX_UPLOAD_MB        upload size limit, default 20
   SOCIALVALUE_URL    the public base URL (https://socialvalue.example.org); every absolute link in
                      emails and the command line starts with it (default http://127.0.0.1:8000)
+  SOCIALVALUE_STORAGE  where stored files live: "local" (MEDIA_ROOT, default) or "s3"; for s3:
+                     SOCIALVALUE_S3_BUCKET (required), SOCIALVALUE_S3_ENDPOINT_URL, SOCIALVALUE_S3_REGION,
+                     SOCIALVALUE_S3_PREFIX, SOCIALVALUE_S3_ADDRESSING_STYLE, and the credentials of
+                     boto3's chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or a role)
 """
 
 from __future__ import annotations
@@ -185,6 +189,37 @@ MEDIA_URL = "/uploads-are-served-by-access-checked-views/"
 MAX_UPLOAD_BYTES = int(float(os.environ.get("SOCIALVALUE_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Where stored files live. Every file goes through STORAGES["default"]; no code outside
+# socialvalue.web.files.storage assumes a local path, so several servers can share one bucket.
+SOCIALVALUE_STORAGE = os.environ.get("SOCIALVALUE_STORAGE", "local").strip().lower() or "local"
+if SOCIALVALUE_STORAGE == "s3":
+    if not os.environ.get("SOCIALVALUE_S3_BUCKET", "").strip():
+        raise ImproperlyConfigured(
+            "SOCIALVALUE_STORAGE is s3 but SOCIALVALUE_S3_BUCKET is not set: name the bucket."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["SOCIALVALUE_S3_BUCKET"].strip(),
+            "endpoint_url": os.environ.get("SOCIALVALUE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SOCIALVALUE_S3_REGION") or None,
+            "location": os.environ.get("SOCIALVALUE_S3_PREFIX", "").strip("/"),
+            "addressing_style": os.environ.get("SOCIALVALUE_S3_ADDRESSING_STYLE") or None,
+            # Objects are private and never linked to: files are streamed through access-checked
+            # views, so no signed URL is ever made that could leak past those checks.
+            "default_acl": "private",
+            "querystring_auth": False,
+            # Names are random and a report rewrites its own files, so a name is kept as given.
+            "file_overwrite": True,
+            # A file read whole (an import being checked) spills to disk past the upload threshold.
+            "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+        },
+    }
+elif SOCIALVALUE_STORAGE != "local":
+    raise ImproperlyConfigured(
+        f'SOCIALVALUE_STORAGE is "{SOCIALVALUE_STORAGE}": use "local" or "s3".'
+    )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socialvalue@localhost")
