@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -190,36 +191,44 @@ MAX_UPLOAD_BYTES = int(float(os.environ.get("SOCIALVALUE_MAX_UPLOAD_MB", "20")) 
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Where stored files live. Every file goes through STORAGES["default"]; no code outside
-# socialvalue.web.files.storage assumes a local path, so several servers can share one bucket.
-SOCIALVALUE_STORAGE = os.environ.get("SOCIALVALUE_STORAGE", "local").strip().lower() or "local"
-if SOCIALVALUE_STORAGE == "s3":
-    if not os.environ.get("SOCIALVALUE_S3_BUCKET", "").strip():
+
+def default_storage_from_env(environ: Mapping[str, str]) -> dict:
+    """STORAGES["default"] as SOCIALVALUE_STORAGE and the SOCIALVALUE_S3_* variables describe it.
+
+    Every file goes through this storage; no code outside socialvalue.web.files.storage assumes
+    a local path, so several servers can share one bucket.
+    """
+    kind = environ.get("SOCIALVALUE_STORAGE", "local").strip().lower() or "local"
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f'SOCIALVALUE_STORAGE is "{kind}": use "local" or "s3".')
+    bucket = environ.get("SOCIALVALUE_S3_BUCKET", "").strip()
+    if not bucket:
         raise ImproperlyConfigured(
             "SOCIALVALUE_STORAGE is s3 but SOCIALVALUE_S3_BUCKET is not set: name the bucket."
         )
-    STORAGES["default"] = {
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["SOCIALVALUE_S3_BUCKET"].strip(),
-            "endpoint_url": os.environ.get("SOCIALVALUE_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("SOCIALVALUE_S3_REGION") or None,
-            "location": os.environ.get("SOCIALVALUE_S3_PREFIX", "").strip("/"),
-            "addressing_style": os.environ.get("SOCIALVALUE_S3_ADDRESSING_STYLE") or None,
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("SOCIALVALUE_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("SOCIALVALUE_S3_REGION") or None,
+            "location": environ.get("SOCIALVALUE_S3_PREFIX", "").strip("/"),
+            "addressing_style": environ.get("SOCIALVALUE_S3_ADDRESSING_STYLE") or None,
             # Objects are private and never linked to: files are streamed through access-checked
             # views, so no signed URL is ever made that could leak past those checks.
             "default_acl": "private",
             "querystring_auth": False,
             # Names are random and a report rewrites its own files, so a name is kept as given.
             "file_overwrite": True,
-            # A file read whole (an import being checked) spills to disk past the upload threshold.
+            # A file opened whole (rather than streamed) spills to disk past the upload threshold.
             "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
         },
     }
-elif SOCIALVALUE_STORAGE != "local":
-    raise ImproperlyConfigured(
-        f'SOCIALVALUE_STORAGE is "{SOCIALVALUE_STORAGE}": use "local" or "s3".'
-    )
+
+
+STORAGES["default"] = default_storage_from_env(os.environ)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socialvalue@localhost")
