@@ -3,7 +3,7 @@
 import click
 
 from socialvalue import __version__
-from socialvalue.cli import demo, measures, report, sroi, tender
+from socialvalue.cli import backup, demo, measures, report, sroi, tender
 
 
 @click.group()
@@ -12,6 +12,6 @@ def main() -> None:
     """Plan, measure, evidence and report social value."""
 
 
-for _module in (demo, sroi, tender, measures, report):
+for _module in (demo, sroi, tender, measures, report, backup):
     for _command in _module.COMMANDS:
         main.add_command(_command)
