@@ -412,9 +412,11 @@ def restore(path: Path, *, report: Report = _quiet) -> Summary:
                     dump.unlink()
                     report("Writing the files ...")
                 elif name.startswith(FILES_PREFIX):
-                    content = File(handle)
-                    content.size = member.size
-                    storage.write(name[len(FILES_PREFIX) :], content)
+                    # A member of a streamed archive cannot seek, and an S3 upload wants to.
+                    with tempfile.SpooledTemporaryFile(max_size=storage.CHUNK, dir=work) as copy:
+                        shutil.copyfileobj(handle, copy, storage.CHUNK)
+                        copy.seek(0)
+                        storage.write(name[len(FILES_PREFIX) :], File(copy))
     return verify(manifest, report=report)
 
 
