@@ -291,6 +291,7 @@ def test_a_postgresql_database_comes_back_and_takes_new_rows(source, tmp_path):
         _ok(_cli(env, "demo", "--no-serve"))
         _python(env, EXTRA)
         before = _state(env)
+        assert before["tables"]["planning_activity_measures"] > 0  # ids NEW_ROWS must not reuse
         archive = tmp_path / "pg.tar.gz"
         _ok(_cli(env, "backup", str(archive)))
         assert _manifest(archive)["database"]["vendor"] == "postgresql"

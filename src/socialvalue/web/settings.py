@@ -12,7 +12,8 @@ Environment:
                      emails and the command line starts with it (default http://127.0.0.1:8000)
   SOCIALVALUE_STORAGE  where stored files live: "local" (MEDIA_ROOT, default) or "s3"; for s3:
                      SOCIALVALUE_S3_BUCKET (required), SOCIALVALUE_S3_ENDPOINT_URL, SOCIALVALUE_S3_REGION,
-                     SOCIALVALUE_S3_PREFIX, SOCIALVALUE_S3_ADDRESSING_STYLE, and the credentials of
+                     SOCIALVALUE_S3_PREFIX, SOCIALVALUE_S3_ADDRESSING_STYLE, SOCIALVALUE_S3_ACL
+                     (private, or none for a bucket with ACLs disabled), and the credentials of
                      boto3's chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or a role)
 """
 
@@ -208,6 +209,7 @@ def default_storage_from_env(environ: Mapping[str, str]) -> dict:
         raise ImproperlyConfigured(
             "SOCIALVALUE_STORAGE is s3 but SOCIALVALUE_S3_BUCKET is not set: name the bucket."
         )
+    acl = environ.get("SOCIALVALUE_S3_ACL", "private").strip().lower()
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -217,8 +219,9 @@ def default_storage_from_env(environ: Mapping[str, str]) -> dict:
             "location": environ.get("SOCIALVALUE_S3_PREFIX", "").strip("/"),
             "addressing_style": environ.get("SOCIALVALUE_S3_ADDRESSING_STYLE") or None,
             # Objects are private and never linked to: files are streamed through access-checked
-            # views, so no signed URL is ever made that could leak past those checks.
-            "default_acl": "private",
+            # views, so no signed URL is ever made that could leak past those checks. A bucket
+            # with ACLs disabled (AWS's default) refuses any ACL: SOCIALVALUE_S3_ACL=none.
+            "default_acl": acl if acl not in ("", "none") else None,
             "querystring_auth": False,
             # Names are random and a report rewrites its own files, so a name is kept as given.
             "file_overwrite": True,

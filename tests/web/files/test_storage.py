@@ -95,6 +95,12 @@ def test_s3_settings_from_the_environment():
     assert options["region_name"] == "eu-west-2"
     assert options["default_acl"] == "private" and options["querystring_auth"] is False
     assert default_storage_from_env({})["BACKEND"].endswith("FileSystemStorage")
+    no_acl = {
+        "SOCIALVALUE_STORAGE": "s3",
+        "SOCIALVALUE_S3_BUCKET": "b",
+        "SOCIALVALUE_S3_ACL": "none",
+    }
+    assert default_storage_from_env(no_acl)["OPTIONS"]["default_acl"] is None
 
 
 @pytest.mark.parametrize(
