@@ -139,9 +139,9 @@ def delete_prefix(prefix: str, *, store: Storage | None = None) -> int:
     for name in names:
         store.delete(name)
     if _s3(store) is None and hasattr(store, "path"):
-        # A folder on disk outlives its files; S3 has no folders to leave behind.
+        # A folder on disk outlives its files (S3 has no folders): remove it if nothing came in since.
         with contextlib.suppress(OSError):
-            shutil.rmtree(store.path(prefix))
+            os.rmdir(store.path(prefix))
     return len(names)
 
 
