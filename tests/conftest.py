@@ -2,6 +2,9 @@
 
 import pytest
 
+#: Fixtures for a real S3-compatible server (moto), for the tests of files kept in a bucket.
+pytest_plugins = ["tests.s3"]
+
 
 @pytest.fixture
 def make_user(db):

@@ -3,7 +3,7 @@
 import click
 
 from socialvalue import __version__
-from socialvalue.cli import demo, measures, org, report, sroi, tender, worker
+from socialvalue.cli import backup, demo, measures, org, report, sroi, tender, worker
 
 
 @click.group()
@@ -12,6 +12,6 @@ def main() -> None:
     """Plan, measure, evidence and report social value."""
 
 
-for _module in (demo, sroi, tender, measures, org, report, worker):
+for _module in (demo, sroi, tender, measures, org, report, worker, backup):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -20,12 +20,18 @@ Environment:
   REDIS_URL          redis://host:6379/0 makes the cache shared through Redis (default: per process)
   SOCIALVALUE_LOGIN_FAILURE_LIMIT, _IP_LIMIT, _WINDOW_SECONDS, SOCIALVALUE_PASSWORD_RESET_LIMIT,
   SOCIALVALUE_PASSWORD_RESET_WINDOW_SECONDS  sign-in and password-reset throttling
+  SOCIALVALUE_STORAGE  where stored files live: "local" (MEDIA_ROOT, default) or "s3"; for s3:
+                     SOCIALVALUE_S3_BUCKET (required), SOCIALVALUE_S3_ENDPOINT_URL, SOCIALVALUE_S3_REGION,
+                     SOCIALVALUE_S3_PREFIX, SOCIALVALUE_S3_ADDRESSING_STYLE, SOCIALVALUE_S3_ACL
+                     (private, or none for a bucket with ACLs disabled), and the credentials of
+                     boto3's chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or a role)
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -239,6 +245,47 @@ MEDIA_URL = "/uploads-are-served-by-access-checked-views/"
 MAX_UPLOAD_BYTES = int(float(os.environ.get("SOCIALVALUE_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+
+def default_storage_from_env(environ: Mapping[str, str]) -> dict:
+    """STORAGES["default"] as SOCIALVALUE_STORAGE and the SOCIALVALUE_S3_* variables describe it.
+
+    Every file goes through this storage; no code outside socialvalue.web.files.storage assumes
+    a local path, so several servers can share one bucket.
+    """
+    kind = environ.get("SOCIALVALUE_STORAGE", "local").strip().lower() or "local"
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f'SOCIALVALUE_STORAGE is "{kind}": use "local" or "s3".')
+    bucket = environ.get("SOCIALVALUE_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured(
+            "SOCIALVALUE_STORAGE is s3 but SOCIALVALUE_S3_BUCKET is not set: name the bucket."
+        )
+    acl = environ.get("SOCIALVALUE_S3_ACL", "private").strip().lower()
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("SOCIALVALUE_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("SOCIALVALUE_S3_REGION") or None,
+            "location": environ.get("SOCIALVALUE_S3_PREFIX", "").strip("/"),
+            "addressing_style": environ.get("SOCIALVALUE_S3_ADDRESSING_STYLE") or None,
+            # Objects are private and never linked to: files are streamed through access-checked
+            # views, so no signed URL is ever made that could leak past those checks. A bucket
+            # with ACLs disabled (AWS's default) refuses any ACL: SOCIALVALUE_S3_ACL=none.
+            "default_acl": acl if acl not in ("", "none") else None,
+            "querystring_auth": False,
+            # Names are random and a report rewrites its own files, so a name is kept as given.
+            "file_overwrite": True,
+            # A file opened whole (rather than streamed) spills to disk past the upload threshold.
+            "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+        },
+    }
+
+
+STORAGES["default"] = default_storage_from_env(os.environ)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socialvalue@localhost")

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from socialvalue.cli import main
+from socialvalue.web.files import storage
 from socialvalue.web.measures.models import Measure, ValueSet
 from tests.factories import bearer
 from tests.web.measures.factories import imported_measure, imported_set
@@ -150,8 +151,8 @@ def test_web_import_checks_shows_a_preview_and_saves_only_on_confirm(
     assert page.status_code == 200 and "Check before importing" in text
     assert "No. of local people employed on the contract" in text and "Notes" in text
     assert not ValueSet.objects.filter(name="Local set").exists()
-    kept = list((tmp_path / "media" / "value-set-imports" / str(demo_world.editor.pk)).iterdir())
-    assert len(kept) == 1
+    kept = list(storage.walk(f"staging/value-set-imports/{demo_world.editor.pk}"))
+    assert len(kept) == 1 and kept[0].endswith(".csv")
     token = re.search(r'name="token" value="([^"]+)"', text).group(1)
     done = client.post("/value-sets/import/confirm/", {"token": token})
     value_set = ValueSet.objects.get(name="Local set")
@@ -161,7 +162,7 @@ def test_web_import_checks_shows_a_preview_and_saves_only_on_confirm(
         and value_set.imported_by == demo_world.editor
     )
     assert value_set.measures.count() == 3
-    assert not kept[0].exists()
+    assert not storage.exists(kept[0])
 
 
 def test_web_import_report_names_every_bad_row_and_saves_nothing(

@@ -74,9 +74,7 @@ def test_every_demo_report_renders_in_every_format_with_the_screens_figures(clie
             (html.unescape(label), html.unescape(value)) for label, value in FIGURE.findall(screen)
         ]
         assert figures, where
-        files = {
-            fmt: services.file_path(run, fmt).read_bytes() for fmt in ("pdf", "docx", "xlsx", "csv")
-        }
+        files = {fmt: services.read_file(run, fmt) for fmt in ("pdf", "docx", "xlsx", "csv")}
         text, word = pdf_text(files["pdf"]), docx_text(files["docx"])
         summary = _key_figures(xlsx_values(files["xlsx"])["Summary"])
         from_csv = _key_figures(csv_rows(files["csv"]))

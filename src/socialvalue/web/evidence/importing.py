@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import io
 import re
-import secrets
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,12 +28,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.web.audit.models import AuditEvent
+from socialvalue.web.files import staging
 from socialvalue.web.files.checks import CSV, XLSX, detect_type
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.planning.models import Activity
@@ -498,25 +497,15 @@ def import_file(
 # ---------------------------------------------------------------- files waiting for confirmation
 
 
-def _pending_folder(user: Any) -> Path:
-    return Path(settings.MEDIA_ROOT) / "evidence-imports" / str(user.pk)
+STAGING_AREA = "evidence-imports"
 
 
 def keep_upload(*, user: Any, upload: Any) -> str:
-    """Keep an uploaded file until the user confirms or abandons the import; returns its token."""
-    folder = _pending_folder(user)
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        old.unlink(missing_ok=True)  # one import waits per person
-    token = secrets.token_urlsafe(18)
-    with (folder / token).open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
+    """Keep an uploaded file in storage until the user confirms or abandons the import; returns its token."""
+    token, _ = staging.stage(upload, area=STAGING_AREA, user=user)
     return token
 
 
-def kept_upload(*, user: Any, token: str) -> Path | None:
-    if not re.fullmatch(r"[A-Za-z0-9_-]{10,64}", token or ""):
-        return None
-    path = _pending_folder(user) / token
-    return path if path.is_file() else None
+def kept_upload(*, user: Any, token: str) -> str | None:
+    """The storage name of the user's waiting upload, or None when it has gone."""
+    return staging.staged(area=STAGING_AREA, user=user, token=token)

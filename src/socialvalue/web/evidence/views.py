@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from socialvalue.core.errors import InputError
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.audit.models import AuditEvent
+from socialvalue.web.files import staging, storage
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
@@ -335,13 +336,15 @@ def evidence_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         token = importing.keep_upload(user=request.user, upload=upload)
-        path = importing.kept_upload(user=request.user, token=token)
+        name = importing.kept_upload(user=request.user, token=token)
         try:
-            plan = importing.check_file(
-                path, organisation=organisation, recorded_by=request.user, filename=upload.name
-            )
+            # Checked from the stored copy: the copy the confirmation will save is the one shown.
+            with storage.local_copy(name) as path:
+                plan = importing.check_file(
+                    path, organisation=organisation, recorded_by=request.user, filename=upload.name
+                )
         except InputError as exc:
-            path.unlink(missing_ok=True)
+            staging.discard(name)
             problems = _problem_rows(exc)
             bad_rows = len(
                 {p.place.split(",")[0] for p in exc.problems if p.place.startswith("row")}
@@ -378,22 +381,23 @@ def evidence_import_confirm(request: HttpRequest) -> HttpResponse:
         raise Http404(expired)
     organisation = _organisation(request)
     _require_editor(request)
-    path = importing.kept_upload(user=request.user, token=pending["token"])
-    if path is None:
+    name = importing.kept_upload(user=request.user, token=pending["token"])
+    if name is None:
         raise Http404(expired)
     try:
         if "cancel" in request.POST:
             messages.success(request, "Import cancelled: nothing was saved.")
             return redirect("evidence:import")
-        count = importing.import_file(
-            path, organisation=organisation, user=request.user, filename=pending["filename"]
-        )
+        with storage.local_copy(name) as path:
+            count = importing.import_file(
+                path, organisation=organisation, user=request.user, filename=pending["filename"]
+            )
     except InputError as exc:
         # The records it names changed since the check (an activity renamed, say): check again.
         messages.error(request, f"Nothing was imported: {exc.problems[0]}. Upload the file again.")
         return redirect("evidence:import")
     finally:
-        path.unlink(missing_ok=True)
+        staging.discard(name)
         request.session.pop(PENDING_KEY, None)
     messages.success(
         request,

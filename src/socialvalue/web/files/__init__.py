@@ -10,8 +10,9 @@ How another app attaches files to one of its objects (evidence, case studies, pr
            evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")
 
    It brings the organisation, original name, detected type, size, sha256, who uploaded it and
-   when, and the stored file itself (under MEDIA_ROOT with a random name, never under static).
-   The file on disk is removed when the row is deleted (also by a cascade), once the deletion commits.
+   when, and the stored file itself (in the configured storage, local or S3, with a random name,
+   never under static). The stored file is removed when the row is deleted (also by a cascade),
+   once the deletion commits. Read and write stored files only through `files.storage`.
 
 2. A form field that refuses a file too large or of a type not allowed, naming the file::
 

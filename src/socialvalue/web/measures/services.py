@@ -22,6 +22,7 @@ from socialvalue.core.formats.value_set import (
     write_value_set,
 )
 from socialvalue.core.valuation import load_deflators, uplift
+from socialvalue.web.files import staging
 from socialvalue.web.tenancy import Actor, visible
 
 from .models import Measure, Outcome, SdgGoal, SdgTarget, Theme, ValueSet, search_text_for
@@ -485,31 +486,22 @@ def upload_problem(filename: str, head: bytes) -> str | None:
     return "The file is not CSV text."
 
 
-def pending_folder(user: Any) -> Path:
-    from django.conf import settings
-
-    return Path(settings.MEDIA_ROOT) / "value-set-imports" / str(user.pk)
+STAGING_AREA = "value-set-imports"
 
 
-def keep_upload(*, user: Any, upload: Any) -> tuple[str, Path]:
-    """Keep an uploaded file in the user's own folder until they confirm or abandon the import."""
-    import secrets
+def keep_upload(*, user: Any, upload: Any) -> tuple[str, str]:
+    """Keep an uploaded file in storage until the user confirms or abandons the import.
 
-    folder = pending_folder(user)
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.iterdir():
-        # One import waits per person; an abandoned one is cleared by the next upload.
-        old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(18)
-    path = folder / f"{token}{Path(upload.name).suffix.lower()}"
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return token, path
+    Returns (token, storage name); the name keeps the upload's suffix, which says how to read it.
+    """
+    suffix = Path(upload.name or "").suffix.lower()
+    return staging.stage(
+        upload, area=STAGING_AREA, user=user, suffix=suffix if suffix in UPLOAD_SUFFIXES else ""
+    )
 
 
-def kept_upload(*, user: Any, token: str, suffix: str) -> Path | None:
-    if not token.replace("-", "").replace("_", "").isalnum() or suffix not in UPLOAD_SUFFIXES:
+def kept_upload(*, user: Any, token: str, suffix: str) -> str | None:
+    """The storage name of the user's waiting upload, or None when it has gone."""
+    if suffix not in UPLOAD_SUFFIXES:
         return None
-    path = pending_folder(user) / f"{token}{suffix}"
-    return path if path.is_file() else None
+    return staging.staged(area=STAGING_AREA, user=user, token=token, suffix=suffix)

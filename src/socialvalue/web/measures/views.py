@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from socialvalue.core.errors import InputError
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.files import staging, storage
 from socialvalue.web.tenancy import get_visible_or_404
 
 from . import services
@@ -176,11 +177,14 @@ def value_set_import(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
             return render(request, "measures/import.html", context)
-        token, path = services.keep_upload(user=request.user, upload=upload)
+        token, name = services.keep_upload(user=request.user, upload=upload)
+        suffix = PurePosixPath(name).suffix
         try:
-            file = services.read_file(path, price_year=fields["price_year"])
+            # Read back from storage: the confirmation, on any server, saves this very copy.
+            with storage.local_copy(name, suffix=suffix) as path:
+                file = services.read_file(path, price_year=fields["price_year"])
         except InputError as exc:
-            path.unlink(missing_ok=True)
+            staging.discard(name)
             problems = _problem_rows(exc)
             bad_rows = len({p["row"] for p in problems if p["row"]})
             summary = (
@@ -196,7 +200,7 @@ def value_set_import(request: HttpRequest) -> HttpResponse:
             return render(request, "measures/import.html", context)
         request.session[PENDING_KEY] = {
             "token": token,
-            "suffix": path.suffix,
+            "suffix": suffix,
             "filename": upload.name,
             **fields,
         }
@@ -223,39 +227,40 @@ def value_set_import_confirm(request: HttpRequest) -> HttpResponse:
     ):
         raise Http404("That import has expired: upload the file again.")
     request.actor.require(request.organisation.id, Role.EDITOR)
-    path = services.kept_upload(user=request.user, token=pending["token"], suffix=pending["suffix"])
-    if path is None:
+    name = services.kept_upload(user=request.user, token=pending["token"], suffix=pending["suffix"])
+    if name is None:
         raise Http404("That import has expired: upload the file again.")
     if "cancel" in request.POST:
-        path.unlink(missing_ok=True)
+        staging.discard(name)
         request.session.pop(PENDING_KEY, None)
         messages.success(request, "Import cancelled: nothing was saved.")
         return redirect("measures:import")
     try:
-        value_set = services.import_value_set(
-            path=path,
-            original_filename=pending["filename"],
-            organisation=_owner(request, pending),
-            imported_by=request.user,
-            **{
-                k: pending[k]
-                for k in (
-                    "name",
-                    "version",
-                    "publisher",
-                    "licence",
-                    "source",
-                    "price_year",
-                    "replace",
-                    "site_wide",
-                )
-            },
-        )
+        with storage.local_copy(name, suffix=pending["suffix"]) as path:
+            value_set = services.import_value_set(
+                path=path,
+                original_filename=pending["filename"],
+                organisation=_owner(request, pending),
+                imported_by=request.user,
+                **{
+                    k: pending[k]
+                    for k in (
+                        "name",
+                        "version",
+                        "publisher",
+                        "licence",
+                        "source",
+                        "price_year",
+                        "replace",
+                        "site_wide",
+                    )
+                },
+            )
     except (ValidationError, InputError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
         return redirect("measures:import")
     finally:
-        Path(path).unlink(missing_ok=True)
+        staging.discard(name)
     request.session.pop(PENDING_KEY, None)
     messages.success(request, f"Imported {value_set}: {value_set.measures.count()} measures.")
     return redirect("measures:value_set", value_set_id=value_set.pk)

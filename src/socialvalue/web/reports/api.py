@@ -162,7 +162,7 @@ def download_run(
     from .views import attachment
 
     run = get_visible_or_404(ReportRun, request.actor, pk=run_id)
-    path = services.file_path(run, file_format)
-    if path is None:
+    opened = services.open_file(run, file_format)
+    if opened is None:
         raise Http404("This run has no such file (yet).")
-    return attachment(path, run.files[file_format]["name"], file_format)
+    return attachment(opened, run.files[file_format]["name"], file_format)

@@ -49,7 +49,7 @@ class ReportRun(models.Model):
     progress = models.FloatField(default=0.0)
     message = models.CharField(max_length=300, blank=True)
     error = models.TextField(blank=True)
-    #: Where its files are, under MEDIA_ROOT/reports/: a random name, never from user input.
+    #: Its folder of files in storage, under reports/: a random name, never from user input.
     folder = models.CharField(max_length=40, default=new_folder, editable=False)
     #: {format: {"name": download file name, "size": bytes}} once done.
     files = models.JSONField(default=dict, blank=True)

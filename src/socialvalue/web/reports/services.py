@@ -6,13 +6,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
 import socket
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -22,6 +20,7 @@ from django.utils import timezone
 from socialvalue.core.errors import InputError
 from socialvalue.reports import Document, html_fragment, render
 from socialvalue.web.accounts.models import Membership, Organisation, Role
+from socialvalue.web.files import storage
 from socialvalue.web.tenancy import Actor
 
 from . import registry
@@ -44,12 +43,17 @@ SCREEN_FILE = "screen.html"
 PROGRESS_INTERVAL = 0.5
 
 
-def reports_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "reports"
+#: The storage folder every run's files are kept under, each run in its own random-named folder.
+REPORTS_ROOT = "reports"
 
 
-def run_folder(run: ReportRun) -> Path:
-    return reports_root() / run.folder
+def run_folder(run: ReportRun) -> str:
+    """The run's folder in storage (a storage name, not a path on this machine)."""
+    return f"{REPORTS_ROOT}/{run.folder}"
+
+
+def stored_name(run: ReportRun, file: str) -> str:
+    return f"{run_folder(run)}/{file}"
 
 
 def operator_actor(organisation: Organisation) -> Actor:
@@ -404,9 +408,7 @@ def remove_expired_files(*, days: int | None = None) -> int:
 
 
 def write_files(run: ReportRun, document: Document, *, progress=None) -> dict[str, dict]:
-    """The screen's HTML and every download, written under the run's folder."""
-    folder = run_folder(run)
-    folder.mkdir(parents=True, exist_ok=True)
+    """The screen's HTML and every download, written to storage under the run's folder."""
     steps = ("html", *DOWNLOAD_FORMATS)
     files: dict[str, dict] = {}
     for number, fmt in enumerate(steps):
@@ -416,25 +418,41 @@ def write_files(run: ReportRun, document: Document, *, progress=None) -> dict[st
                 f"Writing the {FORMAT_NAMES[fmt]} file" if fmt != "html" else "Laying out the page",
             )
         if fmt == "html":
-            (folder / SCREEN_FILE).write_text(html_fragment(document), encoding="utf-8")
+            storage.write(stored_name(run, SCREEN_FILE), html_fragment(document).encode("utf-8"))
             continue
         data = render(document, fmt)
-        (folder / f"report.{fmt}").write_bytes(data)
+        storage.write(stored_name(run, f"report.{fmt}"), data)
         files[fmt] = {"name": document.file_name(fmt), "size": len(data)}
     return files
 
 
 def screen_html(run: ReportRun) -> str:
-    path = run_folder(run) / SCREEN_FILE
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        return storage.read_bytes(stored_name(run, SCREEN_FILE)).decode("utf-8")
+    except FileNotFoundError:
+        return ""
 
 
-def file_path(run: ReportRun, fmt: str) -> Path | None:
+def open_file(run: ReportRun, fmt: str) -> tuple[IO[bytes], int] | None:
+    """A stream of the run's file in `fmt` and its size, or None when it has none (yet)."""
     if fmt not in DOWNLOAD_FORMATS or fmt not in run.files:
         return None
-    path = run_folder(run) / f"report.{fmt}"
-    return path if path.exists() else None
+    try:
+        return storage.open_stream(stored_name(run, f"report.{fmt}"))
+    except FileNotFoundError:
+        return None
+
+
+def read_file(run: ReportRun, fmt: str) -> bytes | None:
+    opened = open_file(run, fmt)
+    if opened is None:
+        return None
+    handle, _ = opened
+    try:
+        return handle.read()
+    finally:
+        handle.close()
 
 
 def delete_run_files(run: ReportRun) -> None:
-    shutil.rmtree(run_folder(run), ignore_errors=True)
+    storage.delete_prefix(run_folder(run))

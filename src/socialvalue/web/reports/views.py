@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import IO
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -111,16 +113,19 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 def run_download(request: HttpRequest, run_id: int, file_format: str) -> HttpResponse:
     run = _run(request, run_id)
-    path = services.file_path(run, file_format)
-    if path is None:
+    opened = services.open_file(run, file_format)
+    if opened is None:
         raise Http404("No such file.")
-    return attachment(path, run.files[file_format]["name"], file_format)
+    return attachment(opened, run.files[file_format]["name"], file_format)
 
 
-def attachment(path, name: str, file_format: str) -> FileResponse:
+def attachment(opened: tuple[IO[bytes], int], name: str, file_format: str) -> FileResponse:
+    """Stream a stored file (from `services.open_file`) as a download, never a link to the storage."""
+    handle, size = opened
     response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type=FORMATS[file_format]
+        handle, as_attachment=True, filename=name, content_type=FORMATS[file_format]
     )
+    response["Content-Length"] = str(size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = ATTACHMENT_POLICY
     response["Cache-Control"] = "private, no-store"

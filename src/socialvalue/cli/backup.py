@@ -1,0 +1,92 @@
+"""`socialvalue backup FILE` and `socialvalue restore FILE`: the database and every stored file, in one archive."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from socialvalue.cli.common import fail
+
+#: Exit code for a failure of the database or the storage itself (not of what the operator gave).
+EXIT_FAILED = 1
+
+
+def _setup() -> None:
+    """Django configured from the environment, as `socialvalue serve` would be, or one line why not."""
+    from socialvalue.cli.demo import _setup_django
+
+    try:
+        _setup_django()
+    except Exception as exc:  # a configuration error reads as a sentence, not a traceback
+        fail(f"Cannot start: {exc}")
+
+
+def _run(action, archive: Path):  # type: ignore[no-untyped-def]
+    from django.db import DatabaseError
+
+    from socialvalue.web.backup import BackupError
+
+    try:
+        return action(archive, report=click.echo)
+    except BackupError as exc:
+        fail(str(exc))
+    except DatabaseError as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        fail(f"Database error: {first}", EXIT_FAILED)
+    except OSError as exc:
+        fail(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": "))
+    except Exception as exc:  # the storage's own errors (an S3 bucket that answers "no")
+        fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", EXIT_FAILED)
+
+
+@click.command("backup")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+def backup(archive: Path) -> None:
+    """Write ARCHIVE (.tar.gz): the database, then every stored file, and a manifest of both.
+
+    The database and storage are the ones the environment names (DATABASE_URL or
+    SOCIALVALUE_HOME, SOCIALVALUE_STORAGE), as for `socialvalue serve`.
+    """
+    from socialvalue.web.backup import BackupError, check_archive_name
+
+    try:
+        check_archive_name(archive)
+    except BackupError as exc:
+        fail(str(exc))
+    if not archive.resolve().parent.is_dir():
+        fail(f"{archive}: the folder {archive.resolve().parent} does not exist")
+    _setup()
+    from socialvalue.web import backup as backups
+
+    summary = _run(backups.backup, archive)
+    if summary.missing:
+        click.echo(
+            f"Warning: {len(summary.missing)} files named by the database were not in the "
+            f"storage (first: {summary.missing[0]}); the manifest lists them",
+            err=True,
+        )
+    click.echo(f"Wrote {archive} ({os.path.getsize(archive):,} bytes)")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+def restore(archive: Path) -> None:
+    """Restore ARCHIVE into an empty database and storage, then check it against its manifest.
+
+    Restore with the version of socialvalue that made the backup; upgrade afterwards.
+    """
+    if not archive.is_file():
+        fail(f"{archive}: no such file")
+    _setup()
+    from socialvalue.web import backup as backups
+
+    summary = _run(backups.restore, archive)
+    click.echo(
+        f"Restored {summary.rows} rows in {summary.tables} tables and {summary.files} files "
+        f"from {archive}"
+    )
+
+
+COMMANDS = [backup, restore]
