@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from socialvalue.web.files import storage as stored
 from socialvalue.web.reports import registry, services
 from socialvalue.web.reports.models import WORKER_STOPPED, ReportRun
 from socialvalue.web.reports.tasks import (
@@ -43,9 +44,7 @@ def _dead_run(world, *, attempts: int, silent_for: timedelta = timedelta(minutes
         progress=0.4,
         worker="gone-host:4242",
     )
-    folder = services.run_folder(run)
-    folder.mkdir(parents=True)
-    (folder / "report.pdf").write_bytes(b"%PDF half")
+    stored.write(f"{services.run_folder(run)}/report.pdf", b"%PDF half")
     return run
 
 
@@ -68,7 +67,7 @@ def test_a_long_report_is_queued_after_commit_and_built_by_the_task(
     run.refresh_from_db()
     assert run.status == ReportRun.Status.DONE, run.error
     assert run.attempts == 1 and run.worker and run.heartbeat_at is not None
-    assert services.file_path(run, "pdf").read_bytes().startswith(b"%PDF")
+    assert services.read_file(run, "pdf").startswith(b"%PDF")
 
 
 def test_the_task_builds_a_run_once_even_when_delivered_twice(demo_world):
@@ -91,25 +90,25 @@ def test_a_run_whose_worker_died_is_started_again_in_a_fresh_folder(
     demo_world, django_capture_on_commit_callbacks
 ):
     run = _dead_run(demo_world, attempts=1)
-    old_folder = services.run_folder(run)
+    old_file = f"{services.run_folder(run)}/report.pdf"
     with django_capture_on_commit_callbacks(execute=True):
         recover_stale_report_runs()
     run.refresh_from_db()
     assert run.status == ReportRun.Status.DONE, run.error
     assert run.attempts == 2
-    assert not old_folder.exists()  # the dead attempt's half-written files are gone
-    assert services.file_path(run, "pdf").read_bytes().startswith(b"%PDF")
+    assert not stored.exists(old_file)  # the dead attempt's half-written files are gone
+    assert services.read_file(run, "pdf").startswith(b"%PDF")
 
 
 def test_a_run_whose_worker_died_on_its_last_attempt_fails_with_a_clear_message(demo_world):
     run = _dead_run(demo_world, attempts=2)
-    folder = services.run_folder(run)
+    half_written = f"{services.run_folder(run)}/report.pdf"
     recover_stale_report_runs()
     run.refresh_from_db()
     assert run.status == ReportRun.Status.FAILED
     assert run.error == WORKER_STOPPED
     assert run.finished_at is not None
-    assert not folder.exists()
+    assert not stored.exists(half_written)
 
 
 def test_the_reaper_run_twice_queues_a_dead_run_once(
@@ -209,7 +208,7 @@ def test_an_attempt_the_reaper_took_over_stops_and_leaves_no_files(demo_world):
     run.refresh_from_db()
     assert went_on == []
     assert run.status == ReportRun.Status.FAILED and run.error == WORKER_STOPPED
-    assert not services.run_folder(run).exists()
+    assert not any(stored.walk(services.run_folder(run)))
 
 
 def test_files_past_retention_are_deleted_and_the_run_stays_listed(client, demo_world, settings):
@@ -234,8 +233,8 @@ def test_files_past_retention_are_deleted_and_the_run_stays_listed(client, demo_
     assert old.files_removed_at == removed_at
     recent.refresh_from_db()
     assert old.files == {} and old.files_removed_at is not None
-    assert not services.run_folder(old).exists()
-    assert services.file_path(recent, "pdf") is not None
+    assert not any(stored.walk(services.run_folder(old)))
+    assert services.read_file(recent, "pdf") is not None
     client.force_login(demo_world.admin)
     page = client.get(reverse("reports:run", args=[old.pk])).content.decode()
     assert "files were deleted" in page
