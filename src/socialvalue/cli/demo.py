@@ -1,12 +1,15 @@
-"""`socialvalue demo`, `socialvalue serve` and `socialvalue manage`: running the web application."""
+"""`socialvalue demo`, `serve`, `migrate` and `manage`: running the web application."""
 
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
+
+from socialvalue.cli.server import default_workers
 
 
 def _setup_django() -> None:
@@ -16,25 +19,46 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _migrate(verbosity: int = 0) -> None:
-    from django.core.management import call_command
+def _migrate(verbosity: int = 0) -> list[str]:
+    from socialvalue.web.release import migrate as migrate_under_lock
 
-    call_command("migrate", interactive=False, verbosity=verbosity)
+    return migrate_under_lock(verbosity=verbosity)
 
 
-def _serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
+def _serve(host: str, port: int, *, workers: int, threads: int, quiet: bool = False) -> None:
+    from django.db import connections
 
+    from socialvalue.cli.server import run
     from socialvalue.web.wsgi import application
 
-    waitress_serve(
-        application,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="socialvalue",
-        clear_untrusted_proxy_headers=True,
-    )
+    # Workers are forked from this process: a connection opened here must not be shared by them.
+    connections.close_all()
+    run(application, host=host, port=port, workers=workers, threads=threads, quiet=quiet)
+
+
+def _setup_or_exit() -> None:
+    try:
+        _setup_django()
+    except Exception as exc:  # configuration errors should read as a sentence, not a traceback
+        click.echo(f"Cannot start: {exc}", err=True)
+        sys.exit(2)
+
+
+def _production_setup() -> None:
+    """Django in production mode, or one line on stderr and exit 2 when it cannot be."""
+    os.environ["SOCIALVALUE_ENV"] = "production"
+    if not os.environ.get("SECRET_KEY"):
+        click.echo(
+            "SECRET_KEY is not set: refusing to start. Set it to a long random value.", err=True
+        )
+        sys.exit(2)
+    _setup_or_exit()
+
+
+def _database_error(exc: Exception) -> NoReturn:
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    click.echo(f"Cannot use the database: {first_line}", err=True)
+    sys.exit(2)
 
 
 @click.command()
@@ -69,7 +93,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     if no_serve:
         return
     click.echo(f"\nServing on {url}  (Ctrl+C stops it)")
-    _serve(host, port, threads=8)
+    # One worker: the demo is one person on SQLite, and one process keeps Ctrl+C simple.
+    _serve(host, port, workers=1, threads=8, quiet=True)
 
 
 @click.command()
@@ -82,29 +107,65 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     type=int,
     show_default="$PORT or 8000",
 )
-@click.option("--threads", default=8, show_default=True, type=int)
-@click.option("--no-migrate", is_flag=True, help="Do not apply database migrations before serving.")
-def serve(host: str, port: int, threads: int, no_migrate: bool) -> None:
-    """Run the production server (waitress; static files by whitenoise), configured from the environment."""
-    os.environ["SOCIALVALUE_ENV"] = "production"
-    if not os.environ.get("SECRET_KEY"):
+@click.option(
+    "--workers",
+    default=lambda: default_workers(),
+    type=click.IntRange(min=1),
+    show_default="the number of CPU cores",
+    help="Worker processes; each handles --threads requests at once.",
+)
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--migrate",
+    "apply_migrations",
+    is_flag=True,
+    help="Apply pending migrations first (under the same lock as `socialvalue migrate`).",
+)
+def serve(host: str, port: int, workers: int, threads: int, apply_migrations: bool) -> None:
+    """Run the production server (gunicorn; static files by whitenoise), configured from the environment."""
+    _production_setup()
+    from django.conf import settings
+
+    from socialvalue.web.release import pending_migrations
+
+    if not settings.EMAIL_CHOSEN:
         click.echo(
-            "SECRET_KEY is not set: refusing to start. Set it to a long random value.", err=True
+            "EMAIL_URL is not set: refusing to start, as password-reset links would only be "
+            "printed to the log. Set EMAIL_URL=smtp+tls://user:password@host:587 "
+            "(or EMAIL_URL=console:// to print emails on purpose).",
+            err=True,
         )
         sys.exit(2)
     try:
-        _setup_django()
-    except Exception as exc:  # configuration errors should read as a sentence, not a traceback
-        click.echo(f"Cannot start: {exc}", err=True)
+        if apply_migrations:
+            _migrate(verbosity=1)
+        pending = pending_migrations()
+    except Exception as exc:  # an unreachable database is an operator's error, not a traceback
+        _database_error(exc)
+    if pending:
+        click.echo(
+            f"{len(pending)} database migration(s) pending: run `socialvalue migrate` first "
+            "(or start with `socialvalue serve --migrate`).",
+            err=True,
+        )
         sys.exit(2)
-    if not no_migrate:
-        _migrate()
-    from django.conf import settings
-
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     click.echo(
-        f"socialvalue serving on http://{host}:{port}/ (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+        f"socialvalue serving on http://{host}:{port}/ for {settings.SOCIALVALUE_URL} "
+        f"({workers} worker(s) x {threads} thread(s), database: {engine})"
     )
-    _serve(host, port, threads=threads)
+    _serve(host, port, workers=workers, threads=threads)
+
+
+@click.command()
+def migrate() -> None:
+    """Apply database migrations: the release step, safe when several run at once."""
+    _setup_or_exit()
+    try:
+        applied = _migrate(verbosity=1)
+    except Exception as exc:
+        _database_error(exc)
+    click.echo(f"Database up to date ({len(applied)} migration(s) applied).")
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -117,4 +178,4 @@ def manage(ctx: click.Context) -> None:
     execute_from_command_line(["socialvalue manage", *ctx.args])
 
 
-COMMANDS = [demo, serve, manage]
+COMMANDS = [demo, serve, migrate, manage]

@@ -9,7 +9,10 @@ Environment:
   SOCIALVALUE_SECURE_SSL_REDIRECT  "false" when TLS ends before this server and the proxy redirects
   SOCIALVALUE_MAX_UPLOAD_MB        upload size limit, default 20
   SOCIALVALUE_URL    the public base URL (https://socialvalue.example.org); every absolute link in
-                     emails and the command line starts with it (default http://127.0.0.1:8000)
+                     emails and the command line starts with it (default http://127.0.0.1:8000);
+                     in production its host is allowed and its origin trusted for CSRF
+  EMAIL_URL          smtp://, smtp+tls://, smtps:// or console:// (see web/email_url.py)
+  DEFAULT_FROM_EMAIL the sender of every email (socialvalue@localhost)
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from socialvalue.web.email_url import email_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("SOCIALVALUE_HOME", ".socialvalue")).resolve()
@@ -188,6 +194,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socialvalue@localhost")
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+if EMAIL_URL:
+    globals().update(email_settings(EMAIL_URL))
+#: False when email fell back to the console by default: `socialvalue serve` then refuses to start
+#: in production, so password-reset links never land in a server log by accident.
+EMAIL_CHOSEN = bool(EMAIL_URL or os.environ.get("EMAIL_BACKEND"))
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -209,6 +221,13 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+    # The public URL is where browsers reach us: its host is allowed and its origin is trusted
+    # for CSRF, so one variable configures a deployment behind a proxy.
+    _public = urlsplit(SOCIALVALUE_URL)
+    if _public.hostname and _public.hostname not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_public.hostname)
+    if _public.scheme and _public.netloc:
+        CSRF_TRUSTED_ORIGINS.insert(0, f"{_public.scheme}://{_public.netloc}")
     # check --deploy asks for SSL redirect; when a proxy does it, the operator says so above.
     SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
 

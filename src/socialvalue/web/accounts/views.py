@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from socialvalue.web.links import absolute_reverse
 from socialvalue.web.tenancy import SESSION_KEY, get_visible_or_404, switch_organisation
 
 from . import services
@@ -126,9 +127,7 @@ def members(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                invite_link = request.build_absolute_uri(
-                    reverse("accounts:accept_invitation", args=[secret])
-                )
+                invite_link = absolute_reverse("accounts:accept_invitation", secret)
                 send_mail(
                     f"You are invited to {organisation.name} on socialvalue",
                     f"{request.user} invited you to join {organisation.name} as {invitation.get_role_display().lower()}.\n\n"
