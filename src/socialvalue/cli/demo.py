@@ -149,6 +149,12 @@ def serve(host: str, port: int, workers: int, threads: int, apply_migrations: bo
             err=True,
         )
         sys.exit(2)
+    if not os.environ.get("SOCIALVALUE_URL"):
+        click.echo(
+            f"Warning: SOCIALVALUE_URL is not set, so emailed links start with "
+            f"{settings.SOCIALVALUE_URL}; set it to the site's public https address.",
+            err=True,
+        )
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     click.echo(
         f"socialvalue serving on http://{host}:{port}/ for {settings.SOCIALVALUE_URL} "
