@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 
 import dj_database_url
@@ -87,6 +88,17 @@ def test_two_migrates_at_once_on_empty_postgresql_both_succeed(tmp_path, empty_p
 def test_two_migrates_at_once_on_sqlite_both_succeed(tmp_path):
     env = production_env(tmp_path)
     assert_both_migrated(migrate_twice_at_once(env))
+    # Migrated, serve gets as far as listening: a port already taken is one line too.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run(
+            "serve", "--host", "127.0.0.1", "--port", str(port),
+            env={**env, "EMAIL_URL": "console://", "SOCIALVALUE_URL": "https://sv.example.org"},
+        )  # fmt: skip
+    assert busy.returncode == 2
+    assert busy.stderr.strip() == f"Cannot listen on 127.0.0.1:{port}: Address already in use."
 
 
 def test_migrate_on_an_unreachable_database_is_one_line(tmp_path):

@@ -9,7 +9,7 @@ from typing import NoReturn
 
 import click
 
-from socialvalue.cli.server import default_workers
+from socialvalue.cli.server import check_address_free, default_workers
 
 
 def _setup_django() -> None:
@@ -155,6 +155,7 @@ def serve(host: str, port: int, workers: int, threads: int, apply_migrations: bo
             f"{settings.SOCIALVALUE_URL}; set it to the site's public https address.",
             err=True,
         )
+    check_address_free(host, port)
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     click.echo(
         f"socialvalue serving on http://{host}:{port}/ for {settings.SOCIALVALUE_URL} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -38,6 +39,7 @@ def run(
     app: WSGIApp, *, host: str, port: int, workers: int, threads: int, quiet: bool = False
 ) -> None:
     """Serve `app` until interrupted (Ctrl+C or SIGTERM stop it cleanly)."""
+    check_address_free(host, port)
     try:
         from gunicorn.app.base import BaseApplication
     except ImportError:  # gunicorn needs fork and fcntl: on Windows only waitress runs
@@ -76,6 +78,18 @@ def run(
             return trusted_scheme(app)
 
     SocialValueServer(prog="socialvalue serve").run()
+
+
+def check_address_free(host: str, port: int) -> None:
+    """One line when the port is taken; gunicorn would retry five times and log each failure."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            click.echo(f"Cannot listen on {host}:{port}: {exc.strerror or exc}.", err=True)
+            sys.exit(2)
 
 
 def _run_waitress(app: WSGIApp, *, host: str, port: int, threads: int) -> None:
