@@ -23,9 +23,9 @@ import urllib.request
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-REQUESTS = 3000
+REQUESTS = 2000
 CONCURRENCY = 10
-ROUNDS = 2
+ROUNDS = 3
 BAR = 1.5
 
 
