@@ -52,9 +52,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 system-deps:
 	@ldconfig -p | grep -q libpangoft2-1.0 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
-# Debian's chromium for the browser tests (no browser download), poppler's pdftotext for reading PDFs back.
+# Debian's chromium for the browser tests (no browser download), poppler's pdftotext for reading PDFs back,
+# nginx and openssl for the TLS proxy test (tests/ops).
 test-system-deps:
 	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils; }
+	@test -x /usr/sbin/nginx && command -v openssl >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx openssl; }
 
 # ApacheBench drives the HTTP benchmarks.
 bench-system-deps:

@@ -86,3 +86,10 @@ def page(browser, live_server):
     unchecked = [url for url in checked.loaded if url not in checked.checked]
     context.close()
     assert not unchecked, f"pages loaded without an accessibility check: {unchecked}"
+
+
+@pytest.fixture(autouse=True)
+def public_url_is_the_live_server(request, settings):
+    """Absolute links are built from SOCIALVALUE_URL: here the site's public address is the live server."""
+    if "live_server" in request.fixturenames:
+        settings.SOCIALVALUE_URL = request.getfixturevalue("live_server").url

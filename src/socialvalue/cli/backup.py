@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from socialvalue.cli.common import fail
+from socialvalue.cli.common import fail, setup_django
 
 #: Exit code for a failure of the database or the storage itself (not of what the operator gave).
 EXIT_FAILED = 1
@@ -15,12 +15,7 @@ EXIT_FAILED = 1
 
 def _setup() -> None:
     """Django configured from the environment, as `socialvalue serve` would be, or one line why not."""
-    from socialvalue.cli.demo import _setup_django
-
-    try:
-        _setup_django()
-    except Exception as exc:  # a configuration error reads as a sentence, not a traceback
-        fail(f"Cannot start: {exc}")
+    setup_django()
 
 
 def _run(action, archive: Path):  # type: ignore[no-untyped-def]

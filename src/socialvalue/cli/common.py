@@ -44,38 +44,42 @@ def echo_json(data: Any) -> None:
 
 
 def setup_django() -> None:
+    """Django configured from the environment, or one line saying why not (exit 2)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialvalue.web.settings")
     import django
-    from django.core.exceptions import ImproperlyConfigured
 
     try:
         django.setup()
-    except (ImproperlyConfigured, ValueError) as exc:
+    except Exception as exc:  # a configuration error reads as a sentence, not a traceback
         fail(f"Cannot start: {exc}")
 
 
 def setup_database() -> None:
     """Django set up and its database ready for a command.
 
-    On SQLite (a laptop's home folder) pending migrations are applied, as `socialvalue demo` does;
-    on a shared database the release step applies them, so the command stops and says so.
+    On SQLite (a laptop's home folder) pending migrations are applied, under the same lock as
+    `socialvalue migrate`, as `socialvalue demo` does; on a shared database the release step
+    applies them, so the command stops and says so.
     """
     setup_django()
-    from django.core.management import call_command
+    ensure_migrated()
+
+
+def ensure_migrated() -> None:
     from django.db import DatabaseError, connection
-    from django.db.migrations.executor import MigrationExecutor
+
+    from socialvalue.web.release import migrate, pending_migrations
 
     try:
-        executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        if plan and connection.vendor == "sqlite":
-            call_command("migrate", interactive=False, verbosity=0)
-            plan = []
+        pending = pending_migrations()
+        if pending and connection.vendor == "sqlite":
+            migrate(verbosity=0)
+            pending = []
     except DatabaseError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         fail(f"Cannot use the database: {first_line}")
-    if plan:
+    if pending:
         fail(
-            f"The database has {len(plan)} migration{'s' if len(plan) != 1 else ''} to apply: "
-            "run `socialvalue migrate` first."
+            f"The database has {len(pending)} migration{'s' if len(pending) != 1 else ''} to "
+            "apply: run `socialvalue migrate` first."
         )

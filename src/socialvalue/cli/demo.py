@@ -1,4 +1,4 @@
-"""`socialvalue demo`, `socialvalue serve` and `socialvalue manage`: running the web application."""
+"""`socialvalue demo`, `serve`, `migrate` and `manage`: running the web application."""
 
 from __future__ import annotations
 
@@ -7,36 +7,46 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialvalue.web.settings")
-    import django
-
-    django.setup()
+from socialvalue.cli.common import ensure_migrated, setup_django
+from socialvalue.cli.server import check_address_free, default_workers
 
 
-def _migrate(verbosity: int = 0) -> None:
-    from django.core.management import call_command
+def _migrate(verbosity: int = 0) -> list[str]:
+    from socialvalue.web.release import migrate as migrate_under_lock
 
-    call_command("migrate", interactive=False, verbosity=verbosity)
+    return migrate_under_lock(verbosity=verbosity)
 
 
-def _serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
+def _serve(host: str, port: int, *, workers: int, threads: int, quiet: bool = False) -> None:
+    from django.db import connections
 
+    from socialvalue.cli.server import run
     from socialvalue.web.wsgi import application
 
-    waitress_serve(
-        application,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="socialvalue",
-        clear_untrusted_proxy_headers=True,
-    )
+    # Workers are forked from this process: a connection opened here must not be shared by them.
+    connections.close_all()
+    run(application, host=host, port=port, workers=workers, threads=threads, quiet=quiet)
+
+
+def _production_setup() -> None:
+    """Django in production mode, or one line on stderr and exit 2 when it cannot be."""
+    os.environ["SOCIALVALUE_ENV"] = "production"
+    if not os.environ.get("SECRET_KEY"):
+        click.echo(
+            "SECRET_KEY is not set: refusing to start. Set it to a long random value.", err=True
+        )
+        sys.exit(2)
+    setup_django()
+
+
+def _database_error(exc: Exception) -> NoReturn:
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    click.echo(f"Cannot use the database: {first_line}", err=True)
+    sys.exit(2)
 
 
 @click.command()
@@ -53,7 +63,11 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     home = Path(os.environ.setdefault("SOCIALVALUE_HOME", str(Path(".socialvalue").resolve())))
     home.mkdir(parents=True, exist_ok=True)
     os.environ.pop("SOCIALVALUE_ENV", None)
-    _setup_django()
+    # Links in the emails the demo prints point at the demo itself.
+    os.environ.setdefault(
+        "SOCIALVALUE_URL", f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    )
+    setup_django()
     from socialvalue.web.demo import demo_password, load_demo
 
     click.echo(f"Preparing the demo database in {home} ...")
@@ -75,7 +89,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     # SIGTERM (a service manager, `kill`) stops the demo like Ctrl+C, so the worker is stopped too.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        _serve(host, port, threads=8)
+        _serve(host, port, workers=1, threads=8, quiet=True)
     finally:
         _stop_worker(worker)
 
@@ -120,39 +134,96 @@ def _stop_worker(worker: subprocess.Popen) -> None:
     type=int,
     show_default="$PORT or 8000",
 )
-@click.option("--threads", default=8, show_default=True, type=int)
-@click.option("--no-migrate", is_flag=True, help="Do not apply database migrations before serving.")
-def serve(host: str, port: int, threads: int, no_migrate: bool) -> None:
-    """Run the production server (waitress; static files by whitenoise), configured from the environment."""
-    os.environ["SOCIALVALUE_ENV"] = "production"
-    if not os.environ.get("SECRET_KEY"):
+@click.option(
+    "--workers",
+    default=lambda: default_workers(),
+    type=click.IntRange(min=1),
+    show_default="the number of CPU cores",
+    help="Worker processes; each handles --threads requests at once.",
+)
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--migrate",
+    "apply_migrations",
+    is_flag=True,
+    help="Apply pending migrations first (under the same lock as `socialvalue migrate`).",
+)
+def serve(host: str, port: int, workers: int, threads: int, apply_migrations: bool) -> None:
+    """Run the production server (gunicorn; static files by whitenoise), configured from the environment."""
+    _production_setup()
+    from django.conf import settings
+
+    from socialvalue.web.release import pending_migrations
+
+    if not settings.EMAIL_CHOSEN:
         click.echo(
-            "SECRET_KEY is not set: refusing to start. Set it to a long random value.", err=True
+            "EMAIL_URL is not set: refusing to start, as password-reset links would only be "
+            "printed to the log. Set EMAIL_URL=smtp+tls://user:password@host:587 "
+            "(or EMAIL_URL=console:// to print emails on purpose).",
+            err=True,
         )
         sys.exit(2)
     try:
-        _setup_django()
-    except Exception as exc:  # configuration errors should read as a sentence, not a traceback
-        click.echo(f"Cannot start: {exc}", err=True)
+        if apply_migrations:
+            _migrate(verbosity=1)
+        pending = pending_migrations()
+    except Exception as exc:  # an unreachable database is an operator's error, not a traceback
+        _database_error(exc)
+    if pending:
+        click.echo(
+            f"{len(pending)} database migration(s) pending: run `socialvalue migrate` first "
+            "(or start with `socialvalue serve --migrate`).",
+            err=True,
+        )
         sys.exit(2)
-    if not no_migrate:
-        _migrate()
-    from django.conf import settings
-
+    if not os.environ.get("SOCIALVALUE_URL"):
+        click.echo(
+            f"Warning: SOCIALVALUE_URL is not set, so emailed links start with "
+            f"{settings.SOCIALVALUE_URL}; set it to the site's public https address.",
+            err=True,
+        )
+    check_address_free(host, port)
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     click.echo(
-        f"socialvalue serving on http://{host}:{port}/ (database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]})"
+        f"socialvalue serving on http://{host}:{port}/ for {settings.SOCIALVALUE_URL} "
+        f"({workers} worker(s) x {threads} thread(s), database: {engine})"
     )
-    _serve(host, port, threads=threads)
+    _serve(host, port, workers=workers, threads=threads)
+
+
+@click.command()
+def migrate() -> None:
+    """Apply database migrations: the release step, safe when several run at once."""
+    setup_django()
+    try:
+        applied = _migrate(verbosity=1)
+    except Exception as exc:
+        _database_error(exc)
+    click.echo(f"Database up to date ({len(applied)} migration(s) applied).")
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
 def manage(ctx: click.Context) -> None:
     """Run a Django management command (for example: socialvalue manage createsuperuser)."""
-    _setup_django()
+    setup_django()
+    if ctx.args and ctx.args[0] not in NEEDS_NO_MIGRATED_DATABASE:
+        ensure_migrated()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["socialvalue manage", *ctx.args])
 
 
-COMMANDS = [demo, serve, manage]
+#: Django commands that run before (or instead of) migrating, so `manage` does not migrate first.
+NEEDS_NO_MIGRATED_DATABASE = {
+    "migrate",
+    "showmigrations",
+    "makemigrations",
+    "sqlmigrate",
+    "check",
+    "help",
+    "version",
+    "diffsettings",
+}
+
+COMMANDS = [demo, serve, migrate, manage]

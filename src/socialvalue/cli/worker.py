@@ -11,7 +11,7 @@ import time
 
 import click
 
-from socialvalue.cli.demo import _setup_django
+from socialvalue.cli.common import setup_django
 
 
 def _stop_with_parent(parent_pid: int) -> None:
@@ -40,11 +40,7 @@ def worker(workers: int, stop_with_parent: int | None) -> None:
     SIGTERM lets running tasks finish (up to SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT seconds) and then
     stops; Ctrl+C (SIGINT) stops at once. A report stopped either way is queued again.
     """
-    try:
-        _setup_django()
-    except Exception as exc:  # configuration errors should read as a sentence, not a traceback
-        click.echo(f"Cannot start: {exc}", err=True)
-        sys.exit(2)
+    setup_django()
     from django.conf import settings
     from django.db import connections
     from django.utils.module_loading import autodiscover_modules

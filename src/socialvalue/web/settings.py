@@ -11,7 +11,10 @@ Environment:
   SOCIALVALUE_REGISTRATION  who may register an organisation: open, approval or closed, or per kind
                      (provider=open,commissioner=approval, the default)
   SOCIALVALUE_URL    the public base URL (https://socialvalue.example.org); every absolute link in
-                     emails and the command line starts with it (default http://127.0.0.1:8000)
+                     emails and the command line starts with it (default http://127.0.0.1:8000);
+                     in production its host is allowed and its origin trusted for CSRF
+  EMAIL_URL          smtp://, smtp+tls://, smtps:// or console:// (see web/email_url.py)
+  DEFAULT_FROM_EMAIL the sender of every email (socialvalue@localhost)
   Monitoring, logs, cache and limits (docs/operations/monitoring-and-limits.md):
   SOCIALVALUE_LOG_FORMAT  json or console (default json in production, console otherwise)
   SOCIALVALUE_LOG_LEVEL   default INFO
@@ -33,11 +36,13 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from socialvalue.web.accounts.policy import parse_policy
+from socialvalue.web.email_url import email_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 HOME = Path(os.environ.get("SOCIALVALUE_HOME", ".socialvalue")).resolve()
@@ -289,6 +294,12 @@ STORAGES["default"] = default_storage_from_env(os.environ)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "socialvalue@localhost")
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+if EMAIL_URL:
+    globals().update(email_settings(EMAIL_URL))
+#: False when email fell back to the console by default: `socialvalue serve` then refuses to start
+#: in production, so password-reset links never land in a server log by accident.
+EMAIL_CHOSEN = bool(EMAIL_URL or os.environ.get("EMAIL_BACKEND"))
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -310,6 +321,13 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+    # The public URL is where browsers reach us: its host is allowed and its origin is trusted
+    # for CSRF, so one variable configures a deployment behind a proxy.
+    _public = urlsplit(SOCIALVALUE_URL)
+    if _public.hostname and _public.hostname not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_public.hostname)
+    if _public.scheme and _public.netloc:
+        CSRF_TRUSTED_ORIGINS.insert(0, f"{_public.scheme}://{_public.netloc}")
     # check --deploy asks for SSL redirect; when a proxy does it, the operator says so above.
     SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 
 from socialvalue.web.forms import GovukForm
+from socialvalue.web.links import absolute_reverse
 
 from .models import Organisation, Role
 
@@ -131,3 +136,21 @@ class RegistrationForm(GovukForm):
             self.fields["email"].error_messages["invalid"] = (
                 "Enter an email address in the right format, like name@example.org."
             )
+
+
+class PublicLinkPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, its emailed link built from SOCIALVALUE_URL.
+
+    Django would build the link from the request's Host: behind a proxy that is an internal
+    address, and a forged Host would put an attacker's domain in front of a valid reset token.
+    """
+
+    def save(self, *args, **kwargs):
+        kwargs["domain_override"] = urlsplit(settings.SOCIALVALUE_URL).netloc
+        return super().save(*args, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        context["reset_url"] = absolute_reverse(
+            "accounts:password_reset_confirm", uidb64=context["uid"], token=context["token"]
+        )
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -21,6 +21,7 @@ from .forms import (
     InviteForm,
     MemberForm,
     OrganisationForm,
+    PublicLinkPasswordResetForm,
     RegistrationForm,
     SignInForm,
     TokenForm,
@@ -83,6 +84,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
+    form_class = PublicLinkPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):

@@ -9,12 +9,12 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from socialvalue.web.api.schemas import Id, Pages, answers
+from socialvalue.web.links import absolute_reverse
 from socialvalue.web.measures.models import SdgGoal
 from socialvalue.web.planning.services import current_values
 from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, require_role
@@ -125,9 +125,7 @@ class StatementOut(Schema):
     def resolve_public_url(obj: Statement, context: dict[str, Any]) -> str | None:
         if not obj.is_shared:
             return None
-        return context["request"].build_absolute_uri(
-            reverse("statements:public", args=[obj.public_token])
-        )
+        return absolute_reverse("statements:public", obj.public_token)
 
 
 class CommitmentIn(Schema):

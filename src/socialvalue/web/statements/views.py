@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from socialvalue.reports import FORMATS, html_fragment
 from socialvalue.reports import render as render_report
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.links import absolute_reverse
 from socialvalue.web.tenancy import get_visible_or_404, require_role
 
 from . import services
@@ -92,7 +92,7 @@ def statement_detail(request: HttpRequest, statement_id: int) -> HttpResponse:
         "can_edit": _can(request, Role.EDITOR),
         "can_share": _can(request, Role.ADMIN),
         "public_url": (
-            request.build_absolute_uri(reverse("statements:public", args=[statement.public_token]))
+            absolute_reverse("statements:public", statement.public_token)
             if statement.is_shared
             else ""
         ),
