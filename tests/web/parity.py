@@ -44,8 +44,11 @@ def page_refusal(client, user, url: str, data: dict) -> tuple[int, str]:
 
 
 def api_refusal(client, user, method: str, url: str, body: dict) -> tuple[int, list[str]]:
-    send: Callable = getattr(client, method.lower())
-    response = send(url, json.dumps(body), content_type="application/json", **bearer(user))
+    if method == "multipart":
+        response = client.post(url, body, **bearer(user))
+    else:
+        send: Callable = getattr(client, method.lower())
+        response = send(url, json.dumps(body), content_type="application/json", **bearer(user))
     return response.status_code, list(_messages(response.json().get("detail")))
 
 
@@ -87,7 +90,7 @@ def _fill(data: Any, values: dict[str, Any]) -> Any:
             return values[data[1:-1]]
         return data.format(**values)
     if isinstance(data, dict):
-        return {k: _fill(v, values) for k, v in data.items()}
+        return {k.format(**values): _fill(v, values) for k, v in data.items()}
     if isinstance(data, list):
         return [_fill(v, values) for v in data]
     return data
