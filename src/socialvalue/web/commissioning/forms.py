@@ -101,6 +101,7 @@ class ProcurementForm(GovukModelForm):
             "contract_end": DATE,
         }
 
+
 class CriterionForm(GovukModelForm):
     class Meta:
         model = QualityCriterion
