@@ -17,3 +17,15 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)
+
+
+class Conflict(Exception):
+    """A sound request the object's current state refuses (the API answers 409).
+
+    `field` names the form field the refusal belongs next to on a page, when there is one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

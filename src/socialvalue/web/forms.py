@@ -53,3 +53,27 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def add_domain_errors(form: forms.BaseForm, error: Exception, field_for=lambda key: key) -> None:
+    """Show a domain function's refusal next to the fields it names, the rest above the form.
+
+    `error` is a Django ValidationError (a dict of field -> messages, or messages for the whole
+    form) or a `socialvalue.web.errors.Conflict`; `field_for` maps the domain's key to a field name.
+    """
+    from django.core.exceptions import ValidationError
+
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        placed = [(field_for(key), messages) for key, messages in error.message_dict.items()]
+    elif isinstance(error, ValidationError):
+        placed = [(None, error.messages)]
+    else:
+        placed = [(field_for(error.field) if getattr(error, "field", None) else None, [str(error)])]
+    for name, messages in placed:
+        field = name if name in form.fields else None
+        form.add_error(field, messages)
+        if field is not None:
+            base = _govuk_class(form.fields[field].widget)
+            css = _ERROR_CLASSES.get(base)
+            if css and css not in form.fields[field].widget.attrs.get("class", ""):
+                form.fields[field].widget.attrs["class"] += " " + css

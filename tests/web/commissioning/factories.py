@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.commissioning import services
 from socialvalue.web.commissioning.models import (
@@ -112,8 +114,8 @@ def bid(
     keys = [c.code for c in procurement.criteria.all()] + [METHOD_STATEMENT]
     for key, score in zip(keys, scores, strict=True):
         ModeratedScore.objects.create(bid=bid, criterion=key, score=Decimal(score))
-    services.submit_bid(bid) if procurement.accepts_bids else Bid.objects.filter(pk=bid.pk).update(
-        submitted_at="2026-01-01T00:00:00Z"
+    Bid.objects.filter(pk=bid.pk).update(
+        submitted_at=timezone.now() if procurement.accepts_bids else "2026-01-01T00:00:00Z"
     )
     bid.refresh_from_db()
     return bid

@@ -20,6 +20,7 @@ from socialvalue.web.commissioning.models import (
     Procurement,
     RequestedOutcome,
 )
+from socialvalue.web.tenancy import Actor
 from tests.factories import bearer
 from tests.web.commissioning import factories as f
 
@@ -36,7 +37,7 @@ def council(demo_world):
 def test_publishing_is_refused_with_each_breach_of_the_charter(council):
     procurement = f.procurement(council.alice_org, weights=(50, 45, 5), outcomes=0)
     with pytest.raises(services.CharterBreach) as refusal:
-        services.publish(procurement, council.admin)
+        services.publish(procurement=procurement, actor=Actor.for_user(council.admin))
     assert len(refusal.value.breaches) == 2
     assert any("5%" in b and "10%" in b for b in refusal.value.breaches)
     assert "The tender asks for 0 social value outcomes; the charter requires at least 1." in (
@@ -48,7 +49,7 @@ def test_publishing_is_refused_with_each_breach_of_the_charter(council):
 
 def test_the_charter_does_not_apply_below_its_threshold(council):
     procurement = f.procurement(council.alice_org, weights=(50, 45, 5), outcomes=0, value=50_000)
-    services.publish(procurement, council.admin)
+    services.publish(procurement=procurement, actor=Actor.for_user(council.admin))
     assert procurement.state == Procurement.State.PUBLISHED
 
 

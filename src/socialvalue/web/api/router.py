@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from socialvalue import __version__
 from socialvalue.core.errors import InputError
+from socialvalue.web.errors import Conflict
 from socialvalue.web.ratelimit import RateLimited
 
 from .auth import BearerToken
@@ -63,6 +64,11 @@ def invalid_input(request: HttpRequest, exc: InputError):
     return api.create_response(
         request, {"detail": exc.describe(), "problems": problems}, status=400
     )
+
+
+@api.exception_handler(Conflict)
+def conflict(request: HttpRequest, exc: Conflict):
+    return api.create_response(request, {"detail": exc.message}, status=409)
 
 
 @api.exception_handler(RateLimited)

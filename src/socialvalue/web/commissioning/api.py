@@ -4,19 +4,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from socialvalue.core.errors import InputError, Problem
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.api.schemas import Pages, answers
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import (
     get_visible_or_404,
     organisation_to_act_for,
-    require_role,
     visible,
 )
 
@@ -111,39 +109,53 @@ def get_charter(request: HttpRequest, organisation_id: int | None = None):
 )
 def put_charter(request: HttpRequest, payload: CharterIn):
     organisation = _commissioner_for(request, payload.organisation_id, "editor")
-    actor = request.actor
-    with transaction.atomic():
-        charter = services.charter_for(organisation)
-        charter.principles = payload.principles
-        charter.minimum_social_value_weight = payload.minimum_social_value_weight
-        charter.threshold = payload.threshold
-        charter.minimum_outcomes = payload.minimum_outcomes
-        charter.save()
-        if payload.priorities is not None:
-            known = set(visible(Measure, actor).values_list("id", flat=True))
-            unknown = [
-                Problem(f"priorities[{i}].measure_ids", f"no measure {m}")
-                for i, p in enumerate(payload.priorities)
-                for m in p.measure_ids
-                if m not in known
-            ]
-            if unknown:
-                raise InputError(unknown)
-            charter.priorities.filter(active=True).update(active=False)
-            for rank, item in enumerate(payload.priorities, 1):
-                priority = Priority.objects.create(
-                    organisation=organisation,
-                    charter=charter,
-                    rank=rank,
-                    title=item.title,
-                    description=item.description,
-                    evidence=item.evidence,
-                    evidence_url=item.evidence_url,
-                )
-                priority.measures.set(item.measure_ids)
-        services.record_charter_version(charter, request.user, payload.note)
-    charter.refresh_from_db()
-    return charter
+    priorities = None
+    if payload.priorities is not None:
+        priorities = [
+            services.PrioritySpec(
+                title=item.title,
+                description=item.description,
+                evidence=item.evidence,
+                evidence_url=item.evidence_url,
+                measures=_measures(request, item.measure_ids, f"priorities[{index}].measure_ids"),
+            )
+            for index, item in enumerate(payload.priorities)
+        ]
+    return services.replace_charter(
+        organisation=organisation,
+        actor=request.actor,
+        principles=payload.principles,
+        minimum_social_value_weight=payload.minimum_social_value_weight,
+        threshold=payload.threshold,
+        minimum_outcomes=payload.minimum_outcomes,
+        note=payload.note,
+        priorities=priorities,
+    )
+
+
+def _measures(request: HttpRequest, ids: list[int], place: str) -> list[Measure]:
+    """The measures named by id, each one the actor can see; an unknown id is a 400."""
+    found = {m.id: m for m in visible(Measure, request.actor).filter(id__in=ids)}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise ValidationError({place: [f"No measure {i}." for i in unknown]})
+    return [found[i] for i in ids]
+
+
+def _measure(request: HttpRequest, measure_id: int | None, place: str) -> Measure | None:
+    return None if measure_id is None else _measures(request, [measure_id], place)[0]
+
+
+def _priority(procurement: Procurement, priority_id: int | None, place: str) -> Priority | None:
+    """One of the buyer's priorities by id (the domain decides whether it may be used)."""
+    if priority_id is None:
+        return None
+    priority = Priority.objects.filter(
+        pk=priority_id, organisation_id=procurement.organisation_id
+    ).first()
+    if priority is None:
+        raise ValidationError({place: [f"No priority {priority_id} in the charter."]})
+    return priority
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,56 +266,23 @@ def _out(procurement: Procurement, actor) -> dict[str, Any] | Procurement:
     return procurement
 
 
-def _set_parts(procurement: Procurement, criteria, outcomes, actor) -> None:
-    problems: list[Problem] = []
+def _parts(request: HttpRequest, procurement: Procurement, criteria, outcomes) -> dict[str, Any]:
+    """The criteria and outcomes given, as the domain's specs (None: leave them as they are)."""
+    parts: dict[str, Any] = {}
     if criteria is not None:
-        procurement.criteria.all().delete()
-        taken: set[str] = set()
-        for position, item in enumerate(criteria):
-            code = item.id or services.unique_code(item.name, taken)
-            if code in taken and item.id:
-                problems.append(Problem(f"criteria[{position}].id", f"{code} is used twice"))
-            taken.add(code)
-            QualityCriterion.objects.create(
-                procurement=procurement,
-                code=code,
-                name=item.name,
-                weight=item.weight,
-                position=position,
-            )
+        parts["criteria"] = [
+            services.CriterionSpec(name=c.name, weight=c.weight, code=c.id) for c in criteria
+        ]
     if outcomes is not None:
-        procurement.outcomes.all().delete()
-        priorities = set(
-            Priority.objects.filter(organisation_id=procurement.organisation_id).values_list(
-                "id", flat=True
+        parts["outcomes"] = [
+            services.OutcomeSpec(
+                title=o.title,
+                priority=_priority(procurement, o.priority_id, f"outcomes[{i}].priority_id"),
+                measure=_measure(request, o.measure_id, f"outcomes[{i}].measure_id"),
             )
-        )
-        measures = visible(Measure, actor)
-        taken = set()
-        for position, item in enumerate(outcomes):
-            if item.priority_id is not None and item.priority_id not in priorities:
-                problems.append(
-                    Problem(
-                        f"outcomes[{position}].priority_id",
-                        f"no priority {item.priority_id} in the charter",
-                    )
-                )
-            if item.measure_id is not None and not measures.filter(pk=item.measure_id).exists():
-                problems.append(
-                    Problem(f"outcomes[{position}].measure_id", f"no measure {item.measure_id}")
-                )
-            if problems:
-                continue
-            RequestedOutcome.objects.create(
-                procurement=procurement,
-                code=services.unique_code(item.title, taken),
-                title=item.title,
-                priority_id=item.priority_id,
-                measure_id=item.measure_id,
-                position=position,
-            )
-    if problems:
-        raise InputError(problems)
+            for i, o in enumerate(outcomes)
+        ]
+    return parts
 
 
 @router.get("/procurements", response=answers(list[ProcurementOut]), summary="Procurements")
@@ -324,14 +303,13 @@ def list_procurements(request: HttpRequest, state: Procurement.State | None = No
 def create_procurement(request: HttpRequest, payload: ProcurementIn):
     actor = request.actor
     organisation = organisation_to_act_for(actor, payload.organisation_id, "editor")
-    if not organisation.is_commissioner:
-        raise Http404("Only a commissioning organisation runs procurements.")
     fields = payload.dict(exclude={"organisation_id", "criteria", "outcomes"})
-    with transaction.atomic():
-        procurement = Procurement(organisation=organisation, created_by=request.user, **fields)
-        procurement.full_clean()
-        procurement.save()
-        _set_parts(procurement, payload.criteria, payload.outcomes, actor)
+    parts = _parts(
+        request, Procurement(organisation=organisation), payload.criteria, payload.outcomes
+    )
+    procurement = services.save_procurement(
+        actor=actor, organisation=organisation, **parts, **fields
+    )
     return Status(201, _out(procurement, actor))
 
 
@@ -351,16 +329,10 @@ def get_procurement(request: HttpRequest, procurement_id: int):
 def update_procurement(request: HttpRequest, procurement_id: int, payload: ProcurementPatch):
     actor = request.actor
     procurement = _own(request, procurement_id, "editor")
-    if not procurement.is_editable:
-        return Status(409, {"detail": "Only a draft procurement can change."})
-    with transaction.atomic():
-        for name, value in payload.dict(
-            exclude_unset=True, exclude={"criteria", "outcomes"}
-        ).items():
-            setattr(procurement, name, value)
-        procurement.full_clean()
-        procurement.save()
-        _set_parts(procurement, payload.criteria, payload.outcomes, actor)
+    services.require_draft(procurement)
+    fields = payload.dict(exclude_unset=True, exclude={"criteria", "outcomes"})
+    parts = _parts(request, procurement, payload.criteria, payload.outcomes)
+    services.save_procurement(actor=actor, procurement=procurement, **parts, **fields)
     return _out(procurement, actor)
 
 
@@ -378,11 +350,9 @@ def publish_procurement(request: HttpRequest, procurement_id: int):
     """409 when the procurement breaks its organisation's charter: `detail` holds the sentences."""
     procurement = _own(request, procurement_id, "editor")
     try:
-        services.publish(procurement, request.user)
+        services.publish(procurement=procurement, actor=request.actor)
     except services.CharterBreach as refusal:
-        return Status(409, {"detail": " ".join(refusal.breaches), "breaches": refusal.breaches})
-    except services.WrongState as error:
-        return Status(409, {"detail": str(error)})
+        return Status(409, {"detail": refusal.message, "breaches": refusal.breaches})
     return _out(procurement, request.actor)
 
 
@@ -494,83 +464,33 @@ def create_bid(request: HttpRequest, procurement_id: int, payload: BidIn):
     """A provider bids for itself; the commissioner enters a bid with its moderated scores."""
     actor = request.actor
     procurement = get_visible_or_404(Procurement, actor, pk=procurement_id)
-    commissioner = procurement.organisation_id in actor.organisation_ids
-    if not procurement.accepts_bids:
-        return Status(409, {"detail": "This procurement is not taking bids."})
-    if commissioner:
-        require_role(actor, procurement, "editor")
-        bidder = None
-        if payload.bidder_id is not None:
-            bidder = Organisation.objects.filter(
-                pk=payload.bidder_id, kind=Organisation.Kind.PROVIDER
-            ).first()
-            if bidder is None:
-                raise InputError(
-                    Problem("bidder_id", f"no registered provider {payload.bidder_id}")
-                )
-        name = payload.bidder_name or (bidder.name if bidder else "")
-        if not name:
-            raise InputError(Problem("bidder_name", "name the bidder"))
-    else:
-        providers = [m for m in actor.memberships.values() if not m.organisation.is_commissioner]
-        if len(providers) != 1:
-            raise InputError(Problem("organisation", "bid from exactly one provider organisation"))
-        actor.require(providers[0].organisation_id, "editor")
-        bidder = providers[0].organisation
-        name = bidder.name
-        if payload.scores:
-            raise InputError(Problem("scores", "only the commissioner scores bids"))
-    if procurement.bids.filter(bidder_name=name).exists():
-        return Status(409, {"detail": f"{name} already has a bid for this procurement."})
-    measures = {
-        m.id: m
-        for m in visible(Measure, actor).filter(id__in=[c.measure_id for c in payload.commitments])
-    }
-    priorities = set(
-        Priority.objects.filter(organisation_id=procurement.organisation_id).values_list(
-            "id", flat=True
-        )
-    )
-    problems = [
-        Problem(f"commitments[{i}].measure_id", f"no measure {c.measure_id}")
-        for i, c in enumerate(payload.commitments)
-        if c.measure_id not in measures
-    ] + [
-        Problem(
-            f"commitments[{i}].priority_id", f"no priority {c.priority_id} in the buyer's charter"
+    bidder = None
+    if payload.bidder_id is not None:
+        bidder = Organisation.objects.filter(
+            pk=payload.bidder_id, kind=Organisation.Kind.PROVIDER
+        ).first()
+        if bidder is None:
+            raise ValidationError({"bidder_id": [f"No registered provider {payload.bidder_id}."]})
+    commitments = [
+        services.Offer(
+            measure=_measure(request, c.measure_id, f"commitments[{i}].measure_id"),
+            quantity=c.quantity,
+            priority=_priority(procurement, c.priority_id, f"commitments[{i}].priority_id"),
         )
         for i, c in enumerate(payload.commitments)
-        if c.priority_id is not None and c.priority_id not in priorities
     ]
-    if problems:
-        raise InputError(problems)
-    with transaction.atomic():
-        bid = Bid.objects.create(
-            procurement=procurement,
-            bidder=bidder,
-            bidder_name=name,
-            price=payload.price,
-            method_statement=payload.method_statement,
-            entered_by_commissioner=commissioner,
-            created_by=request.user,
-        )
-        for position, item in enumerate(payload.commitments):
-            commitment = services.commitment_from_measure(
-                measures[item.measure_id],
-                item.quantity,
-                priority=(
-                    Priority.objects.get(pk=item.priority_id)
-                    if item.priority_id
-                    else services.default_priority(procurement, measures[item.measure_id])
-                ),
-                position=position,
-            )
-            commitment.bid = bid
-            commitment.save()
-        if payload.scores:
-            services.moderate(bid, request.user, payload.scores)
-        if payload.submit or commissioner:
-            services.submit_bid(bid)
+    bid = services.create_bid(
+        procurement=procurement,
+        actor=actor,
+        price=payload.price,
+        method_statement=payload.method_statement,
+        bidder=bidder,
+        bidder_name=payload.bidder_name or "",
+        commitments=commitments,
+        scores=payload.scores,
+        submit=payload.submit,
+    )
+    commissioner = services.is_commissioner_of(actor, procurement)
     return Status(201, _with_scores(bid) if commissioner else bid)
 
 
@@ -610,27 +530,20 @@ class AwardOut(Schema):
 def award(request: HttpRequest, procurement_id: int, payload: AwardIn):
     procurement = _own(request, procurement_id, "editor")
     bid = procurement.bids.filter(pk=payload.bid_id, submitted_at__isnull=False).first()
-    if bid is None:
-        raise InputError(
-            Problem("bid_id", f"no submitted bid {payload.bid_id} for this procurement")
-        )
-    try:
-        contract = services.award(
-            procurement,
-            bid,
-            request.user,
-            start_date=payload.start_date,
-            end_date=payload.end_date,
-            reporting_frequency=payload.reporting_frequency,
-        )
-    except services.WrongState as error:
-        return Status(409, {"detail": str(error)})
+    contract = services.award(
+        procurement=procurement,
+        actor=request.actor,
+        bid=bid,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        reporting_frequency=payload.reporting_frequency,
+    )
     return Status(
         201,
         {
             "contract_id": contract.id,
             "procurement_id": procurement.id,
-            "bid_id": bid.id,
+            "bid_id": payload.bid_id,
             "provider_name": bid.bidder_name,
         },
     )

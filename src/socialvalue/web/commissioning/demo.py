@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from socialvalue.web.accounts.models import Organisation, User
 from socialvalue.web.measures.models import Measure
+from socialvalue.web.tenancy import Actor
 
 from . import services
 from .models import (
@@ -215,7 +216,8 @@ def _procurement(riverside, spec, priorities, measures, commissioner, champion) 
             measure=measures.get(code),
             position=position,
         )
-    services.publish(procurement, commissioner)
+    actor = Actor.for_user(commissioner)
+    services.publish(procurement=procurement, actor=actor)
     criteria = [c.code for c in procurement.criteria.all()]
     bids = []
     for slug, price_offered, scores, offered in spec["bids"]:
@@ -265,7 +267,7 @@ def _procurement(riverside, spec, priorities, measures, commissioner, champion) 
             )
         bids.append(bid)
     if spec["state"] == "awarded":
-        services.move_to(procurement, Procurement.State.EVALUATING)
+        services.move_to(procurement=procurement, actor=actor, state=Procurement.State.EVALUATING)
         evaluation = services.evaluate(procurement)
         winner = next(
             bid
@@ -273,9 +275,9 @@ def _procurement(riverside, spec, priorities, measures, commissioner, champion) 
             if score.rank == 1
         )
         services.award(
-            procurement,
-            winner,
-            commissioner,
+            procurement=procurement,
+            actor=actor,
+            bid=winner,
             start_date=spec["contract_start"],
             end_date=spec["contract_end"],
         )

@@ -33,6 +33,15 @@ class CharterForm(GovukModelForm):
         widgets = {"principles": forms.Textarea(attrs={"rows": 6})}
 
 
+def priority_choices(field: forms.ModelChoiceField, procurement: Procurement) -> None:
+    """Offer the buyer's current priorities; any of its priorities parses, so that choosing a
+    retired one is refused by the domain rule with its reason rather than as an unknown choice."""
+    field.queryset = Priority.objects.filter(organisation_id=procurement.organisation_id)
+    field.widget.choices = [("", field.empty_label)] + [
+        (p.pk, str(p)) for p in field.queryset.filter(active=True)
+    ]
+
+
 def measure_choices(actor) -> forms.ModelChoiceField:
     from socialvalue.web.tenancy import visible
 
@@ -92,27 +101,6 @@ class ProcurementForm(GovukModelForm):
             "contract_end": DATE,
         }
 
-    def clean(self):
-        data = super().clean()
-        weights = [data.get(k) for k in ("weight_price", "weight_quality", "weight_social_value")]
-        if all(w is not None for w in weights) and abs(sum(weights) - 100) > Decimal("0.000001"):
-            self.add_error(
-                "weight_social_value",
-                f"Price, quality and social value must add up to 100%; they add up to "
-                f"{sum(weights).normalize():f}%.",
-            )
-        split = [data.get("social_value_qualitative"), data.get("social_value_quantitative")]
-        if all(s is not None for s in split) and abs(sum(split) - 100) > Decimal("0.000001"):
-            self.add_error(
-                "social_value_quantitative",
-                f"The two shares of the social value weight must add up to 100%; they add up to "
-                f"{sum(split).normalize():f}%.",
-            )
-        start, end = data.get("contract_start"), data.get("contract_end")
-        if start and end and end <= start:
-            self.add_error("contract_end", "The contract must end after it starts.")
-        return data
-
 
 class CriterionForm(GovukModelForm):
     class Meta:
@@ -132,9 +120,7 @@ class OutcomeForm(GovukModelForm):
 
     def __init__(self, *args, actor, procurement: Procurement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["priority"].queryset = Priority.objects.filter(
-            organisation_id=procurement.organisation_id, active=True
-        )
+        priority_choices(self.fields["priority"], procurement)
         self.fields["measure"] = measure_choices(actor)
         self.fields["measure"].help_text = "Bidders will be asked to commit to this measure."
 
@@ -156,6 +142,8 @@ class BidForm(GovukModelForm):
                 help_text="Link the bid to a provider using this service, so it can see the "
                 "contract if it wins.",
             )
+            self.fields["bidder_name"].required = False
+            self.fields["bidder_name"].help_text = "Left empty, the registered provider's name."
             self.order_fields(["bidder", "bidder_name", "price", "method_statement"])
             if self.instance.pk:
                 self.initial["bidder"] = self.instance.bidder_id
@@ -165,7 +153,7 @@ class BidForm(GovukModelForm):
 
 class CommitmentForm(GovukForm):
     measure = forms.ModelChoiceField(queryset=Measure.objects.none(), label="Measure")
-    quantity = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2)
+    quantity = forms.DecimalField(max_digits=14, decimal_places=2)
     priority = forms.ModelChoiceField(
         queryset=Priority.objects.none(),
         required=False,
@@ -181,9 +169,7 @@ class CommitmentForm(GovukForm):
         ].help_text = (
             "The value is the quantity times the measure's own proxy, at the proxy's price year."
         )
-        self.fields["priority"].queryset = Priority.objects.filter(
-            organisation_id=procurement.organisation_id, active=True
-        )
+        priority_choices(self.fields["priority"], procurement)
 
 
 class ScoresForm(GovukForm):
@@ -202,8 +188,6 @@ class ScoresForm(GovukForm):
         for key, name in criteria:
             self.fields[f"score_{key}"] = forms.DecimalField(
                 label=f"{name}: score out of {max_score.normalize():f}",
-                min_value=0,
-                max_value=max_score,
                 max_digits=5,
                 decimal_places=2,
                 widget=forms.NumberInput(attrs={"step": "any", "class": "govuk-input--width-4"}),
@@ -243,16 +227,6 @@ class AwardForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["bid"].queryset = bids
         self.fields["reporting_frequency"].choices = frequencies
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("start_date")
-            and data.get("end_date")
-            and data["end_date"] <= data["start_date"]
-        ):
-            self.add_error("end_date", "The contract must end after it starts.")
-        return data
 
 
 class TenderImportForm(GovukForm):

@@ -1,4 +1,10 @@
-"""What commissioners do: keep the charter, draft and publish procurements, score bids and award.
+"""What commissioners and bidders do: the charter, procurements, bids, scores and the award.
+
+Every action a page or an API route can take is one keyword-only function here, holding its rules
+once: it checks the actor's role, validates, and refuses with a Django `ValidationError` (a dict
+of field -> messages), `PermissionDenied`, `Http404` for what the actor may not see, or a
+`Conflict` (`WrongState`, `CharterBreach`) the API answers with 409. Forms and API schemas only
+parse types; the page shows a refusal next to its field and the API as 400/409 with `detail`.
 
 The scoring itself is `socialvalue.core.scoring`: `tender_data` writes a procurement and its bids
 in the tender file format of `docs/tender-evaluation.md`, so the evaluation on screen, in the API
@@ -8,12 +14,13 @@ and from `socialvalue tender evaluate` on an exported file are one calculation.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -21,7 +28,8 @@ from django.utils.text import slugify
 
 from socialvalue.core import scoring
 from socialvalue.core.errors import InputError, Problem
-from socialvalue.web.tenancy import get_visible_or_404, require_role
+from socialvalue.web.errors import Conflict
+from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from .models import (
     METHOD_STATEMENT,
@@ -38,16 +46,103 @@ from .models import (
 )
 
 
-class CharterBreach(Exception):
+class CharterBreach(Conflict):
     """Publishing was refused: the procurement breaks its organisation's charter."""
 
     def __init__(self, breaches: Sequence[str]):
-        super().__init__(" ".join(breaches))
         self.breaches = list(breaches)
+        super().__init__(" ".join(self.breaches))
 
 
-class WrongState(Exception):
-    """The procurement is not in a state that allows this step."""
+class WrongState(Conflict):
+    """The procurement or bid is not in a state that allows this step."""
+
+
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, key: str, message: str) -> None:
+    errors.setdefault(key, []).append(message)
+
+
+def _refuse(errors: Errors) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _model_errors(obj, exclude: Sequence[str] = ()) -> Errors:
+    """The model's own field checks (required, lengths, ranges) with Django's messages."""
+    try:
+        obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return dict(error.message_dict)
+    return {}
+
+
+def _commissioner(organisation) -> None:
+    if organisation is None or not organisation.is_commissioner:
+        raise Http404("Only a commissioning organisation has a charter.")
+
+
+# --------------------------------------------------------------------------------------------
+# Rules on numbers, written once: the form, the API and the publish check all use these.
+
+_TOLERANCE = Decimal("0.000001")
+
+
+def _percent(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
+def weights_error(price: Decimal, quality: Decimal, social_value: Decimal) -> str | None:
+    """Price, quality and social value must add up to 100; the refusal, or None when they do."""
+    total = Decimal(price) + Decimal(quality) + Decimal(social_value)
+    if abs(total - 100) <= _TOLERANCE:
+        return None
+    return (
+        f"Price, quality and social value must add up to 100%; they add up to {_percent(total)}%."
+    )
+
+
+def split_error(qualitative: Decimal, quantitative: Decimal) -> str | None:
+    """The method statement and commitments shares of the social value weight add up to 100."""
+    total = Decimal(qualitative) + Decimal(quantitative)
+    if abs(total - 100) <= _TOLERANCE:
+        return None
+    return (
+        "The two shares of the social value weight must add up to 100%; they add up to "
+        f"{_percent(total)}%."
+    )
+
+
+def criteria_error(procurement: Procurement) -> str | None:
+    """The quality criteria's weights add up to the quality weight (checked when publishing)."""
+    total = sum((c.weight for c in procurement.criteria.all()), Decimal(0))
+    if not procurement.weight_quality or abs(total - procurement.weight_quality) <= _TOLERANCE:
+        return None
+    return (
+        f"The criteria's weights add up to {_percent(total)}, not the quality weight "
+        f"{_percent(procurement.weight_quality)}."
+    )
+
+
+def _priority_error(procurement_or_org_id: int, priority: Priority | None) -> str | None:
+    """An outcome or a commitment serves one of the buyer's current charter priorities."""
+    if priority is None:
+        return None
+    if priority.organisation_id != procurement_or_org_id:
+        return "Choose one of the charter's priorities."
+    if not priority.active:
+        return f"“{priority.title}” is no longer a charter priority: choose a current one."
+    return None
+
+
+def _measure_error(actor, measure) -> str | None:
+    from socialvalue.web.measures.models import Measure
+
+    if measure is None or visible(Measure, actor).filter(pk=measure.pk).exists():
+        return None
+    return "Choose a measure you can use."
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,6 +205,115 @@ def rerank(charter: Charter, placed: Priority | None = None) -> None:
             Priority.objects.filter(pk=priority.pk).update(rank=rank)
 
 
+@dataclass(frozen=True)
+class PrioritySpec:
+    """One ranked priority given with the whole charter (its rank is its place in the list)."""
+
+    title: str
+    description: str = ""
+    evidence: str = ""
+    evidence_url: str = ""
+    measures: Sequence[Any] = ()
+
+
+def _priority_errors(priority: Priority, measures: Iterable[Any], actor) -> Errors:
+    errors = _model_errors(priority, exclude=["organisation", "charter", "measures"])
+    if not (priority.title or "").strip() and "title" not in errors:
+        _add(errors, "title", "This field cannot be blank.")
+    if any(_measure_error(actor, m) for m in measures):
+        _add(errors, "measures", "Choose measures you can use.")
+    return errors
+
+
+@transaction.atomic
+def replace_charter(
+    *,
+    organisation,
+    actor,
+    principles: str,
+    minimum_social_value_weight: Decimal,
+    threshold: Decimal,
+    minimum_outcomes: int,
+    note: str = "",
+    priorities: Sequence[PrioritySpec] | None = None,
+) -> Charter:
+    """Save the charter's rules (and, when given, its ranked priorities) as a new version."""
+    _commissioner(organisation)
+    actor.require(organisation.id, "editor")
+    charter = charter_for(organisation)
+    charter.principles = principles
+    charter.minimum_social_value_weight = minimum_social_value_weight
+    charter.threshold = threshold
+    charter.minimum_outcomes = minimum_outcomes
+    errors = _model_errors(charter, exclude=["organisation", "updated_by"])
+    ranked = []
+    for index, spec in enumerate(priorities or []):
+        priority = Priority(
+            organisation=organisation,
+            charter=charter,
+            rank=index + 1,
+            title=spec.title,
+            description=spec.description,
+            evidence=spec.evidence,
+            evidence_url=spec.evidence_url,
+        )
+        for key, messages in _priority_errors(priority, spec.measures, actor).items():
+            errors[f"priorities[{index}].{key}"] = messages
+        ranked.append((priority, spec.measures))
+    _refuse(errors)
+    charter.save()
+    if priorities is not None:
+        charter.priorities.filter(active=True).update(active=False)
+        for priority, measures in ranked:
+            priority.save()
+            priority.measures.set(measures)
+    record_charter_version(charter, actor.user, note)
+    charter.refresh_from_db()
+    return charter
+
+
+@transaction.atomic
+def save_priority(
+    *,
+    organisation,
+    actor,
+    priority: Priority | None = None,
+    rank: int,
+    title: str,
+    description: str = "",
+    evidence: str = "",
+    evidence_url: str = "",
+    measures: Sequence[Any] = (),
+) -> Priority:
+    """Add a local priority, or change one; it takes the rank given and the others make room."""
+    _commissioner(organisation)
+    actor.require(organisation.id, "editor")
+    charter = charter_for(organisation)
+    if priority is not None and priority.charter_id != charter.pk:
+        raise Http404("No priority found.")
+    saved = priority or Priority(organisation=organisation, charter=charter)
+    saved.rank, saved.title, saved.description = rank, title, description
+    saved.evidence, saved.evidence_url = evidence, evidence_url
+    _refuse(_priority_errors(saved, measures, actor))
+    saved.save()
+    saved.measures.set(measures)
+    rerank(charter, placed=saved)
+    record_charter_version(
+        charter, actor.user, f"Priority {'changed' if priority else 'added'}: {saved.title}"
+    )
+    return saved
+
+
+@transaction.atomic
+def retire_priority(*, priority: Priority, actor) -> None:
+    """The priority leaves the charter (kept for the outcomes and commitments that named it)."""
+    actor.require(priority.organisation_id, "editor")
+    Priority.objects.filter(pk=priority.pk).update(active=False)
+    charter = priority.charter
+    rerank(charter)
+    record_charter_version(charter, actor.user, f"Priority retired: {priority.title}")
+
+
 def core_charter(charter: Charter | None) -> scoring.Charter | None:
     if charter is None:
         return None
@@ -157,39 +361,25 @@ def charter_breaches(procurement: Procurement) -> list[str]:
 
 
 def model_problems(procurement: Procurement) -> list[Problem]:
-    """What stops the evaluation model being scored: the same rules as the tender file."""
-    problems = []
-    weights = (
-        procurement.weight_price + procurement.weight_quality + procurement.weight_social_value
-    )
-    if abs(weights - 100) > Decimal("0.000001"):
-        problems.append(
-            Problem(
-                "weights",
-                f"price, quality and social value add up to {_plain(weights)}%, not 100%",
-            )
-        )
-    criteria = list(procurement.criteria.all())
-    quality = sum((c.weight for c in criteria), Decimal(0))
-    if procurement.weight_quality and abs(quality - procurement.weight_quality) > Decimal(
-        "0.000001"
-    ):
-        problems.append(
-            Problem(
-                "quality",
-                f"the criteria's weights add up to {_plain(quality)}, not the quality weight "
-                f"{_plain(procurement.weight_quality)}",
-            )
-        )
-    split = procurement.social_value_qualitative + procurement.social_value_quantitative
-    if abs(split - 100) > Decimal("0.000001"):
-        problems.append(
-            Problem(
-                "social_value",
-                f"the method statement and commitments shares add up to {_plain(split)}%, not 100%",
-            )
-        )
-    return problems
+    """What stops the evaluation model being scored: the same rules as saving it, and the criteria."""
+    checks = [
+        (
+            "weights",
+            weights_error(
+                procurement.weight_price,
+                procurement.weight_quality,
+                procurement.weight_social_value,
+            ),
+        ),
+        ("quality", criteria_error(procurement)),
+        (
+            "social_value",
+            split_error(
+                procurement.social_value_qualitative, procurement.social_value_quantitative
+            ),
+        ),
+    ]
+    return [Problem(place, message) for place, message in checks if message]
 
 
 def _plain(value: Decimal | float) -> int | float:
@@ -299,8 +489,269 @@ def evaluate(procurement: Procurement) -> Evaluation:
     return Evaluation(result=scoring.evaluate(tender), bids=bids, tender=tender)
 
 
+# --------------------------------------------------------------------------------------------
+# Drafting a procurement: its evaluation model, quality criteria and requested outcomes
+
+#: What a commissioner sets on a draft; the rest (state, dates stamped) follows from actions.
+PROCUREMENT_FIELDS = (
+    "reference",
+    "title",
+    "description",
+    "category",
+    "estimated_value",
+    "closing_date",
+    "contract_start",
+    "contract_end",
+    "weight_price",
+    "weight_quality",
+    "weight_social_value",
+    "price_method",
+    "max_score",
+    "social_value_qualitative",
+    "social_value_quantitative",
+)
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    name: str
+    weight: Decimal
+    #: The ID the bids' scores are keyed by; made from the name when not given.
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeSpec:
+    title: str
+    priority: Priority | None = None
+    measure: Any = None
+
+
+def require_draft(procurement: Procurement) -> None:
+    """Only a draft's evaluation model, criteria and outcomes change: bidders rely on the rest."""
+    if not procurement.is_editable:
+        raise WrongState(
+            f"A {procurement.get_state_display().lower()} procurement's evaluation model "
+            "cannot change."
+        )
+
+
+def procurement_errors(procurement: Procurement) -> Errors:
+    """Every rule a procurement's own fields must meet, by field."""
+    errors = _model_errors(procurement, exclude=["organisation", "created_by", "awarded_bid"])
+    weights = (
+        procurement.weight_price,
+        procurement.weight_quality,
+        procurement.weight_social_value,
+    )
+    if not any(k in errors for k in ("weight_price", "weight_quality", "weight_social_value")):
+        if None not in weights and (message := weights_error(*weights)):
+            _add(errors, "weight_social_value", message)
+    split = (procurement.social_value_qualitative, procurement.social_value_quantitative)
+    if None not in split and not any(k in errors for k in ("social_value_qualitative",)):
+        if message := split_error(*split):
+            _add(errors, "social_value_quantitative", message)
+    start, end = procurement.contract_start, procurement.contract_end
+    if start and end and end <= start:
+        _add(errors, "contract_end", "The contract must end after it starts.")
+    return errors
+
+
+def _criterion_errors(criterion: QualityCriterion) -> Errors:
+    return _model_errors(criterion, exclude=["procurement", "code", "position"])
+
+
+def _outcome_errors(outcome: RequestedOutcome, procurement: Procurement, actor) -> Errors:
+    errors = _model_errors(
+        outcome, exclude=["procurement", "code", "position", "priority", "measure"]
+    )
+    if message := _priority_error(procurement.organisation_id, outcome.priority):
+        _add(errors, "priority", message)
+    if message := _measure_error(actor, outcome.measure):
+        _add(errors, "measure", message)
+    return errors
+
+
+def _prefixed(errors: Errors, prefix: str, names: Mapping[str, str] | None = None) -> Errors:
+    names = names or {}
+    return {f"{prefix}.{names.get(k, k)}": v for k, v in errors.items()}
+
+
+def _replace_criteria(
+    procurement: Procurement, specs: Sequence[CriterionSpec]
+) -> tuple[Errors, Callable[[], None]]:
+    errors: Errors = {}
+    taken: set[str] = set()
+    rows = []
+    for position, spec in enumerate(specs):
+        code = spec.code or unique_code(spec.name, taken)
+        if spec.code and code in taken:
+            _add(errors, f"criteria[{position}].id", f"{code} is used twice.")
+        taken.add(code)
+        row = QualityCriterion(
+            procurement=procurement,
+            code=code,
+            name=spec.name,
+            weight=spec.weight,
+            position=position,
+        )
+        errors.update(_prefixed(_criterion_errors(row), f"criteria[{position}]"))
+        rows.append(row)
+
+    def write() -> None:
+        procurement.criteria.all().delete()
+        QualityCriterion.objects.bulk_create(rows)
+
+    return errors, write
+
+
+def _replace_outcomes(procurement: Procurement, specs: Sequence[OutcomeSpec], actor):
+    errors: Errors = {}
+    taken: set[str] = set()
+    rows = []
+    for position, spec in enumerate(specs):
+        row = RequestedOutcome(
+            procurement=procurement,
+            code=unique_code(spec.title, taken),
+            title=spec.title,
+            priority=spec.priority,
+            measure=spec.measure,
+            position=position,
+        )
+        names = {"priority": "priority_id", "measure": "measure_id"}
+        errors.update(
+            _prefixed(_outcome_errors(row, procurement, actor), f"outcomes[{position}]", names)
+        )
+        rows.append(row)
+
+    def write() -> None:
+        procurement.outcomes.all().delete()
+        RequestedOutcome.objects.bulk_create(rows)
+
+    return errors, write
+
+
 @transaction.atomic
-def publish(procurement: Procurement, user) -> Procurement:
+def save_procurement(
+    *,
+    actor,
+    procurement: Procurement | None = None,
+    organisation=None,
+    criteria: Sequence[CriterionSpec] | None = None,
+    outcomes: Sequence[OutcomeSpec] | None = None,
+    **fields: Any,
+) -> Procurement:
+    """Draft a procurement for `organisation`, or change a draft; criteria and outcomes, when
+    given, replace the current ones. Fields not given keep their value (or the model default)."""
+    unknown = set(fields) - set(PROCUREMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"not fields of a procurement: {', '.join(sorted(unknown))}")
+    if procurement is None:
+        if organisation is None or not organisation.is_commissioner:
+            raise Http404("Only a commissioning organisation runs procurements.")
+        actor.require(organisation.id, "editor")
+        procurement = Procurement(organisation=organisation, created_by=actor.user)
+    else:
+        require_role(actor, procurement, "editor")
+        require_draft(procurement)
+    for name, value in fields.items():
+        setattr(procurement, name, value)
+    errors = procurement_errors(procurement)
+    writes = []
+    if criteria is not None:
+        part_errors, write = _replace_criteria(procurement, criteria)
+        errors.update(part_errors)
+        writes.append(write)
+    if outcomes is not None:
+        part_errors, write = _replace_outcomes(procurement, outcomes, actor)
+        errors.update(part_errors)
+        writes.append(write)
+    _refuse(errors)
+    procurement.updated_at = timezone.now()
+    procurement.save()
+    for write in writes:
+        write()
+    return procurement
+
+
+def _editable_draft(procurement: Procurement, actor) -> None:
+    require_role(actor, procurement, "editor")
+    require_draft(procurement)
+
+
+@transaction.atomic
+def add_criterion(
+    *, procurement: Procurement, actor, name: str, weight: Decimal
+) -> QualityCriterion:
+    """A quality criterion, with an ID made from its name, after the others."""
+    _editable_draft(procurement, actor)
+    criterion = QualityCriterion(procurement=procurement, name=name, weight=weight)
+    _refuse(_criterion_errors(criterion))
+    criterion.code = unique_code(name, set(procurement.criteria.values_list("code", flat=True)))
+    criterion.position = procurement.criteria.count()
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def add_outcome(
+    *,
+    procurement: Procurement,
+    actor,
+    title: str,
+    priority: Priority | None = None,
+    measure: Any = None,
+) -> RequestedOutcome:
+    """A social value outcome the procurement asks for, serving a current charter priority."""
+    _editable_draft(procurement, actor)
+    outcome = RequestedOutcome(
+        procurement=procurement, title=title, priority=priority, measure=measure
+    )
+    _refuse(_outcome_errors(outcome, procurement, actor))
+    outcome.code = unique_code(title, set(procurement.outcomes.values_list("code", flat=True)))
+    outcome.position = procurement.outcomes.count()
+    outcome.save()
+    return outcome
+
+
+@transaction.atomic
+def remove_criterion(*, procurement: Procurement, actor, criterion_id: int) -> None:
+    _editable_draft(procurement, actor)
+    deleted, _ = procurement.criteria.filter(pk=criterion_id).delete()
+    if not deleted:
+        raise Http404("No such criterion.")
+
+
+@transaction.atomic
+def remove_outcome(*, procurement: Procurement, actor, outcome_id: int) -> None:
+    _editable_draft(procurement, actor)
+    deleted, _ = procurement.outcomes.filter(pk=outcome_id).delete()
+    if not deleted:
+        raise Http404("No such outcome.")
+
+
+@transaction.atomic
+def import_tender(*, organisation, actor, data: Any) -> Procurement:
+    """A draft procurement (and its bids, scores and commitments) from a tender file; all or nothing.
+
+    The file's `charter` section is not imported: a procurement is always checked against its own
+    organisation's charter. Bids become commissioner-entered, submitted bids whose file scores are
+    the moderated scores. A commitment whose `measure` matches the code of a measure the
+    organisation can use is linked to it; the file's proxy value is kept either way.
+    """
+    _commissioner(organisation)
+    actor.require(organisation.id, "editor")
+    return _import_tender(organisation, data, actor.user)
+
+
+# --------------------------------------------------------------------------------------------
+# Publishing, closing and awarding
+
+
+@transaction.atomic
+def publish(*, procurement: Procurement, actor) -> Procurement:
+    """Open the draft to bids, if its evaluation model is sound and it meets the charter."""
+    require_role(actor, procurement, "editor")
     if procurement.state != Procurement.State.DRAFT:
         raise WrongState(
             f"Only a draft can be published; this procurement is {procurement.get_state_display().lower()}."
@@ -319,13 +770,16 @@ def publish(procurement: Procurement, user) -> Procurement:
 
 
 @transaction.atomic
-def move_to(procurement: Procurement, state: str) -> Procurement:
+def move_to(*, procurement: Procurement, actor, state: str) -> Procurement:
     """Close bidding (evaluating), reopen it, or cancel; awarding has its own step."""
+    require_role(actor, procurement, "editor")
     allowed = {
         Procurement.State.PUBLISHED: {Procurement.State.EVALUATING, Procurement.State.CANCELLED},
         Procurement.State.EVALUATING: {Procurement.State.PUBLISHED, Procurement.State.CANCELLED},
         Procurement.State.DRAFT: {Procurement.State.CANCELLED},
     }
+    if state not in Procurement.State.values:
+        raise WrongState("That change is not possible.")
     if state not in allowed.get(procurement.state, set()):
         raise WrongState(
             f"A {procurement.get_state_display().lower()} procurement cannot become "
@@ -337,31 +791,52 @@ def move_to(procurement: Procurement, state: str) -> Procurement:
     return procurement
 
 
-@transaction.atomic
-def award(
-    procurement: Procurement,
-    bid: Bid,
-    user,
-    *,
-    start_date: date,
-    end_date: date,
-    reporting_frequency: str | None = None,
-):
-    """Award the procurement to a submitted bid: a contract with the bid's commitments."""
-    from socialvalue.web.contracts.services import create_contract
-
+def require_awardable(procurement: Procurement) -> None:
     if procurement.state not in (Procurement.State.PUBLISHED, Procurement.State.EVALUATING):
         raise WrongState(
             f"Only a published procurement can be awarded; this one is "
             f"{procurement.get_state_display().lower()}."
         )
-    if bid.procurement_id != procurement.id or not bid.is_submitted:
-        raise WrongState("That bid is not a submitted bid for this procurement.")
-    if end_date <= start_date:
-        raise InputError(Problem("end_date", "the contract must end after it starts"))
+
+
+@transaction.atomic
+def award(
+    *,
+    procurement: Procurement,
+    actor,
+    bid: Bid | None,
+    start_date: date,
+    end_date: date,
+    reporting_frequency: str | None = None,
+):
+    """Award the procurement to a submitted bid: a contract with the bid's commitments."""
+    from socialvalue.web.contracts.models import ReportingFrequency
+    from socialvalue.web.contracts.services import create_contract
+
+    require_role(actor, procurement, "editor")
+    require_awardable(procurement)
+    errors: Errors = {}
+    if bid is None or bid.procurement_id != procurement.id or not bid.is_submitted:
+        _add(errors, "bid", "Choose a submitted bid for this procurement.")
+    if start_date and end_date and end_date <= start_date:
+        _add(errors, "end_date", "The contract must end after it starts.")
+    if reporting_frequency and reporting_frequency not in ReportingFrequency.values:
+        _add(
+            errors,
+            "reporting_frequency",
+            "Choose how often returns are due: "
+            + ", ".join(label.lower() for label in ReportingFrequency.labels)
+            + ".",
+        )
+    _refuse(errors)
     options = {"reporting_frequency": reporting_frequency} if reporting_frequency else {}
     contract = create_contract(
-        procurement=procurement, bid=bid, start_date=start_date, end_date=end_date, **options
+        procurement=procurement,
+        bid=bid,
+        start_date=start_date,
+        end_date=end_date,
+        created_by=actor.user,
+        **options,
     )
     procurement.state = Procurement.State.AWARDED
     procurement.awarded_bid = bid
@@ -372,7 +847,7 @@ def award(
 
 
 # --------------------------------------------------------------------------------------------
-# Bids and scores
+# Bids and the social value they commit to
 
 
 def commitment_from_measure(measure, quantity: Decimal, **fields: Any) -> BidCommitment:
@@ -396,7 +871,9 @@ def default_priority(procurement: Procurement, measure) -> Priority | None:
     The outcome the procurement asked for with that measure names it first; otherwise the buyer's
     highest-ranked active priority that lists the measure.
     """
-    asked = procurement.outcomes.filter(measure=measure, priority__isnull=False).first()
+    asked = procurement.outcomes.filter(
+        measure=measure, priority__isnull=False, priority__active=True
+    ).first()
     if asked is not None:
         return asked.priority
     return (
@@ -408,13 +885,200 @@ def default_priority(procurement: Procurement, measure) -> Priority | None:
     )
 
 
+@dataclass(frozen=True)
+class Offer:
+    """One commitment a bid offers: a quantity of a measure, for a charter priority (or the default)."""
+
+    measure: Any
+    quantity: Decimal
+    priority: Priority | None = None
+
+
+def _offer_errors(procurement: Procurement, actor, offer: Offer) -> Errors:
+    errors: Errors = {}
+    if offer.measure is None:
+        _add(errors, "measure", "Choose a measure.")
+    elif message := _measure_error(actor, offer.measure):
+        _add(errors, "measure", message)
+    if offer.quantity is None or Decimal(offer.quantity) < 0:
+        _add(errors, "quantity", "The quantity cannot be negative.")
+    if message := _priority_error(procurement.organisation_id, offer.priority):
+        _add(errors, "priority", message)
+    return errors
+
+
+def _offered(bid: Bid, offer: Offer, position: int) -> BidCommitment:
+    commitment = commitment_from_measure(
+        offer.measure,
+        Decimal(offer.quantity),
+        priority=offer.priority or default_priority(bid.procurement, offer.measure),
+        position=position,
+    )
+    commitment.bid = bid
+    return commitment
+
+
+def is_commissioner_of(actor, procurement: Procurement) -> bool:
+    return procurement.organisation_id in actor.organisation_ids
+
+
+def _bidding_provider(actor):
+    providers = [m for m in actor.memberships.values() if not m.organisation.is_commissioner]
+    if len(providers) != 1:
+        raise ValidationError({"organisation": ["Bid from exactly one provider organisation."]})
+    actor.require(providers[0].organisation_id, "editor")
+    return providers[0].organisation
+
+
+def _bidder_errors(bidder, name: str) -> Errors:
+    from socialvalue.web.accounts.models import Organisation
+
+    errors: Errors = {}
+    if bidder is not None and bidder.kind != Organisation.Kind.PROVIDER:
+        _add(errors, "bidder", "Choose a registered provider.")
+    if not name:
+        _add(errors, "bidder_name", "Name the bidder, or choose a registered provider.")
+    return errors
+
+
 @transaction.atomic
-def submit_bid(bid: Bid) -> Bid:
+def create_bid(
+    *,
+    procurement: Procurement,
+    actor,
+    price: Decimal,
+    method_statement: str = "",
+    bidder=None,
+    bidder_name: str = "",
+    commitments: Sequence[Offer] = (),
+    scores: Mapping[str, Decimal] | None = None,
+    submit: bool = False,
+) -> Bid:
+    """A provider bids for itself (a draft unless `submit`); the commissioner enters a bid it
+    received, from a registered provider or by name, which counts as submitted from the start and
+    may carry its moderated scores."""
+    if not procurement.accepts_bids:
+        raise WrongState("This procurement is not taking bids.")
+    commissioner = is_commissioner_of(actor, procurement)
+    errors: Errors = {}
+    if commissioner:
+        require_role(actor, procurement, "editor")
+        name = (bidder_name or "").strip() or (bidder.name if bidder is not None else "")
+        errors.update(_bidder_errors(bidder, name))
+    else:
+        bidder = _bidding_provider(actor)
+        name = bidder.name
+        if scores:
+            _add(errors, "scores", "Only the commissioner scores bids.")
+    _refuse(errors)
+    if procurement.bids.filter(bidder_name=name).exists():
+        raise Conflict(
+            f"{name} already has a bid for this procurement.",
+            field="bidder_name" if commissioner else None,
+        )
+    bid = Bid(
+        procurement=procurement,
+        bidder=bidder,
+        bidder_name=name,
+        price=price,
+        method_statement=method_statement,
+        entered_by_commissioner=commissioner,
+        created_by=actor.user,
+    )
+    errors = _model_errors(bid, exclude=["procurement", "bidder", "created_by"])
+    for index, offer in enumerate(commitments):
+        errors.update(_prefixed(_offer_errors(procurement, actor, offer), f"commitments[{index}]"))
+    if scores:
+        errors.update(_score_errors(procurement, scores))
+    _refuse(errors)
+    bid.save()
+    BidCommitment.objects.bulk_create(
+        _offered(bid, offer, position) for position, offer in enumerate(commitments)
+    )
+    if scores:
+        _save_moderated(bid, actor.user, scores)
+    if submit or commissioner:
+        # The council enters a bid it has received, so it counts as submitted from the start.
+        bid.submitted_at = timezone.now()
+        bid.save(update_fields=["submitted_at"])
+    return bid
+
+
+def editable_bid(*, bid: Bid, actor) -> Bid:
+    """The bid, if the actor may change it: its bidder while it is a draft, or the commissioner
+    who entered it, while the procurement takes bids. Anyone else gets a 404."""
+    procurement = bid.procurement
+    if not procurement.accepts_bids:
+        raise Http404("This procurement is not taking bids.")
+    if bid.bidder_id in actor.organisation_ids and not bid.is_submitted:
+        actor.require(bid.bidder_id, "editor")
+        return bid
+    if is_commissioner_of(actor, procurement) and bid.entered_by_commissioner:
+        require_role(actor, procurement, "editor")
+        return bid
+    raise Http404("This bid cannot be changed.")
+
+
+@transaction.atomic
+def update_bid(
+    *,
+    bid: Bid,
+    actor,
+    price: Decimal,
+    method_statement: str = "",
+    bidder=None,
+    bidder_name: str | None = None,
+) -> Bid:
+    """Change a bid's price and method statement (and, for one the council entered, its bidder)."""
+    editable_bid(bid=bid, actor=actor)
+    errors: Errors = {}
+    if bid.entered_by_commissioner and is_commissioner_of(actor, bid.procurement):
+        name = (bidder_name or "").strip() or (bidder.name if bidder is not None else "")
+        errors.update(_bidder_errors(bidder, name))
+        if name and bid.procurement.bids.filter(bidder_name=name).exclude(pk=bid.pk).exists():
+            raise Conflict(f"{name} already has a bid for this procurement.", field="bidder_name")
+        bid.bidder, bid.bidder_name = bidder, name
+    bid.price, bid.method_statement = price, method_statement
+    errors.update(_model_errors(bid, exclude=["procurement", "bidder", "created_by"]))
+    _refuse(errors)
+    bid.save()
+    return bid
+
+
+@transaction.atomic
+def add_bid_commitment(
+    *, bid: Bid, actor, measure, quantity: Decimal, priority: Priority | None = None
+) -> BidCommitment:
+    """One more commitment on a bid, valued with the measure's proxy."""
+    editable_bid(bid=bid, actor=actor)
+    offer = Offer(measure=measure, quantity=quantity, priority=priority)
+    _refuse(_offer_errors(bid.procurement, actor, offer))
+    commitment = _offered(bid, offer, bid.commitments.count())
+    commitment.save()
+    return commitment
+
+
+@transaction.atomic
+def remove_bid_commitment(*, bid: Bid, actor, commitment_id: int) -> None:
+    editable_bid(bid=bid, actor=actor)
+    deleted, _ = bid.commitments.filter(pk=commitment_id).delete()
+    if not deleted:
+        raise Http404("No such commitment.")
+
+
+@transaction.atomic
+def submit_bid(*, bid: Bid, actor) -> Bid:
+    """The bidder sends its draft to the commissioner."""
+    editable_bid(bid=bid, actor=actor)
     if not bid.procurement.accepts_bids:
         raise WrongState("This procurement is not taking bids.")
     bid.submitted_at = timezone.now()
     bid.save(update_fields=["submitted_at"])
     return bid
+
+
+# --------------------------------------------------------------------------------------------
+# Scores
 
 
 def criteria_of(procurement: Procurement) -> list[tuple[str, str]]:
@@ -423,34 +1087,48 @@ def criteria_of(procurement: Procurement) -> list[tuple[str, str]]:
     return keys + [(METHOD_STATEMENT, "Social value method statement")]
 
 
-def check_scores(procurement: Procurement, scores: Mapping[str, Decimal]) -> None:
-    """Every key a criterion of the procurement and every score on its scale, or InputError naming each."""
+def _score_errors(procurement: Procurement, scores: Mapping[str, Decimal]) -> Errors:
+    """Every key a criterion of the procurement and every score on its scale, keyed by criterion."""
     known = dict(criteria_of(procurement))
-    problems = []
+    errors: Errors = {}
     for key, value in scores.items():
         if key not in known:
-            problems.append(Problem(key, "is not a criterion of this procurement"))
-        elif not 0 <= value <= procurement.max_score:
-            problems.append(
-                Problem(
-                    known[key],
-                    f"{_plain(value)} is not between 0 and {_plain(procurement.max_score)}",
-                )
+            _add(errors, key, f"{key} is not a criterion of this procurement.")
+        elif value is None or not 0 <= value <= procurement.max_score:
+            _add(
+                errors,
+                key,
+                f"The score for {known[key]} must be from 0 to {_percent(procurement.max_score)}.",
             )
-    if problems:
-        raise InputError(problems)
+    return errors
+
+
+def scoring_bid(*, bid: Bid, actor) -> Bid:
+    """The bid, if the actor's council scores it now: submitted, and the procurement being evaluated."""
+    procurement = bid.procurement
+    if not is_commissioner_of(actor, procurement) or not bid.is_submitted:
+        raise Http404("No bid found.")
+    require_role(actor, procurement, "editor")
+    if procurement.state not in (Procurement.State.PUBLISHED, Procurement.State.EVALUATING):
+        raise Http404("Scores change only while the procurement is being evaluated.")
+    return bid
 
 
 @transaction.atomic
 def record_scores(
-    bid: Bid, evaluator, scores: Mapping[str, Decimal], comments: Mapping[str, str] | None = None
+    *,
+    bid: Bid,
+    actor,
+    scores: Mapping[str, Decimal],
+    comments: Mapping[str, str] | None = None,
 ) -> None:
     """One evaluator's scores for a bid; a second entry by the same evaluator replaces theirs."""
-    check_scores(bid.procurement, scores)
+    scoring_bid(bid=bid, actor=actor)
+    _refuse(_score_errors(bid.procurement, scores))
     for key, value in scores.items():
         EvaluatorScore.objects.update_or_create(
             bid=bid,
-            evaluator=evaluator,
+            evaluator=actor.user,
             criterion=key,
             defaults={
                 "score": value,
@@ -470,9 +1148,19 @@ def suggested_moderation(bid: Bid) -> dict[str, Decimal]:
 
 @transaction.atomic
 def moderate(
-    bid: Bid, moderator, scores: Mapping[str, Decimal], rationale: Mapping[str, str] | None = None
+    *,
+    bid: Bid,
+    actor,
+    scores: Mapping[str, Decimal],
+    rationale: Mapping[str, str] | None = None,
 ) -> None:
-    check_scores(bid.procurement, scores)
+    """The agreed scores after moderation: the ones the evaluation uses."""
+    scoring_bid(bid=bid, actor=actor)
+    _refuse(_score_errors(bid.procurement, scores))
+    _save_moderated(bid, actor.user, scores, rationale)
+
+
+def _save_moderated(bid: Bid, moderator, scores, rationale=None) -> None:
     for key, value in scores.items():
         ModeratedScore.objects.update_or_create(
             bid=bid,
@@ -499,15 +1187,7 @@ def unique_code(text: str, taken: set[str]) -> str:
     return code
 
 
-@transaction.atomic
-def import_tender(organisation, data: Any, user) -> Procurement:
-    """A draft procurement (and its bids, scores and commitments) from a tender file; all or nothing.
-
-    The file's `charter` section is not imported: a procurement is always checked against its own
-    organisation's charter. Bids become commissioner-entered, submitted bids whose file scores are
-    the moderated scores. A commitment whose `measure` matches the code of a measure the
-    organisation can use is linked to it; the file's proxy value is kept either way.
-    """
+def _import_tender(organisation, data: Any, user) -> Procurement:
     from socialvalue.web.measures.models import Measure
 
     tender = scoring.load_tender(data)

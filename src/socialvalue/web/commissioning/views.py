@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from functools import partial
 
 import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -23,6 +22,8 @@ from socialvalue.core.errors import InputError
 from socialvalue.reports import charts
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Organisation
+from socialvalue.web.errors import Conflict
+from socialvalue.web.forms import add_domain_errors
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from . import services
@@ -38,7 +39,7 @@ from .forms import (
     ScoresForm,
     TenderImportForm,
 )
-from .models import Bid, BidCommitment, Priority, Procurement
+from .models import Bid, Priority, Procurement
 
 MAX_TENDER_FILE_BYTES = 2 * 1024 * 1024
 
@@ -109,11 +110,22 @@ def charter_edit(request: HttpRequest) -> HttpResponse:
     charter = services.charter_for(organisation)
     form = CharterForm(request.POST or None, instance=charter)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            services.record_charter_version(charter, request.user, form.cleaned_data["note"])
-        messages.success(request, "Charter saved as a new version.")
-        return redirect("commissioning:charter")
+        data = form.cleaned_data
+        try:
+            services.replace_charter(
+                organisation=organisation,
+                actor=request.actor,
+                principles=data["principles"],
+                minimum_social_value_weight=data["minimum_social_value_weight"],
+                threshold=data["threshold"],
+                minimum_outcomes=data["minimum_outcomes"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Charter saved as a new version.")
+            return redirect("commissioning:charter")
     return _form_page(
         request,
         form,
@@ -139,30 +151,28 @@ def priority_edit(request: HttpRequest, priority_id: int | None = None) -> HttpR
     else:
         form = PriorityForm(request.POST or None, instance=priority, actor=request.actor)
     if request.method == "POST" and "retire" in request.POST and priority is not None:
-        with transaction.atomic():
-            Priority.objects.filter(pk=priority.pk).update(active=False)
-            services.rerank(charter)
-            services.record_charter_version(
-                charter, request.user, f"Priority retired: {priority.title}"
-            )
+        services.retire_priority(priority=priority, actor=request.actor)
         messages.success(request, f"“{priority.title}” is no longer a charter priority.")
         return redirect("commissioning:charter")
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.charter = charter
-            saved.organisation = organisation
-            saved.save()
-            form.save_m2m()
-            # The priority takes the rank it was given and the others move to make room.
-            services.rerank(charter, placed=saved)
-            services.record_charter_version(
-                charter,
-                request.user,
-                f"Priority {'changed' if priority else 'added'}: {saved.title}",
+        data = form.cleaned_data
+        try:
+            services.save_priority(
+                organisation=organisation,
+                actor=request.actor,
+                priority=priority,
+                rank=data["rank"],
+                title=data["title"],
+                description=data["description"],
+                evidence=data["evidence"],
+                evidence_url=data["evidence_url"],
+                measures=list(data["measures"]),
             )
-        messages.success(request, "Priority saved.")
-        return redirect("commissioning:charter")
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Priority saved.")
+            return redirect("commissioning:charter")
     return _form_page(
         request,
         form,
@@ -234,14 +244,18 @@ def procurement_new(request: HttpRequest) -> HttpResponse:
         initial["weight_quality"] = Decimal(100) - Decimal(40) - initial["weight_social_value"]
     form = ProcurementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        procurement = form.save(commit=False)
-        procurement.organisation = organisation
-        procurement.created_by = request.user
-        procurement.save()
-        messages.success(
-            request, "Procurement drafted. Add its quality criteria and the outcomes it asks for."
-        )
-        return redirect("commissioning:procurement", procurement.id)
+        try:
+            procurement = services.save_procurement(
+                actor=request.actor, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Procurement drafted. Add its quality criteria and the outcomes it asks for.",
+            )
+            return redirect("commissioning:procurement", procurement.id)
     return _form_page(
         request, form, title="Draft a procurement", back=reverse("commissioning:procurements")
     )
@@ -259,7 +273,7 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
     }
     if own:
         membership = request.actor.membership_for(procurement.organisation_id)
-        context.update(
+        context |= dict(
             can_edit=membership.allows("editor"),
             breaches=services.charter_breaches(procurement),
             model_problems=services.model_problems(procurement),
@@ -285,14 +299,22 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
 @login_required
 def procurement_edit(request: HttpRequest, procurement_id: int) -> HttpResponse:
     procurement = _own_procurement(request, procurement_id, "editor")
-    if not procurement.is_editable:
-        messages.error(request, "A published procurement's evaluation model cannot change.")
+    try:
+        services.require_draft(procurement)
+    except services.WrongState as refusal:
+        messages.error(request, str(refusal))
         return redirect("commissioning:procurement", procurement.id)
     form = ProcurementForm(request.POST or None, instance=procurement)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Procurement saved.")
-        return redirect("commissioning:procurement", procurement.id)
+        try:
+            services.save_procurement(
+                actor=request.actor, procurement=procurement, **form.cleaned_data
+            )
+        except (ValidationError, services.WrongState) as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Procurement saved.")
+            return redirect("commissioning:procurement", procurement.id)
     return _form_page(
         request,
         form,
@@ -305,22 +327,25 @@ def procurement_edit(request: HttpRequest, procurement_id: int) -> HttpResponse:
 def _add_part(request: HttpRequest, procurement_id: int, part: str, **page) -> HttpResponse:
     """Add a quality criterion or a requested outcome to a draft, with an ID made from its name."""
     procurement = _own_procurement(request, procurement_id, "editor")
-    if not procurement.is_editable:
-        raise Http404("Criteria and outcomes change only while the procurement is a draft.")
+    try:
+        services.require_draft(procurement)
+    except services.WrongState as refusal:
+        messages.error(request, str(refusal))
+        return redirect("commissioning:procurement", procurement.id)
     if part == "criteria":
         form = CriterionForm(request.POST or None, procurement=procurement)
-        related, noun = procurement.criteria, "Criterion"
+        add, noun = services.add_criterion, "Criterion"
     else:
         form = OutcomeForm(request.POST or None, actor=request.actor, procurement=procurement)
-        related, noun = procurement.outcomes, "Outcome"
+        add, noun = services.add_outcome, "Outcome"
     if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.procurement = procurement
-        item.code = services.unique_code(str(item), set(related.values_list("code", flat=True)))
-        item.position = related.count()
-        item.save()
-        messages.success(request, f"{noun} “{item}” added.")
-        return redirect("commissioning:procurement", procurement.id)
+        try:
+            item = add(procurement=procurement, actor=request.actor, **form.cleaned_data)
+        except (ValidationError, services.WrongState) as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, f"{noun} “{item}” added.")
+            return redirect("commissioning:procurement", procurement.id)
     return _form_page(
         request,
         form,
@@ -352,15 +377,18 @@ def outcome_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
 @require_POST
 def part_remove(request: HttpRequest, procurement_id: int, part: str, part_id: int) -> HttpResponse:
     procurement = _own_procurement(request, procurement_id, "editor")
-    if not procurement.is_editable:
-        raise Http404("Only a draft's criteria and outcomes can be removed.")
-    related = {"criteria": procurement.criteria, "outcomes": procurement.outcomes}.get(part)
-    if related is None:
+    if part == "criteria":
+        remove = partial(services.remove_criterion, criterion_id=part_id)
+    elif part == "outcomes":
+        remove = partial(services.remove_outcome, outcome_id=part_id)
+    else:
         raise Http404("No such part.")
-    deleted, _ = related.filter(pk=part_id).delete()
-    if not deleted:
-        raise Http404("No such part.")
-    messages.success(request, "Removed.")
+    try:
+        remove(procurement=procurement, actor=request.actor)
+    except services.WrongState as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Removed.")
     return redirect("commissioning:procurement", procurement.id)
 
 
@@ -369,7 +397,7 @@ def part_remove(request: HttpRequest, procurement_id: int, part: str, part_id: i
 def procurement_publish(request: HttpRequest, procurement_id: int) -> HttpResponse:
     procurement = _own_procurement(request, procurement_id, "editor")
     try:
-        services.publish(procurement, request.user)
+        services.publish(procurement=procurement, actor=request.actor)
     except services.CharterBreach as refusal:
         messages.error(
             request,
@@ -390,9 +418,11 @@ def procurement_publish(request: HttpRequest, procurement_id: int) -> HttpRespon
 def procurement_state(request: HttpRequest, procurement_id: int) -> HttpResponse:
     procurement = _own_procurement(request, procurement_id, "editor")
     try:
-        services.move_to(procurement, request.POST.get("state", ""))
-    except (services.WrongState, ValueError) as error:
-        messages.error(request, str(error) or "That change is not possible.")
+        services.move_to(
+            procurement=procurement, actor=request.actor, state=request.POST.get("state", "")
+        )
+    except services.WrongState as error:
+        messages.error(request, str(error))
     else:
         messages.success(
             request, f"The procurement is now {procurement.get_state_display().lower()}."
@@ -433,7 +463,9 @@ def procurement_import(request: HttpRequest) -> HttpResponse:
                     f"{upload.name} is larger than 2 MB; a tender file is far smaller."
                 )
             data = _read_tender_upload(upload)
-            procurement = services.import_tender(organisation, data, request.user)
+            procurement = services.import_tender(
+                organisation=organisation, actor=request.actor, data=data
+            )
         except ValidationError as error:
             form.add_error("file", error)
         except InputError as error:
@@ -455,14 +487,6 @@ def procurement_import(request: HttpRequest) -> HttpResponse:
         multipart=True,
         problems=problems,
     )
-
-
-def _describe(error: Exception) -> str:
-    if isinstance(error, InputError):
-        return error.describe()
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 def _read_tender_upload(upload) -> object:
@@ -509,25 +533,19 @@ def bid_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
         messages.error(request, "This procurement is not taking bids.")
         return redirect("commissioning:procurement", procurement.id)
     if request.method == "POST" and form.is_valid():
-        bid = form.save(commit=False)
-        bid.procurement = procurement
-        bid.created_by = request.user
-        if own:
-            bid.bidder = form.cleaned_data.get("bidder")
-            bid.bidder_name = bid.bidder_name or (bid.bidder.name if bid.bidder else "")
-            bid.entered_by_commissioner = True
-            # The council enters a bid it has received, so it counts as submitted from the start.
-            bid.submitted_at = timezone.now()
-        else:
-            bid.bidder = organisation
-            bid.bidder_name = organisation.name
-        if procurement.bids.filter(bidder_name=bid.bidder_name).exists():
-            form.add_error(
-                "bidder_name" if own else None,
-                f"{bid.bidder_name} already has a bid for this procurement.",
+        data = form.cleaned_data
+        try:
+            bid = services.create_bid(
+                procurement=procurement,
+                actor=request.actor,
+                price=data["price"],
+                method_statement=data["method_statement"],
+                bidder=data.get("bidder"),
+                bidder_name=data.get("bidder_name", ""),
             )
+        except (ValidationError, Conflict) as error:
+            add_domain_errors(form, error)
         else:
-            bid.save()
             messages.success(request, "Bid saved. Add the social value it commits to.")
             return redirect("commissioning:bid", bid.id)
     return _form_page(
@@ -572,17 +590,7 @@ def bid_detail(request: HttpRequest, bid_id: int) -> HttpResponse:
 
 
 def _editable_bid(request: HttpRequest, bid_id: int) -> Bid:
-    bid = _bid(request, bid_id)
-    procurement = bid.procurement
-    if not procurement.accepts_bids:
-        raise Http404("This procurement is not taking bids.")
-    if bid.bidder_id in request.actor.organisation_ids and not bid.is_submitted:
-        request.actor.require(bid.bidder_id, "editor")
-        return bid
-    if _is_commissioner_of(request, procurement) and bid.entered_by_commissioner:
-        require_role(request.actor, procurement, "editor")
-        return bid
-    raise Http404("This bid cannot be changed.")
+    return services.editable_bid(bid=_bid(request, bid_id), actor=request.actor)
 
 
 @login_required
@@ -594,12 +602,21 @@ def bid_edit(request: HttpRequest, bid_id: int) -> HttpResponse:
     )
     form = BidForm(request.POST or None, instance=bid, providers=providers)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        if commissioner:
-            saved.bidder = form.cleaned_data.get("bidder")
-        saved.save()
-        messages.success(request, "Bid saved.")
-        return redirect("commissioning:bid", bid.id)
+        data = form.cleaned_data
+        try:
+            services.update_bid(
+                bid=bid,
+                actor=request.actor,
+                price=data["price"],
+                method_statement=data["method_statement"],
+                bidder=data.get("bidder"),
+                bidder_name=data.get("bidder_name"),
+            )
+        except (ValidationError, Conflict) as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Bid saved.")
+            return redirect("commissioning:bid", bid.id)
     return _form_page(
         request,
         form,
@@ -615,23 +632,19 @@ def commitment_new(request: HttpRequest, bid_id: int) -> HttpResponse:
     form = CommitmentForm(request.POST or None, actor=request.actor, procurement=bid.procurement)
     if request.method == "POST" and form.is_valid():
         measure = form.cleaned_data["measure"]
-        commitment = services.commitment_from_measure(
-            measure,
-            form.cleaned_data["quantity"],
-            priority=form.cleaned_data["priority"]
-            or services.default_priority(bid.procurement, measure),
-            position=bid.commitments.count(),
-        )
-        commitment.bid = bid
-        commitment.save()
-        if measure.proxy_value is None:
-            messages.warning(
-                request,
-                f"{measure.title} has no open proxy value, so this commitment is counted but valued at £0.",
-            )
+        try:
+            services.add_bid_commitment(bid=bid, actor=request.actor, **form.cleaned_data)
+        except ValidationError as error:
+            add_domain_errors(form, error)
         else:
-            messages.success(request, "Commitment added.")
-        return redirect("commissioning:bid", bid.id)
+            if measure.proxy_value is None:
+                messages.warning(
+                    request,
+                    f"{measure.title} has no open proxy value, so this commitment is counted but valued at £0.",
+                )
+            else:
+                messages.success(request, "Commitment added.")
+            return redirect("commissioning:bid", bid.id)
     return _form_page(
         request,
         form,
@@ -646,9 +659,7 @@ def commitment_new(request: HttpRequest, bid_id: int) -> HttpResponse:
 @require_POST
 def commitment_remove(request: HttpRequest, bid_id: int, commitment_id: int) -> HttpResponse:
     bid = _editable_bid(request, bid_id)
-    deleted, _ = BidCommitment.objects.filter(bid=bid, pk=commitment_id).delete()
-    if not deleted:
-        raise Http404("No such commitment.")
+    services.remove_bid_commitment(bid=bid, actor=request.actor, commitment_id=commitment_id)
     messages.success(request, "Commitment removed.")
     return redirect("commissioning:bid", bid.id)
 
@@ -658,7 +669,7 @@ def commitment_remove(request: HttpRequest, bid_id: int, commitment_id: int) -> 
 def bid_submit(request: HttpRequest, bid_id: int) -> HttpResponse:
     bid = _editable_bid(request, bid_id)
     try:
-        services.submit_bid(bid)
+        services.submit_bid(bid=bid, actor=request.actor)
     except services.WrongState as error:
         messages.error(request, str(error))
     else:
@@ -667,13 +678,11 @@ def bid_submit(request: HttpRequest, bid_id: int) -> HttpResponse:
 
 
 def _scoring_bid(request: HttpRequest, bid_id: int) -> Bid:
-    bid = _bid(request, bid_id)
-    if not _is_commissioner_of(request, bid.procurement) or not bid.is_submitted:
-        raise Http404("No bid found.")
-    require_role(request.actor, bid.procurement, "editor")
-    if bid.procurement.state not in (Procurement.State.PUBLISHED, Procurement.State.EVALUATING):
-        raise Http404("Scores change only while the procurement is being evaluated.")
-    return bid
+    return services.scoring_bid(bid=_bid(request, bid_id), actor=request.actor)
+
+
+def _score_field(key: str) -> str:
+    return f"score_{key}"
 
 
 @login_required
@@ -689,11 +698,17 @@ def bid_scores(request: HttpRequest, bid_id: int) -> HttpResponse:
         request.POST or None, criteria=criteria, max_score=procurement.max_score, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        services.record_scores(bid, request.user, form.scores(), form.comments())
-        messages.success(
-            request, "Your scores are saved. Moderate when every evaluator has scored."
-        )
-        return redirect("commissioning:bid", bid.id)
+        try:
+            services.record_scores(
+                bid=bid, actor=request.actor, scores=form.scores(), comments=form.comments()
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error, _score_field)
+        else:
+            messages.success(
+                request, "Your scores are saved. Moderate when every evaluator has scored."
+            )
+            return redirect("commissioning:bid", bid.id)
     return _form_page(
         request,
         form,
@@ -727,9 +742,15 @@ def bid_moderate(request: HttpRequest, bid_id: int) -> HttpResponse:
         with_comments="Reason for the moderated score",
     )
     if request.method == "POST" and form.is_valid():
-        services.moderate(bid, request.user, form.scores(), form.comments())
-        messages.success(request, "Moderated scores saved: the evaluation uses these.")
-        return redirect("commissioning:bid", bid.id)
+        try:
+            services.moderate(
+                bid=bid, actor=request.actor, scores=form.scores(), rationale=form.comments()
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error, _score_field)
+        else:
+            messages.success(request, "Moderated scores saved: the evaluation uses these.")
+            return redirect("commissioning:bid", bid.id)
     return _form_page(
         request,
         form,
@@ -785,7 +806,7 @@ def procurement_evaluation(request: HttpRequest, procurement_id: int) -> HttpRes
         ),
         key=lambda row: row[1].rank,
     )
-    context.update(
+    context |= dict(
         evaluation=evaluation.result,
         rows=rows,
         winner=winner_label(evaluation.result.winner),
@@ -805,8 +826,10 @@ def procurement_award(request: HttpRequest, procurement_id: int) -> HttpResponse
     from socialvalue.web.contracts.models import ReportingFrequency
 
     procurement = _own_procurement(request, procurement_id, "editor")
-    if procurement.state not in (Procurement.State.PUBLISHED, Procurement.State.EVALUATING):
-        messages.error(request, "Only a published procurement can be awarded.")
+    try:
+        services.require_awardable(procurement)
+    except services.WrongState as refusal:
+        messages.error(request, str(refusal))
         return redirect("commissioning:procurement", procurement.id)
     bids = services.submitted_bids(procurement)
     initial = {
@@ -828,15 +851,10 @@ def procurement_award(request: HttpRequest, procurement_id: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             contract = services.award(
-                procurement,
-                form.cleaned_data["bid"],
-                request.user,
-                start_date=form.cleaned_data["start_date"],
-                end_date=form.cleaned_data["end_date"],
-                reporting_frequency=form.cleaned_data["reporting_frequency"],
+                procurement=procurement, actor=request.actor, **form.cleaned_data
             )
-        except (services.WrongState, InputError, ValidationError) as error:
-            form.add_error(None, _describe(error))
+        except (services.WrongState, ValidationError) as error:
+            add_domain_errors(form, error)
         else:
             messages.success(
                 request,

@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -274,6 +273,7 @@ def _spec(data: CommitmentIn, request: HttpRequest, commissioner) -> services.Co
     )
     priority = None
     if data.priority_id is not None:
+        # Any of the council's priorities parses; the domain says whether it may be used.
         priority = Priority.objects.filter(pk=data.priority_id, organisation=commissioner).first()
         if priority is None:
             raise ValidationError({"priority_id": "Choose one of this council's priorities."})
@@ -306,23 +306,21 @@ def create_contract(request: HttpRequest, payload: ContractIn):
         ).first()
         if provider is None:
             raise ValidationError({"provider_id": "No registered provider has this id."})
-    with transaction.atomic():
-        contract = services.create_contract(
-            commissioner=commissioner,
-            provider=provider,
-            provider_name=payload.provider_name,
-            title=payload.title,
-            reference=payload.reference,
-            description=payload.description,
-            value=payload.value,
-            start_date=payload.start_date,
-            end_date=payload.end_date,
-            reporting_frequency=payload.reporting_frequency,
-            created_by=request.user,
-        )
-        for data in payload.commitments:
-            services.add_commitment(contract, _spec(data, request, commissioner))
-    return 201, contract
+    contract = services.enter_contract(
+        actor=request.actor,
+        commissioner=commissioner,
+        provider=provider,
+        provider_name=payload.provider_name,
+        title=payload.title,
+        reference=payload.reference,
+        description=payload.description,
+        value=payload.value,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        reporting_frequency=payload.reporting_frequency,
+        commitments=[_spec(data, request, commissioner) for data in payload.commitments],
+    )
+    return Status(201, contract)
 
 
 @router.get(
@@ -351,13 +349,9 @@ def submit_return(request: HttpRequest, contract_id: Id, payload: ReturnIn):
     period_return = contract.returns.filter(period_index=payload.period_index).first()
     if period_return is None:
         raise Http404("This contract has no reporting period with that index.")
-    known = set(contract.commitments.values_list("pk", flat=True))
-    unknown = [line.commitment_id for line in payload.lines if line.commitment_id not in known]
-    if unknown:
-        raise ValidationError({"lines": f"Not commitments of this contract: {unknown}."})
-    return services.save_return(
-        period_return,
-        by=request.user,
+    return services.submit_return(
+        period_return=period_return,
+        actor=request.actor,
         narrative=payload.narrative,
         lines=[
             services.LineReport(line.commitment_id, line.quantity, line.note, line.response)
@@ -375,10 +369,9 @@ def submit_return(request: HttpRequest, contract_id: Id, payload: ReturnIn):
 def verify_return(request: HttpRequest, return_id: Id, payload: VerificationIn):
     """Accept, query or reject lines by id; a query or a rejection needs a `reason`."""
     period_return = get_visible_or_404(Return, request.actor, pk=return_id)
-    services.require_commissioner(request.actor, period_return.contract)
-    return services.verify_return(
-        period_return,
-        by=request.user,
+    return services.verify_lines(
+        period_return=period_return,
+        actor=request.actor,
         decisions=[
             services.Decision(d.line_id, d.verification, d.reason) for d in payload.decisions
         ],
@@ -395,7 +388,7 @@ def attach_files(request: HttpRequest, return_id: Id, file: File[list[UploadedFi
     field `file` (PDF, Word, Excel, CSV, PNG or JPEG, judged by content) within the size limit."""
     period_return = get_visible_or_404(Return, request.actor, pk=return_id)
     stored = services.attach_evidence(
-        period_return, actor=request.actor, uploads=list(file), by=request.user
+        period_return=period_return, actor=request.actor, uploads=list(file)
     )
     return Status(201, stored)
 

@@ -71,15 +71,6 @@ class ContractForm(GovukForm):
             providers = providers.exclude(pk=commissioner.pk)
         self.fields["provider"].queryset = providers.order_by("name")
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("provider") and not (data.get("provider_name") or "").strip():
-            self.add_error("provider", "Choose the provider, or type its name if it is not listed.")
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date must be on or after the start date.")
-        return data
-
 
 class CommitmentForm(GovukForm):
     measure = forms.ModelChoiceField(
@@ -138,15 +129,12 @@ class CommitmentForm(GovukForm):
     def __init__(self, *args, measures, priorities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure"].queryset = measures
+        # Any of the council's priorities parses, so a retired one is refused with the domain's
+        # reason; only the current ones are offered.
         self.fields["priority"].queryset = priorities
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("measure") and not (data.get("description") or "").strip():
-            self.add_error("measure", "Choose a measure, or describe the outcome committed to.")
-        if not data.get("measure") and not (data.get("unit") or "").strip():
-            self.add_error("unit", "Enter the unit the quantity is counted in.")
-        return data
+        self.fields["priority"].widget.choices = [("", "None")] + [
+            (p.pk, str(p)) for p in priorities if p.active
+        ]
 
 
 class ReturnForm(GovukForm):
@@ -239,23 +227,6 @@ class VerificationForm(GovukForm):
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
             )
-
-    def clean(self):
-        data = super().clean()
-        if not any(data.get(f"decision_{line.pk}") for line in self.lines):
-            raise forms.ValidationError("Choose a decision for at least one line.")
-        for line in self.lines:
-            decision = data.get(f"decision_{line.pk}")
-            if (
-                decision in (Verification.QUERIED, Verification.REJECTED)
-                and not (data.get(f"reason_{line.pk}") or "").strip()
-            ):
-                word = "query" if decision == Verification.QUERIED else "rejection"
-                self.add_error(
-                    f"reason_{line.pk}",
-                    f"Give the reason for the {word} of {line.commitment.title}.",
-                )
-        return data
 
     def line_fields(self):
         for line in self.lines:

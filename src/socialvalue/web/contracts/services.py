@@ -1,4 +1,12 @@
-"""Making contracts and their commitments, the reporting schedule, returns, verification and delivery status."""
+"""Making contracts and their commitments, the reporting schedule, returns, verification and delivery status.
+
+Each action a page or an API route takes is one keyword-only function here that checks the
+actor's side and role and holds the rules: `enter_contract`, `add_commitment`,
+`remove_commitment`, `submit_return`, `attach_evidence` and `verify_lines`. Refusals are Django
+`ValidationError`s by field (or for the whole form) and `PermissionDenied`. `create_contract`,
+`save_return` and `verify_return` are the steps themselves, for callers that already hold the
+right: the award, demo data and tests.
+"""
 
 from __future__ import annotations
 
@@ -274,7 +282,7 @@ def create_contract(
     elif not commissioner.is_commissioner:
         problems["commissioner"] = f"{commissioner.name} is not a commissioning organisation."
     if provider is None and not (provider_name or "").strip():
-        problems["provider"] = "Choose the provider, or type its name if it is not registered."
+        problems["provider"] = "Choose the provider, or type its name if it is not listed."
     if provider is not None and commissioner is not None and provider.pk == commissioner.pk:
         problems["provider"] = "The provider must be another organisation than the commissioner."
     if not (title or "").strip():
@@ -314,9 +322,26 @@ def create_contract(
     specs = list(commitments)
     if bid is not None and not specs:
         specs = [_spec_from_bid_commitment(c, profile) for c in _bid_commitments(bid)]
-    for spec in specs:
-        add_commitment(contract, spec)
+    errors: dict[str, list[str]] = {}
+    for index, spec in enumerate(specs):
+        try:
+            _add_commitment(contract, spec)
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                errors[f"commitments[{index}].{key}"] = messages
+    if errors:
+        raise ValidationError(errors)
     return contract
+
+
+def enter_contract(*, actor: Any, commissioner: Any, **details: Any) -> Contract:
+    """The commissioner (an editor) enters a contract directly, with any `commitments` specs.
+
+    `details` are `create_contract`'s: the provider or its name, title, value, dates and so on.
+    """
+    actor.require(commissioner.pk, Role.EDITOR)
+    details.pop("created_by", None)
+    return create_contract(commissioner=commissioner, created_by=actor.user, **details)
 
 
 def _bid_commitments(bid: Any) -> list:
@@ -339,8 +364,13 @@ def _spec_from_bid_commitment(offered: Any, profile: str) -> CommitmentSpec:
 
 
 @transaction.atomic
-def add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
-    """Add one commitment with a target line in every return, profiled over the contract's periods."""
+def add_commitment(*, contract: Contract, actor: Any, spec: CommitmentSpec) -> Commitment:
+    """The commissioner adds a commitment: a target line in every return, profiled over the periods."""
+    require_commissioner(actor, contract)
+    return _add_commitment(contract, spec)
+
+
+def _add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
     measure = spec.measure
     quantity = Decimal(str(spec.target_quantity))
     problems: dict[str, str] = {}
@@ -350,6 +380,10 @@ def add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
         problems["measure"] = "Choose a measure, or describe the outcome committed to."
     if spec.priority is not None and spec.priority.organisation_id != contract.commissioner_id:
         problems["priority"] = "Choose one of this council's priorities."
+    elif spec.priority is not None and not spec.priority.active:
+        problems["priority"] = (
+            f"“{spec.priority.title}” is no longer a charter priority: choose a current one."
+        )
     proxy = spec.proxy_value
     source = spec.proxy_source
     price_year = spec.price_year
@@ -404,7 +438,9 @@ def add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
 
 
 @transaction.atomic
-def remove_commitment(commitment: Commitment) -> None:
+def remove_commitment(*, commitment: Commitment, actor: Any) -> None:
+    """The commissioner removes a commitment nobody has reported on yet."""
+    require_commissioner(actor, commitment.contract)
     if commitment.lines.exclude(reported_quantity=None).exists():
         raise ValidationError(
             "This commitment has been reported on in a return, so it cannot be removed."
@@ -486,6 +522,22 @@ def _check_open(period_return: Return, today: dt.date | None = None) -> None:
         )
 
 
+def submit_return(
+    *,
+    period_return: Return,
+    actor: Any,
+    narrative: str,
+    lines: Iterable[LineReport],
+    files: Iterable[Any] = (),
+    submit: bool = True,
+) -> Return:
+    """The provider (an editor) saves its figures for a period; with `submit`, sends them for review."""
+    require_provider(actor, period_return.contract)
+    return save_return(
+        period_return, by=actor.user, narrative=narrative, lines=lines, files=files, submit=submit
+    )
+
+
 @transaction.atomic
 def save_return(
     period_return: Return,
@@ -505,6 +557,10 @@ def save_return(
     period_return = Return.objects.select_for_update().get(pk=period_return.pk)
     _check_open(period_return)
     reports = {r.commitment_id: r for r in lines}
+    known = set(period_return.contract.commitments.values_list("pk", flat=True))
+    unknown = sorted(set(reports) - known)
+    if unknown:
+        raise ValidationError({"lines": f"Not commitments of this contract: {unknown}."})
     open_lines = list(
         period_return.lines.select_related("commitment").filter(
             verification__in=[Verification.PENDING, Verification.QUERIED]
@@ -567,7 +623,7 @@ def save_return(
 
 
 @transaction.atomic
-def attach_evidence(period_return: Return, *, actor: Any, uploads: Iterable[Any], by: Any) -> list:
+def attach_evidence(*, period_return: Return, actor: Any, uploads: Iterable[Any]) -> list:
     """Attach files to a return the provider may still change; each is checked by content and size."""
     require_provider(actor, period_return.contract)
     _check_open(period_return)
@@ -575,7 +631,7 @@ def attach_evidence(period_return: Return, *, actor: Any, uploads: Iterable[Any]
         ReturnFile.store(
             upload,
             organisation=period_return.contract.provider,
-            uploaded_by=by,
+            uploaded_by=actor.user,
             period_return=period_return,
         )
         for upload in uploads
@@ -601,6 +657,12 @@ class Decision:
     reason: str = ""
 
 
+def verify_lines(*, period_return: Return, actor: Any, decisions: Iterable[Decision]) -> Return:
+    """The commissioner (an editor) accepts, queries or rejects lines of a submitted return."""
+    require_commissioner(actor, period_return.contract)
+    return verify_return(period_return, by=actor.user, decisions=decisions)
+
+
 @transaction.atomic
 def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decision]) -> Return:
     """Record the commissioner's decision on lines of a submitted return; a reason is needed to query or reject.
@@ -611,6 +673,9 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
     period_return = Return.objects.select_for_update().get(pk=period_return.pk)
     if period_return.status != Return.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be verified.")
+    decisions = [d for d in decisions if d.verification != Verification.PENDING]
+    if not decisions:
+        raise ValidationError("Choose a decision for at least one line.")
     lines = {line.pk: line for line in period_return.lines.select_related("commitment__measure")}
     problems: dict[str, list[str]] = {}
     changed = []

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.files.serving import attachment
+from socialvalue.web.forms import add_domain_errors
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
@@ -29,15 +30,6 @@ def _organisation(request: HttpRequest):
     if request.organisation is None:
         raise Http404("You do not belong to an organisation.")
     return request.organisation
-
-
-def _add_errors(form, error: ValidationError, field_for=lambda key: key) -> None:
-    if hasattr(error, "error_dict"):
-        for key, errors in error.message_dict.items():
-            name = field_for(key)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -73,7 +65,8 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            contract = services.create_contract(
+            contract = services.enter_contract(
+                actor=request.actor,
                 commissioner=organisation,
                 provider=data["provider"],
                 provider_name=data["provider_name"],
@@ -84,10 +77,9 @@ def contract_new(request: HttpRequest) -> HttpResponse:
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 reporting_frequency=data["reporting_frequency"],
-                created_by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, f"Contract {contract.title} saved: now add its commitments.")
             return redirect("contracts:commitment_new", contract_id=contract.pk)
@@ -132,14 +124,15 @@ def commitment_new(request: HttpRequest, contract_id: int) -> HttpResponse:
         measures=visible(Measure, request.actor)
         .select_related("value_set")
         .order_by("value_set__name", "title"),
-        priorities=Priority.objects.filter(organisation=contract.commissioner, active=True),
+        priorities=Priority.objects.filter(organisation=contract.commissioner),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.add_commitment(
-                contract,
-                services.CommitmentSpec(
+                contract=contract,
+                actor=request.actor,
+                spec=services.CommitmentSpec(
                     measure=data["measure"],
                     target_quantity=data["target_quantity"],
                     proxy_value=data["proxy_value"],
@@ -152,7 +145,7 @@ def commitment_new(request: HttpRequest, contract_id: int) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, "Commitment added.")
             if "another" in request.POST:
@@ -166,9 +159,8 @@ def commitment_new(request: HttpRequest, contract_id: int) -> HttpResponse:
 def commitment_remove(request: HttpRequest, contract_id: int, commitment_id: int) -> HttpResponse:
     contract = get_visible_or_404(Contract, request.actor, pk=contract_id)
     commitment = get_object_or_404(contract.commitments, pk=commitment_id)
-    services.require_commissioner(request.actor, contract)
     try:
-        services.remove_commitment(commitment)
+        services.remove_commitment(commitment=commitment, actor=request.actor)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -225,7 +217,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
 def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
     period_return = _return(request, return_id)
     services.require_provider(request.actor, period_return.contract)
-    if not period_return.is_open_to_provider:
+    if request.method != "POST" and not period_return.is_open_to_provider:
         messages.error(
             request, "This return has been submitted and is waiting for the commissioner."
         )
@@ -251,9 +243,9 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
         by_commitment = {line.commitment_id: line.pk for line in lines}
         submit = "submit" in request.POST
         try:
-            services.save_return(
-                period_return,
-                by=request.user,
+            services.submit_return(
+                period_return=period_return,
+                actor=request.actor,
                 narrative=data["narrative"],
                 lines=reports,
                 files=data.get("evidence") or [],
@@ -266,7 +258,7 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
                 line_id = by_commitment.get(int(commitment_id)) if commitment_id.isdigit() else None
                 return f"{kind}_{line_id}" if line_id else key
 
-            _add_errors(form, exc, field_for)
+            add_domain_errors(form, exc, field_for)
         else:
             if submit:
                 messages.success(request, "Return submitted: the commissioner will review it.")
@@ -289,9 +281,6 @@ def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
     services.require_commissioner(request.actor, period_return.contract)
     pending = _lines(period_return).filter(verification=Verification.PENDING)
     form = VerificationForm(request.POST, lines=pending)
-    if period_return.status != Return.Status.SUBMITTED:
-        messages.error(request, "This return is not waiting for review.")
-        return redirect("contracts:return", return_id=period_return.pk)
     if form.is_valid():
         decisions = [
             services.Decision(
@@ -303,9 +292,11 @@ def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
             if form.cleaned_data.get(f"decision_{line.pk}")
         ]
         try:
-            services.verify_return(period_return, by=request.user, decisions=decisions)
+            services.verify_lines(
+                period_return=period_return, actor=request.actor, decisions=decisions
+            )
         except ValidationError as exc:
-            _add_errors(form, exc, lambda key: f"reason_{key.split('-')[-1]}")
+            add_domain_errors(form, exc, lambda key: f"reason_{key.split('-')[-1]}")
         else:
             messages.success(request, "Decisions saved.")
             return redirect("contracts:return", return_id=period_return.pk)
