@@ -1,3 +1,3 @@
 """socialvalue: plan, measure, evidence and report social value."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
