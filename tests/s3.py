@@ -18,22 +18,11 @@ from typing import Any
 
 import pytest
 
-#: Ports this suite may use for servers it starts.
-PORTS = range(18310, 18340)
+from tests.ports import free_port  # noqa: F401 (used here and by importers)
+
 #: moto accepts any credentials; boto3 only needs some to sign with.
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 REGION = "eu-west-2"
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def start_server() -> tuple[subprocess.Popen, str]:

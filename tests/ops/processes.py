@@ -11,21 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+from tests.ports import free_port  # noqa: F401 (used here and by importers)
+
 SOCIALVALUE = str(Path(sys.executable).parent / "socialvalue")
-#: Ports for the servers these tests start; SOCIALVALUE_TEST_PORTS moves them ("18100-18199").
-_low, _high = (int(p) for p in os.environ.get("SOCIALVALUE_TEST_PORTS", "18100-18199").split("-"))
-
-
-def free_port() -> int:
-    """A port in the tests' range that nothing listens on now."""
-    for port in range(_low + secrets.randbelow(_high - _low), _high + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {_low}-{_high}")
 
 
 def production_env(home: Path, **extra: str) -> dict[str, str]:

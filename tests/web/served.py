@@ -1,8 +1,8 @@
 """The real server in a subprocess (`socialvalue serve`), plain HTTP to it, and a TCP proxy a test can cut.
 
 For tests of what only a running server shows: probes answered with the database gone, log lines on
-stderr, errors reported to Sentry, connections the database dropped. Ports come from
-SOCIALVALUE_TEST_PORTS (default 18400-18499) so parallel checkouts do not collide.
+stderr, errors reported to Sentry, connections the database dropped. Ports are chosen by the
+operating system (tests.ports), so parallel test workers and checkouts do not collide.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.ports import free_port  # noqa: F401 (used here and by importers)
+
 SOCIALVALUE = str(Path(sys.executable).parent / "socialvalue")
 SECRET_KEY = "served-test-" + "k" * 50
 #: Variables of the test process that must not leak into the server (test mode, the test database).
@@ -30,18 +32,6 @@ NOT_INHERITED = {
     "SENTRY_DSN",
     "REDIS_URL",
 }
-
-
-def free_port() -> int:
-    low, high = (int(p) for p in os.environ.get("SOCIALVALUE_TEST_PORTS", "18400-18499").split("-"))
-    for port in range(low, high + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {low}-{high}")
 
 
 def refusing_port() -> socket.socket:
