@@ -10,6 +10,7 @@ from socialvalue.web.forms import GovukForm, GovukModelForm
 from socialvalue.web.measures.models import Measure
 
 from .models import Bid, Charter, Priority, Procurement, QualityCriterion, RequestedOutcome
+from .services import PROCUREMENT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,23 +78,7 @@ class PriorityForm(GovukModelForm):
 class ProcurementForm(GovukModelForm):
     class Meta:
         model = Procurement
-        fields = [
-            "reference",
-            "title",
-            "description",
-            "category",
-            "estimated_value",
-            "closing_date",
-            "contract_start",
-            "contract_end",
-            "weight_price",
-            "weight_quality",
-            "weight_social_value",
-            "price_method",
-            "max_score",
-            "social_value_qualitative",
-            "social_value_quantitative",
-        ]
+        fields = list(PROCUREMENT_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "closing_date": DATE,
