@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -64,7 +65,8 @@ def get(port: int, path: str, headers: dict[str, str] | None = None, timeout=15)
 
 @dataclass
 class ServedSite:
-    """`socialvalue serve --no-migrate` on a free port, with its stderr kept in a file."""
+    """`socialvalue serve` on a free port, its database migrated first (the release step), with its
+    stderr kept in a file."""
 
     home: Path
     env: dict[str, str] = field(default_factory=dict)
@@ -81,12 +83,18 @@ class ServedSite:
             "ALLOWED_HOSTS": "127.0.0.1",
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
+            "EMAIL_URL": "console://",
             **self.env,
         }
         self.home.mkdir(parents=True, exist_ok=True)
+        released = subprocess.run(
+            [SOCIALVALUE, "migrate"], env=env, capture_output=True, text=True, timeout=300
+        )
+        if released.returncode != 0:
+            raise RuntimeError(f"socialvalue migrate failed:\n{released.stderr}")
         self._stderr = open(self.home / "server.log", "wb")  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen(
-            [SOCIALVALUE, "serve", "--no-migrate"],
+            [SOCIALVALUE, "serve"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=self._stderr,
@@ -115,6 +123,12 @@ class ServedSite:
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
         return get(self.port, path, headers)
+
+    def drop_table(self, table: str) -> None:
+        """Break the served SQLite database under the running server: requests using `table` fail."""
+        path = self.env["DATABASE_URL"].removeprefix("sqlite:///")
+        with sqlite3.connect(path) as db:
+            db.execute(f"DROP TABLE {table}")
 
     def log(self) -> str:
         return (self.home / "server.log").read_text(errors="replace")

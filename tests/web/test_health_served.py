@@ -26,11 +26,14 @@ def assert_unavailable_naming_the_database(site: ServedSite) -> None:
 
 
 def test_readyz_follows_a_sqlite_database_that_goes_and_comes_back(tmp_path):
-    folder = tmp_path / "db-folder-not-there-yet"
+    folder = tmp_path / "db-folder"
+    folder.mkdir()
     env = {"DATABASE_URL": f"sqlite:///{folder / 'socialvalue.sqlite3'}"}
     with ServedSite(tmp_path / "home", env=env) as site:
+        assert site.get("/readyz").status == 200
+        folder.rename(tmp_path / "db-folder-gone")  # the disk holding the database went away
         assert_unavailable_naming_the_database(site)
-        folder.mkdir()
+        (tmp_path / "db-folder-gone").rename(folder)
         answer = site.get("/readyz")
         assert answer.status == 200, answer.body
         assert answer.json()["checks"] == {"database": "ok", "storage": "ok", "cache": "ok"}

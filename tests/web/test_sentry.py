@@ -79,11 +79,12 @@ def test_a_server_error_is_reported_without_secrets(tmp_path, sink):
     token = "sv_" + "s" * 40
     env = {
         "SENTRY_DSN": sink.dsn,
-        # No tables (--no-migrate on an empty database): the token lookup fails, a real 500.
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'socialvalue.sqlite3'}",
         "SOCIALVALUE_SECURE_SSL_REDIRECT": "false",
     }
     with ServedSite(tmp_path / "home", env=env) as site:
+        # With the token table gone from under the server, the token lookup fails: a real 500.
+        site.drop_table("accounts_apitoken")
         answer = site.get("/api/v1/me?password=in-the-query", {"Authorization": f"Bearer {token}"})
         assert answer.status == 500
         event = sink.wait_for_event()
