@@ -75,6 +75,7 @@ def main() -> int:
     env.update(
         SOCIALVALUE_HOME=home,
         SECRET_KEY="bench-" + "k" * 50,
+        EMAIL_URL="console://",
         ALLOWED_HOSTS="127.0.0.1",
         SOCIALVALUE_SECURE_SSL_REDIRECT="false",
         SOCIALVALUE_URL=base,

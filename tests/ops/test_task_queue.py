@@ -343,6 +343,7 @@ def test_reports_run_on_workers_any_web_process_follows_them_and_a_killed_worker
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         SECRET_KEY="queue-test-" + "k" * 50,
+        EMAIL_URL="console://",
         SOCIALVALUE_URL=f"http://127.0.0.1:{WEB_PORTS[0]}",
         ALLOWED_HOSTS="127.0.0.1",
         SOCIALVALUE_SECURE_SSL_REDIRECT="false",
