@@ -68,7 +68,9 @@ def worker(workers: int, stop_with_parent: int | None) -> None:
             logging.Formatter("%(asctime)s %(levelname)s %(processName)s %(message)s")
         )
         logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+        # The demo's worker shares the demo's console, where the emails it prints should stand
+        # out: only problems there, every task elsewhere.
+        logger.setLevel(logging.WARNING if stop_with_parent else logging.INFO)
         logger.propagate = False
     if stop_with_parent:
         _stop_with_parent(stop_with_parent)
