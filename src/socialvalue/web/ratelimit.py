@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 
 class RateLimited(Exception):
     """Too many attempts: answer 429 with Retry-After (the API's error handler does)."""
@@ -12,5 +14,13 @@ class RateLimited(Exception):
 
 
 def client_ip(request) -> str | None:
-    """The address the server saw; a proxy's forwarded address arrives here only from trusted proxies."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address as the server set it in REMOTE_ADDR, or None when it is not one.
+
+    Never a forwarded header: the WSGI server replaces REMOTE_ADDR from proxy headers only when the
+    proxy is one it trusts, so a client cannot choose the address its attempts are counted against.
+    """
+    value = (getattr(request, "META", None) or {}).get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -16,7 +15,7 @@ from django.utils import timezone
 
 from socialvalue.web.emails import send_email
 from socialvalue.web.links import absolute_reverse
-from socialvalue.web.ratelimit import RateLimited
+from socialvalue.web.ratelimit import RateLimited, client_ip
 
 from .models import (
     ApiToken,
@@ -40,19 +39,6 @@ class TooManyAttempts(RateLimited):
             retry_after,
             f"Too many {what}. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
         )
-
-
-def client_ip(request: Any) -> str | None:
-    """The client's address as the server set it in REMOTE_ADDR.
-
-    Never a forwarded header: the WSGI server replaces REMOTE_ADDR from proxy headers only when the
-    proxy is one it trusts, so a client cannot choose the address its attempts are counted against.
-    """
-    value = (getattr(request, "META", None) or {}).get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
 
 
 def _over_limit(rows: Any, limit: int, window_seconds: int) -> int | None:
