@@ -21,7 +21,7 @@ def test_sign_in_switch_organisation_and_sign_out(page):
     page.get_by_label("Email address").fill("adviser@example.org")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("The email address or password is not right.").first.is_visible()
+    page.get_by_text("The email address or password is not right.").first.wait_for()
     page.check_accessibility()
 
     page.get_by_label("Password").fill(PASSWORD)
@@ -37,12 +37,12 @@ def test_sign_in_switch_organisation_and_sign_out(page):
     page.check_accessibility()
 
     page.get_by_role("link", name="Organisation", exact=True).click()
-    assert page.get_by_text("Only an organisation admin can change these settings.").is_visible()
+    page.get_by_text("Only an organisation admin can change these settings.").wait_for()
     page.check_accessibility()
 
     page.get_by_role("link", name="Members").click()
     page.check_accessibility()
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_text("You have signed out.").is_visible()
+    page.get_by_text("You have signed out.").wait_for()
     page.check_accessibility()

@@ -57,7 +57,7 @@ def test_search_open_and_import_a_value_set(page):
     page.check_accessibility()
 
     _upload(page, BAD)
-    assert page.get_by_text("There is a problem").is_visible()
+    page.get_by_text("There is a problem").wait_for()
     assert page.get_by_role("cell", name='"lots" is not an amount').is_visible()
     page.check_accessibility()
 

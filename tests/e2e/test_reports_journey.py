@@ -63,7 +63,7 @@ def test_council_runs_reads_and_downloads_its_annual_evaluation(page):
     assert figure.startswith("£")
     # The chart's numbers are a table too, behind "Show the data".
     page.get_by_text("Show the data: Value by theme").click()
-    assert page.get_by_role("table", name="Value by theme").first.is_visible()
+    page.get_by_role("table", name="Value by theme").first.wait_for()
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF").click()
     assert download.value.suggested_filename.startswith("annual-social-value-evaluation-")

@@ -35,7 +35,7 @@ def test_lead_builds_a_small_sroi(page):
     page.get_by_role("link", name="Start an analysis").click()
     page.check_accessibility()
     page.get_by_role("button", name="Start the analysis").click()
-    assert page.get_by_role("link", name="Enter a name for the analysis").is_visible()
+    page.get_by_role("link", name="Enter a name for the analysis").wait_for()
     page.check_accessibility()
     page.get_by_label("Name", exact=True).fill("Lunch club")
     page.get_by_label("Period of activity").fill("2025 to 2026")
