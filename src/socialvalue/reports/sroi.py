@@ -278,7 +278,7 @@ def sroi_document(
                 ),
                 shares(by_stakeholder, "Stakeholder", "Present value by stakeholder"),
                 Paragraph(
-                    f"Fiscal value (savings to the public purse) is {money(fiscal)} of the "
+                    f"Fiscal value (value to the public purse, not necessarily cashable) is {money(fiscal)} of the "
                     f"{money(result.present_value)}; the rest is wider economic, social, wellbeing "
                     "and environmental value, which no budget will see as cash."
                 ),
