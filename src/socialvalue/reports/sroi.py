@@ -11,6 +11,7 @@ from socialvalue.core.sroi import ImpactMap, calculate
 from socialvalue.core.sroi.montecarlo import simulate
 from socialvalue.reports import charts
 from socialvalue.reports.document import (
+    CAVEATS,
     BulletList,
     Column,
     Document,
@@ -427,7 +428,7 @@ def sroi_document(
                 ),
                 proxies,
             ],
-            sections=[Section("Caveats", [BulletList(caveats)])],
+            sections=[Section(CAVEATS, [BulletList(caveats)])],
         )
     )
     progress(0.6, "Report written")

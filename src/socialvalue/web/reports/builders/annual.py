@@ -27,6 +27,7 @@ from socialvalue.reports import (
     Table,
     charts,
 )
+from socialvalue.reports.document import CAVEATS
 from socialvalue.reports.formatting import money, percent
 
 from ..registry import (
@@ -776,7 +777,7 @@ def _methodology_section(
                 + ". No other adjustment is made.",
             ),
         ],
-        sections=[Section("Caveats", [BulletList(caveats)])],
+        sections=[Section(CAVEATS, [BulletList(caveats)])],
     )
 
 
