@@ -28,6 +28,15 @@ def _bid(w) -> int:
     return Bid.objects.get(procurement_id=_published(w), bidder_name="Carewell").id
 
 
+def _outcome(w) -> tuple[int, int]:
+    from socialvalue.web.commissioning.models import RequestedOutcome
+
+    outcome = RequestedOutcome.objects.filter(procurement__state="draft").first()
+    if outcome is None:
+        outcome = RequestedOutcome.objects.get(procurement_id=_draft(w))
+    return outcome.procurement_id, outcome.id
+
+
 def _priority(w) -> int:
     from tests.web.commissioning.factories import charter
 
@@ -64,6 +73,10 @@ ROUTES: list[Route] = [
     Route(
         "procurements/<int:procurement_id>/outcomes/new/",
         url=lambda w: f"/procurements/{_draft(w)}/outcomes/new/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/outcomes/<int:outcome_id>/valuation/",
+        url=lambda w: f"/procurements/{_outcome(w)[0]}/outcomes/{_outcome(w)[1]}/valuation/",
     ),
     Route(
         "procurements/<int:procurement_id>/<str:part>/<int:part_id>/remove/",
@@ -127,6 +140,13 @@ ROUTES: list[Route] = [
         "post",
         url=lambda w: f"/api/v1/procurements/{_draft(w)}/publish",
         api=True,
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/outcomes/<outcome_id>/valuation",
+        "put",
+        url=lambda w: f"/api/v1/procurements/{_draft(w)}/outcomes/outcome-1/valuation",
+        api=True,
+        body={"valuation": "qualitative"},
     ),
     Route(
         "api/v1/procurements/<procurement_id>/tender",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from socialvalue.web.commissioning.models import Bid, Priority, Procurement
+from socialvalue.core.valuation import load_deflators
+from socialvalue.web.commissioning.models import Bid, Priority, Procurement, RequestedOutcome
 from tests.web.commissioning import factories as f
 from tests.web.parity import Case, check
 
@@ -31,7 +32,26 @@ def _page(data: dict) -> dict:
     return {k: "" if v is None else str(v) for k, v in data.items()}
 
 
+DEFLATORS = load_deflators()
+OUT_OF_SERIES = (
+    f"1850 is outside the GDP deflator series ({DEFLATORS.first_year} to {DEFLATORS.last_year})."
+)
+LOCAL = {"valuation": "local", "proxy_value": 100, "price_year": 1850, "source": "Local study"}
+
 CASES = [
+    Case(
+        "a local proxy in a price year the deflators do not cover",
+        OUT_OF_SERIES,
+        page=("/procurements/{draft}/outcomes/{outcome}/valuation/", _page(LOCAL)),
+        api=("put", "/api/v1/procurements/{draft}/outcomes/outcome-1/valuation", LOCAL),
+    ),
+    Case(
+        "publishing a draft that asks for a measure with no proxy, undecided",
+        "its measure SV-EMP-03 has no proxy value, so every offer of it would score £0 in the "
+        "valued part",
+        page=("/procurements/{unvalued}/publish/", {}),
+        api=("post", "/api/v1/procurements/{unvalued}/publish", {}),
+    ),
     Case(
         "a procurement whose contract ends before it starts",
         "The contract must end after it starts.",
@@ -286,6 +306,10 @@ def world(demo_world):
         organisation=council, charter=charter, rank=2, title="Old priority", active=False
     )
     draft = f.procurement(council)
+    unvalued = f.procurement(council, outcomes=0)
+    RequestedOutcome.objects.create(
+        procurement=unvalued, code="staff", title="Staff", measure=f.valued_measure("SV-EMP-03")
+    )
     published = f.procurement(council, state="published")
     bid = f.bid(published, "Carewell", 900_000)
     f.bid(published, "Homeside", 950_000)
@@ -301,6 +325,8 @@ def world(demo_world):
         "published": published.id,
         "awarded": awarded.id,
         "no_outcomes": f.procurement(council, outcomes=0).id,
+        "outcome": draft.outcomes.get().id,
+        "unvalued": unvalued.id,
         "criterion": published.criteria.first().id,
         "retired": retired.id,
         "priority": charter.priorities.get(active=True).id,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -185,6 +186,30 @@ class OutcomeOut(Schema):
     title: str
     priority_id: int | None
     measure_id: int | None
+    valuation: RequestedOutcome.Valuation = Field(
+        ...,
+        description="How offers of it are valued: 'measure' (the measure's own proxy), 'local' "
+        "(the local proxy below) or 'qualitative' (only through the method statement).",
+    )
+    local_proxy_value: Decimal | None
+    local_price_year: int | None
+    local_source: str
+    needs_valuation: bool = Field(
+        ...,
+        description="True when its measure has no proxy and no way to value offers was chosen: "
+        "publishing is refused until one is.",
+    )
+
+
+class OutcomeValuationIn(Schema):
+    valuation: RequestedOutcome.Valuation
+    proxy_value: Decimal | None = Field(
+        None, ge=0, le=10**9, description="For 'local': £ per unit."
+    )
+    price_year: int | None = Field(None, description="For 'local': the proxy's price year.")
+    source: str = Field(
+        "", max_length=2000, description="For 'local': where the figure comes from."
+    )
 
 
 class ProcurementIn(Schema):
@@ -354,6 +379,23 @@ def publish_procurement(request: HttpRequest, procurement_id: int):
     except services.CharterBreach as refusal:
         return Status(409, {"detail": refusal.message, "breaches": refusal.breaches})
     return _out(procurement, request.actor)
+
+
+@router.put(
+    "/procurements/{procurement_id}/outcomes/{outcome_id}/valuation",
+    response=answers(OutcomeOut, 403, 404, 409),
+    summary="Say how offers of an outcome are valued",
+)
+def value_outcome(
+    request: HttpRequest, procurement_id: int, outcome_id: str, payload: OutcomeValuationIn
+):
+    """For an outcome whose measure has no proxy: a local proxy for this procurement (value,
+    price year and source) or the qualitative part only. 400 names the field that is wrong."""
+    procurement = _own(request, procurement_id, "editor")
+    outcome = get_object_or_404(procurement.outcomes, code=outcome_id)
+    return services.value_outcome(
+        procurement=procurement, actor=request.actor, outcome_id=outcome.pk, **payload.dict()
+    )
 
 
 @router.get(

@@ -157,6 +157,43 @@ class CommitmentForm(GovukForm):
         priority_choices(self.fields["priority"], procurement)
 
 
+class OutcomeValuationForm(GovukForm):
+    """How offers of an outcome whose measure has no proxy are valued (`services.value_outcome`)."""
+
+    valuation = forms.ChoiceField(
+        label="How should offers of this outcome be scored?",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                RequestedOutcome.Valuation.LOCAL.value,
+                "Value them with a local proxy for this procurement",
+            ),
+            (
+                RequestedOutcome.Valuation.QUALITATIVE.value,
+                "Score them only in the qualitative part (the method statement)",
+            ),
+        ],
+    )
+    proxy_value = forms.DecimalField(
+        label="Local proxy (£ per unit)",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        help_text="Only for a local proxy: what one unit of the measure is worth.",
+    )
+    price_year = forms.IntegerField(
+        label="Price year of the local proxy",
+        required=False,
+        help_text="The year whose prices the proxy is in, for example 2024.",
+    )
+    source = forms.CharField(
+        label="Source of the local proxy",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where the figure comes from, so bidders and auditors can check it.",
+    )
+
+
 class ScoresForm(GovukForm):
     """A score (and comment) for each quality criterion and the method statement."""
 

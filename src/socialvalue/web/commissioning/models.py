@@ -249,7 +249,17 @@ class QualityCriterion(models.Model):
 
 
 class RequestedOutcome(models.Model):
-    """A social value outcome the procurement asks bidders for, tied to a charter priority or measure."""
+    """A social value outcome the procurement asks bidders for, tied to a charter priority or measure.
+
+    When its measure has no proxy value, offers of it would score nothing in the valued part
+    without a word; the council decides before publishing (`valuation`): a local proxy for this
+    procurement, or scoring the outcome only in the qualitative part.
+    """
+
+    class Valuation(models.TextChoices):
+        MEASURE = "measure", "With the measure's own proxy"
+        LOCAL = "local", "With a local proxy for this procurement"
+        QUALITATIVE = "qualitative", "Only in the qualitative part (method statement)"
 
     procurement = models.ForeignKey(Procurement, on_delete=models.CASCADE, related_name="outcomes")
     code = models.SlugField("ID", max_length=60)
@@ -261,6 +271,21 @@ class RequestedOutcome(models.Model):
         "measures.Measure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    valuation = models.CharField(
+        "how offers are valued", max_length=12, choices=Valuation.choices, default=Valuation.MEASURE
+    )
+    local_proxy_value = models.DecimalField(
+        "local proxy (£ per unit)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+    )
+    local_price_year = models.PositiveSmallIntegerField(
+        "price year of the local proxy", null=True, blank=True
+    )
+    local_source = models.TextField("source of the local proxy", blank=True)
 
     class Meta:
         ordering = ["procurement", "position", "id"]
@@ -270,6 +295,15 @@ class RequestedOutcome(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def needs_valuation(self) -> bool:
+        """Asks for a measure with no proxy and the council has not said how to value it."""
+        return (
+            self.measure is not None
+            and self.measure.proxy_value is None
+            and self.valuation == self.Valuation.MEASURE
+        )
 
 
 class BidQuerySet(models.QuerySet):

@@ -28,6 +28,7 @@ from django.utils.text import slugify
 
 from socialvalue.core import scoring
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.valuation import load_deflators
 from socialvalue.web.errors import Conflict
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
@@ -714,6 +715,83 @@ def add_outcome(
     return outcome
 
 
+def unvalued_outcomes(procurement: Procurement) -> list[RequestedOutcome]:
+    """Outcomes asked for with a measure that has no proxy, not yet given a way to be valued."""
+    return [o for o in procurement.outcomes.select_related("measure") if o.needs_valuation]
+
+
+def valuation_problems(procurement: Procurement) -> list[Problem]:
+    """One problem per outcome that would score every offer £0 in the valued part, unsaid."""
+    return [
+        Problem(
+            f"Outcome “{o.title}”",
+            f"its measure {o.measure.code} has no proxy value, so every offer of it would score "
+            "£0 in the valued part: give a local proxy for this procurement, or score it only in "
+            "the qualitative part.",
+        )
+        for o in unvalued_outcomes(procurement)
+    ]
+
+
+@transaction.atomic
+def value_outcome(
+    *,
+    procurement: Procurement,
+    actor,
+    outcome_id: int,
+    valuation: str,
+    proxy_value: Decimal | None = None,
+    price_year: int | None = None,
+    source: str = "",
+) -> RequestedOutcome:
+    """Say how offers of an outcome are valued: the measure's proxy, a local one, or not at all.
+
+    A local proxy needs its value, its price year (one the GDP deflator series covers, so it can
+    be restated like any other) and its source; the qualitative choice leaves offers counted but
+    unvalued, scored through the method statement.
+    """
+    _editable_draft(procurement, actor)
+    outcome = procurement.outcomes.select_related("measure").filter(pk=outcome_id).first()
+    if outcome is None:
+        raise Http404("No such outcome.")
+    errors: Errors = {}
+    choices = RequestedOutcome.Valuation
+    if valuation not in choices.values:
+        _add(errors, "valuation", "Choose how offers of this outcome are valued.")
+    elif valuation == choices.MEASURE and (
+        outcome.measure is None or outcome.measure.proxy_value is None
+    ):
+        _add(errors, "valuation", "The measure has no proxy value: choose another way.")
+    elif valuation == choices.LOCAL:
+        if proxy_value is None:
+            _add(errors, "proxy_value", "Enter the local proxy, in pounds per unit.")
+        elif Decimal(proxy_value) < 0:
+            _add(errors, "proxy_value", "The local proxy cannot be negative.")
+        if price_year is None:
+            _add(errors, "price_year", "Enter the price year of the local proxy.")
+        else:
+            deflators = load_deflators()
+            if price_year not in deflators.index:
+                _add(
+                    errors,
+                    "price_year",
+                    f"{price_year} is outside the GDP deflator series "
+                    f"({deflators.first_year} to {deflators.last_year}).",
+                )
+        if not source.strip():
+            _add(errors, "source", "Say where the local proxy comes from.")
+    _refuse(errors)
+    local = valuation == choices.LOCAL
+    outcome.valuation = valuation
+    outcome.local_proxy_value = Decimal(proxy_value) if local and proxy_value is not None else None
+    outcome.local_price_year = price_year if local else None
+    outcome.local_source = source.strip() if local else ""
+    outcome.save(
+        update_fields=["valuation", "local_proxy_value", "local_price_year", "local_source"]
+    )
+    return outcome
+
+
 @transaction.atomic
 def remove_criterion(*, procurement: Procurement, actor, criterion_id: int) -> None:
     _editable_draft(procurement, actor)
@@ -756,7 +834,7 @@ def publish(*, procurement: Procurement, actor) -> Procurement:
         raise WrongState(
             f"Only a draft can be published; this procurement is {procurement.get_state_display().lower()}."
         )
-    problems = model_problems(procurement)
+    problems = model_problems(procurement) + valuation_problems(procurement)
     if problems:
         raise InputError(problems)
     breaches = charter_breaches(procurement)
@@ -850,16 +928,33 @@ def award(
 # Bids and the social value they commit to
 
 
-def commitment_from_measure(measure, quantity: Decimal, **fields: Any) -> BidCommitment:
-    """A commitment valued with the measure's own proxy, source and price year."""
+def commitment_from_measure(
+    measure, quantity: Decimal, *, procurement: Procurement | None = None, **fields: Any
+) -> BidCommitment:
+    """A commitment valued with the measure's own proxy, source and price year, or with what
+    the procurement decided for an outcome of that measure (a local proxy; qualitative only)."""
+    proxy, source, year = measure.proxy_value, measure.source, measure.price_year
+    asked = (
+        procurement.outcomes.filter(measure=measure)
+        .exclude(valuation=RequestedOutcome.Valuation.MEASURE)
+        .first()
+        if procurement is not None
+        else None
+    )
+    if asked is not None and asked.valuation == RequestedOutcome.Valuation.LOCAL:
+        proxy, year = asked.local_proxy_value, asked.local_price_year
+        source = f"Local proxy set by {procurement.organisation.name}: {asked.local_source}"
+    elif asked is not None:
+        proxy, year = None, None
+        source = "Not valued: scored in the qualitative part (method statement) only"
     return BidCommitment(
         measure=measure,
         description=fields.pop("description", "") or measure.title,
         unit=measure.unit,
         quantity=quantity,
-        proxy_value=measure.proxy_value if measure.proxy_value is not None else Decimal(0),
-        proxy_source=measure.source,
-        price_year=measure.price_year,
+        proxy_value=proxy if proxy is not None else Decimal(0),
+        proxy_source=source,
+        price_year=year,
         value_type=measure.value_type,
         **fields,
     )
@@ -911,6 +1006,7 @@ def _offered(bid: Bid, offer: Offer, position: int) -> BidCommitment:
     commitment = commitment_from_measure(
         offer.measure,
         Decimal(offer.quantity),
+        procurement=bid.procurement,
         priority=offer.priority or default_priority(bid.procurement, offer.measure),
         position=position,
     )

@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("procurements/<int:procurement_id>/outcomes/new/", views.outcome_new, name="outcome_new"),
     path(
+        "procurements/<int:procurement_id>/outcomes/<int:outcome_id>/valuation/",
+        views.outcome_valuation,
+        name="outcome_valuation",
+    ),
+    path(
         "procurements/<int:procurement_id>/<str:part>/<int:part_id>/remove/",
         views.part_remove,
         name="part_remove",

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -34,6 +34,7 @@ from .forms import (
     CommitmentForm,
     CriterionForm,
     OutcomeForm,
+    OutcomeValuationForm,
     PriorityForm,
     ProcurementForm,
     ScoresForm,
@@ -272,6 +273,8 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
         "outcomes": procurement.outcomes.select_related("priority", "measure"),
     }
     if own:
+        context["unvalued"] = services.unvalued_outcomes(procurement)
+    if own:
         membership = request.actor.membership_for(procurement.organisation_id)
         context |= dict(
             can_edit=membership.allows("editor"),
@@ -371,6 +374,49 @@ def criterion_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
 @login_required
 def outcome_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
     return _add_part(request, procurement_id, "outcomes", title="Ask for a social value outcome")
+
+
+@login_required
+def outcome_valuation(request: HttpRequest, procurement_id: int, outcome_id: int) -> HttpResponse:
+    """Decide how offers of an outcome are valued when its measure has no proxy."""
+    procurement = _own_procurement(request, procurement_id, "editor")
+    outcome = get_object_or_404(procurement.outcomes.select_related("measure"), pk=outcome_id)
+    initial = {
+        "valuation": outcome.valuation,
+        "proxy_value": outcome.local_proxy_value,
+        "price_year": outcome.local_price_year,
+        "source": outcome.local_source,
+    }
+    form = OutcomeValuationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.value_outcome(
+                procurement=procurement,
+                actor=request.actor,
+                outcome_id=outcome.pk,
+                **form.cleaned_data,
+            )
+        except (ValidationError, services.WrongState) as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, f"Offers of “{outcome.title}” will be scored as you chose.")
+            return redirect("commissioning:procurement", procurement.id)
+    measure = outcome.measure
+    return _form_page(
+        request,
+        form,
+        title=f"How to score offers of “{outcome.title}”",
+        caption=procurement.title,
+        intro=(
+            f"The measure {measure.code} ({measure.title}) is counted, not valued: it has no "
+            "proxy value, so offers of it would add £0 to the valued part of the social value "
+            "score. Give a local proxy for this procurement, with its price year and source, or "
+            "score the outcome only through the method statement."
+            if measure is not None
+            else ""
+        ),
+        back=reverse("commissioning:procurement", args=[procurement.id]),
+    )
 
 
 @login_required
