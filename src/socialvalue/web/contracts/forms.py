@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from socialvalue.core.periods import financial_year_label
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.files.forms import UploadField
 from socialvalue.web.forms import GovukForm
@@ -239,7 +240,7 @@ class PortfolioForm(GovukForm):
     )
 
     def __init__(self, *args, years=(), **kwargs):
-        from .services import year_label
-
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "All years")] + [(y, year_label(y)) for y in years]
+        self.fields["year"].choices = [("", "All years")] + [
+            (y, financial_year_label(y)) for y in years
+        ]

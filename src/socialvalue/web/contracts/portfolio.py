@@ -20,11 +20,10 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Commitment, Contract, ReturnLine, Verification
-from .services import year_label
+from socialvalue.core.money import round_money, round_quantity
+from socialvalue.core.periods import financial_year_label as year_label
 
-CENT = Decimal("0.01")
-QUANTUM = Decimal("0.0001")
+from .models import Commitment, Contract, ReturnLine, Verification
 
 #: The groupings of the summary, in the order the page shows them.
 DIMENSIONS = {
@@ -45,11 +44,11 @@ NONE_KEY = "none"
 
 
 def _money(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT)
+    return round_money(value)
 
 
 def _quantity(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(QUANTUM)
+    return round_quantity(value)
 
 
 @dataclass

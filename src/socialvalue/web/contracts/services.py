@@ -10,7 +10,6 @@ right: the award, demo data and tests.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,16 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from socialvalue.core.delivery import (
+    Rag,
+    Status,
+    delivery_status,
+    rag,
+    spread_targets,
+)
+from socialvalue.core.money import CENT, ZERO, apportion
+from socialvalue.core.periods import financial_year
+from socialvalue.core.periods import reporting_periods as periods_of
 from socialvalue.web.accounts.models import Role
 
 from .models import (
@@ -36,106 +45,9 @@ from .models import (
     Verification,
 )
 
-CENT = Decimal("0.01")
-QUANTUM = Decimal("0.0001")
-ZERO = Decimal("0")
-
-# ---------------------------------------------------------------------------------------------
-# Delivery status: the one rule, shown on the pages that use it.
-
-#: Delivered at least this share of the target to date: ahead.
-AHEAD_AT = Decimal("1.10")
-#: Delivered at least this share (and under AHEAD_AT): on track; below it: behind.
-ON_TRACK_AT = Decimal("0.90")
-
-STATUS_RULE = (
-    "Each commitment is compared with its target to date: the sum of its delivery profile's "
-    "targets for every reporting period that has ended. Delivered counts the quantities in "
-    "submitted returns, except lines the commissioner rejected. "
-    f"Ahead: delivered is at least {AHEAD_AT:.0%} of the target to date. "
-    f"On track: at least {ON_TRACK_AT:.0%}. Behind: less than {ON_TRACK_AT:.0%}. "
-    "Not yet due: no reporting period has ended."
-)
-
-RAG_RULE = (
-    "Green: no commitment is behind. Amber: at least one commitment is behind. "
-    "Red: half or more of the commitments are behind. Not yet due: no reporting period has ended."
-)
-
-
-class Status:
-    AHEAD = "ahead"
-    ON_TRACK = "on_track"
-    BEHIND = "behind"
-    NOT_DUE = "not_due"
-
-    LABELS = {
-        "ahead": "Ahead",
-        "on_track": "On track",
-        "behind": "Behind",
-        "not_due": "Not yet due",
-    }
-    TAGS = {
-        "ahead": "govuk-tag--blue",
-        "on_track": "govuk-tag--green",
-        "behind": "govuk-tag--red",
-        "not_due": "govuk-tag--grey",
-    }
-
-
-def delivery_status(delivered: Decimal | float, target_to_date: Decimal | float) -> str:
-    """The status of one commitment by the rule in STATUS_RULE."""
-    delivered, target = Decimal(str(delivered or 0)), Decimal(str(target_to_date or 0))
-    if target <= 0:
-        return Status.AHEAD if delivered > 0 else Status.NOT_DUE
-    if delivered >= target * AHEAD_AT:
-        return Status.AHEAD
-    if delivered >= target * ON_TRACK_AT:
-        return Status.ON_TRACK
-    return Status.BEHIND
-
-
-class Rag:
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-    NOT_DUE = "not_due"
-    LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "not_due": "Not yet due"}
-    TAGS = {
-        "red": "govuk-tag--red",
-        "amber": "govuk-tag--orange",
-        "green": "govuk-tag--green",
-        "not_due": "govuk-tag--grey",
-    }
-
-
-def rag(behind: int, due: int) -> str:
-    """A contract's RAG from how many of its due commitments are behind (RAG_RULE)."""
-    if not due:
-        return Rag.NOT_DUE
-    if behind * 2 >= due:
-        return Rag.RED
-    return Rag.AMBER if behind else Rag.GREEN
-
-
-# ---------------------------------------------------------------------------------------------
-# The reporting schedule and delivery profiles.
-
-
-def financial_year(day: dt.date) -> int:
-    """The UK financial year (1 April to 31 March) containing `day`, named by its first calendar year."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+# The pure rules (financial years, reporting periods, delivery profiles, status and RAG) are
+# in core, tested without a database; they are imported here so pages, the API and reports keep
+# finding them in the contracts domain.
 
 
 def reporting_periods(
@@ -144,17 +56,7 @@ def reporting_periods(
     """Consecutive periods from `start`, each `frequency` long, the last one cut at `end`."""
     if end < start:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
-    months = ReportingFrequency(frequency).months
-    periods = []
-    index = 0
-    while True:
-        first = _add_months(start, months * index)
-        if first > end:
-            break
-        last = min(_add_months(start, months * (index + 1)) - dt.timedelta(days=1), end)
-        periods.append((first, last))
-        index += 1
-    return periods
+    return periods_of(start, end, ReportingFrequency(frequency).months)
 
 
 def profile_targets(
@@ -182,25 +84,7 @@ def profile_targets(
                 }
             )
         return given
-    days = [(last - first).days + 1 for first, last in periods]
-    if profile == DeliveryProfile.FRONT_LOADED:
-        weights = [d * (count - i) for i, d in enumerate(days)]
-    elif profile == DeliveryProfile.BACK_LOADED:
-        weights = [d * (i + 1) for i, d in enumerate(days)]
-    else:
-        weights = days
-    return _split(total, weights, QUANTUM)
-
-
-def _split(total: Decimal, weights: Sequence[int | Decimal], quantum: Decimal) -> list[Decimal]:
-    """Shares of `total` in proportion to `weights`, rounded to `quantum`, the rounding left on the last."""
-    whole = sum(weights)
-    if not weights:
-        return []
-    if not whole:
-        return [ZERO] * (len(weights) - 1) + [total]
-    shares = [(total * w / whole).quantize(quantum, ROUND_HALF_UP) for w in weights[:-1]]
-    return [*shares, total - sum(shares, ZERO)]
+    return spread_targets(total, periods, profile)
 
 
 def money(quantity: Decimal | None, proxy: Decimal | None) -> Decimal:
@@ -421,7 +305,7 @@ def _add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
         committed_value=committed,
         position=contract.commitments.count(),
     )
-    values = _split(committed, targets, CENT) if proxy is not None else [ZERO] * len(targets)
+    values = apportion(committed, targets, CENT) if proxy is not None else [ZERO] * len(targets)
     ReturnLine.objects.bulk_create(
         ReturnLine(
             period_return=r,

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from socialvalue.core.delivery import RAG_RULE, STATUS_RULE, Rag
+from socialvalue.core.periods import financial_year_label
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.files.serving import attachment
@@ -42,16 +44,14 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = services.label_rag(page.object_list)
-    counts = {key: sum(1 for c in rows if c.rag == key) for key in services.Rag.LABELS}
+    counts = {key: sum(1 for c in rows if c.rag == key) for key in Rag.LABELS}
     membership = request.membership
     context = {
         "page": page,
         "contracts": rows,
         "is_commissioner": commissioned.exists() or organisation.is_commissioner,
-        "rag_counts": [
-            (services.Rag.LABELS[k], services.Rag.TAGS[k], n) for k, n in counts.items()
-        ],
-        "rag_rule": services.RAG_RULE,
+        "rag_counts": [(Rag.LABELS[k], Rag.TAGS[k], n) for k, n in counts.items()],
+        "rag_rule": RAG_RULE,
         "can_create": organisation.is_commissioner and membership.allows(Role.EDITOR),
     }
     return render(request, "contracts/contract_list.html", context)
@@ -103,7 +103,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         "returns": contract.returns.annotate(
             queried=Count("lines", filter=Q(lines__verification=Verification.QUERIED))
         ).order_by("period_index"),
-        "status_rule": services.STATUS_RULE,
+        "status_rule": STATUS_RULE,
         "is_commissioner": services.is_commissioner(request.actor, contract),
         "is_provider": services.is_provider(request.actor, contract),
         "can_edit": services.is_commissioner(request.actor, contract)
@@ -423,7 +423,7 @@ def portfolio_lines(request: HttpRequest) -> HttpResponse:
         "dimension_label": portfolio.DIMENSIONS.get(dimension, "All contracts"),
         "key": key,
         "year": year,
-        "year_label": services.year_label(year) if year is not None else "",
+        "year_label": financial_year_label(year) if year is not None else "",
         "query": query.urlencode(),
         "label": request.GET.get("label", ""),
     }

@@ -9,6 +9,7 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from socialvalue.core.delivery import RAG_RULE, STATUS_RULE, Status
 from socialvalue.reports import (
     BulletList,
     Column,
@@ -88,7 +89,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
     delivered = sum(_f(c.delivered_value_total) for c in commitments)
     verified = sum(_f(c.verified_value_total) for c in commitments)
     fiscal = sum(_f(c.delivered_value_total) for c in commitments if c.is_fiscal)
-    behind = [c for c in commitments if c.status == services.Status.BEHIND]
+    behind = [c for c in commitments if c.status == Status.BEHIND]
 
     key_figures = [
         KeyFigure("Contract value", _f(contract.value), "money"),
@@ -197,7 +198,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
             for c in commitments
         ],
         totals=["Total", None, None, None, delivered, verified, ""],
-        caption=services.STATUS_RULE,
+        caption=STATUS_RULE,
     )
 
     labels, cum_target, cum_delivered, cum_verified = [], [], [], []
@@ -287,7 +288,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
                     "would have happened anyway."
                 ),
                 sources,
-                BulletList([services.STATUS_RULE, services.RAG_RULE]),
+                BulletList([STATUS_RULE, RAG_RULE]),
             ],
         ),
     ]
