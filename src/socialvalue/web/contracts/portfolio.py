@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import ngettext
 
 from socialvalue.core.money import round_money, round_quantity
 from socialvalue.core.periods import financial_year_label as year_label
@@ -452,7 +453,7 @@ def charter_compliance(commissioner: Any) -> Compliance:
         reasons = []
         if contract.outcomes < charter.minimum_outcomes:
             reasons.append(
-                f"{contract.outcomes} social value outcome{'s' if contract.outcomes != 1 else ''}, "
+                f"{contract.outcomes} {ngettext('social value outcome', 'social value outcomes', contract.outcomes)}, "
                 f"fewer than the charter's minimum of {charter.minimum_outcomes}"
             )
         if (

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, F, Q, Sum, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from socialvalue.core.errors import InputError
 from socialvalue.core.valuation import load_deflators, uplift_factor
@@ -52,7 +53,7 @@ def _f(value: Any) -> float:
 
 def _count(number: int, one: str, many: str) -> str:
     """`1 line has`, `3 lines have`: a count with the words that agree with it."""
-    return f"{number:,} {one if number == 1 else many}"
+    return f"{number:,} {ngettext(one, many, number)}"
 
 
 def _share(part: Any, whole: Any) -> float | None:
@@ -633,8 +634,7 @@ def _charter_section(compliance: Any) -> Section:
         )
     rules = [
         f"The rules apply to contracts worth {money(compliance.threshold)} or more.",
-        f"Each must include at least {compliance.minimum_outcomes} social value outcome"
-        f"{'s' if compliance.minimum_outcomes != 1 else ''}.",
+        f"Each must include at least {_count(compliance.minimum_outcomes, 'social value outcome', 'social value outcomes')}.",
         f"A contract let through a procurement here must have weighted social value at "
         f"{float(compliance.minimum_weight):g}% or more.",
         "The charter's current rules are applied to every contract, including those let before they changed.",

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from socialvalue.core.delivery import RAG_RULE, STATUS_RULE, Status
 from socialvalue.reports import (
@@ -134,12 +135,12 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
     summary = [
         Paragraph(
             f"{contract.provider_label} committed {money(committed)} of social value over the "
-            f"contract ({len(commitments)} commitment{'s' if len(commitments) != 1 else ''}). "
+            f"contract ({len(commitments)} {ngettext('commitment', 'commitments', len(commitments))}). "
             f"By {format_value(today, 'date')}, {money(target_to_date)} was due and "
             f"{money(delivered)} has been delivered, of which the council has verified "
             f"{money(verified)}."
             + (
-                f" {len(behind)} commitment{' is' if len(behind) == 1 else 's are'} behind."
+                f" {len(behind)} {ngettext('commitment is', 'commitments are', len(behind))} behind."
                 if behind
                 else ""
             )
