@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from socialvalue.web.contracts import portfolio
-from socialvalue.web.contracts.models import Return, ReturnLine, Verification
+from socialvalue.web.contracts.models import LineReview, Return, ReturnLine
 from socialvalue.web.contracts.services import (
     Decision,
     LineReport,
@@ -131,8 +131,8 @@ def test_query_and_reject_need_a_reason_and_queried_line_reopens_the_return():
     )
     fiscal.refresh_from_db()
     economic.refresh_from_db()
-    assert fiscal.reported_quantity == 1 and fiscal.verification == Verification.ACCEPTED
-    assert economic.reported_quantity == 2 and economic.verification == Verification.PENDING
+    assert fiscal.reported_quantity == 1 and fiscal.verification == LineReview.ACCEPTED
+    assert economic.reported_quantity == 2 and economic.verification == LineReview.PENDING
     verify_return(
         first, by=p.commissioner, decisions=[Decision(economic.pk, "rejected", "No proof")]
     )

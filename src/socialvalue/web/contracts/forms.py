@@ -11,7 +11,7 @@ from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.files.forms import UploadField
 from socialvalue.web.forms import GovukForm
 
-from .models import DeliveryProfile, ReportingFrequency, Verification
+from .models import DeliveryProfile, LineReview, ReportingFrequency
 
 
 def _govuk(field: forms.Field) -> forms.Field:
@@ -177,7 +177,7 @@ class ReturnForm(GovukForm):
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
             )
-            if line.verification == Verification.QUERIED:
+            if line.verification == LineReview.QUERIED:
                 self.fields[f"response_{line.pk}"] = _govuk(
                     forms.CharField(
                         label="Your answer to the query",
@@ -204,9 +204,9 @@ class VerificationForm(GovukForm):
     """The commissioner's decision on each line awaiting review, with a reason to query or reject."""
 
     CHOICES = [
-        (Verification.ACCEPTED, "Accept"),
-        (Verification.QUERIED, "Query"),
-        (Verification.REJECTED, "Reject"),
+        (LineReview.ACCEPTED, "Accept"),
+        (LineReview.QUERIED, "Query"),
+        (LineReview.REJECTED, "Reject"),
     ]
 
     def __init__(self, *args, lines, **kwargs):

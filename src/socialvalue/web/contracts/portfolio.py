@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from socialvalue.core.money import round_money, round_quantity
 from socialvalue.core.periods import financial_year_label as year_label
 
-from .models import Commitment, Contract, ReturnLine, Verification
+from .models import Commitment, Contract, LineReview, ReturnLine
 
 #: The groupings of the summary, in the order the page shows them.
 DIMENSIONS = {
@@ -544,7 +544,7 @@ def lines_behind(
     if figure == "delivered":
         lines = lines.filter(delivered_quantity__gt=0)
     elif figure == "verified":
-        lines = lines.filter(verification=Verification.ACCEPTED, verified_quantity__gt=0)
+        lines = lines.filter(verification=LineReview.ACCEPTED, verified_quantity__gt=0)
     return lines.select_related(
         "period_return", "commitment__measure", "commitment__contract__provider"
     ).order_by("-period_end", "commitment__contract__title", "commitment__position", "pk")

@@ -38,11 +38,11 @@ from .models import (
     Commitment,
     Contract,
     DeliveryProfile,
+    LineReview,
     ReportingFrequency,
     Return,
     ReturnFile,
     ReturnLine,
-    Verification,
 )
 
 # The pure rules (financial years, reporting periods, delivery profiles, status and RAG) are
@@ -447,12 +447,12 @@ def save_return(
         raise ValidationError({"lines": f"Not commitments of this contract: {unknown}."})
     open_lines = list(
         period_return.lines.select_related("commitment").filter(
-            verification__in=[Verification.PENDING, Verification.QUERIED]
+            verification__in=[LineReview.PENDING, LineReview.QUERIED]
         )
     )
     reopened = period_return.status == Return.Status.REVIEWED
     if reopened:
-        open_lines = [line for line in open_lines if line.verification == Verification.QUERIED]
+        open_lines = [line for line in open_lines if line.verification == LineReview.QUERIED]
     problems: dict[str, list[str]] = {}
     for line in open_lines:
         report = reports.get(line.commitment_id)
@@ -465,7 +465,7 @@ def save_return(
             continue
         line.reported_quantity = report.quantity
         line.provider_note = report.note or ""
-        if line.verification == Verification.QUERIED:
+        if line.verification == LineReview.QUERIED:
             line.response = report.response or ""
     if submit:
         for line in open_lines:
@@ -473,7 +473,7 @@ def save_return(
                 problems.setdefault(f"quantity-{line.commitment_id}", []).append(
                     f"Enter the quantity delivered for {line.commitment.title}, 0 if none."
                 )
-            elif line.verification == Verification.QUERIED and not line.response.strip():
+            elif line.verification == LineReview.QUERIED and not line.response.strip():
                 problems.setdefault(f"response-{line.commitment_id}", []).append(
                     "Answer the commissioner's query before resubmitting."
                 )
@@ -481,7 +481,7 @@ def save_return(
         raise ValidationError(problems)
     for line in open_lines:
         if submit:
-            line.verification = Verification.PENDING
+            line.verification = LineReview.PENDING
             line.verified_by = None
             line.verified_at = None
         _count(line, submitted=submit)
@@ -525,11 +525,11 @@ def attach_evidence(*, period_return: Return, actor: Any, uploads: Iterable[Any]
 def _count(line: ReturnLine, *, submitted: bool) -> None:
     """Set what a line counts as delivered and verified from its report and decision."""
     proxy = line.commitment.proxy_value
-    counts = submitted and line.verification != Verification.REJECTED
+    counts = submitted and line.verification != LineReview.REJECTED
     quantity = line.reported_quantity if counts and line.reported_quantity is not None else ZERO
     line.delivered_quantity = quantity
     line.delivered_value = money(quantity, proxy)
-    accepted = submitted and line.verification == Verification.ACCEPTED
+    accepted = submitted and line.verification == LineReview.ACCEPTED
     line.verified_quantity = quantity if accepted else ZERO
     line.verified_value = line.delivered_value if accepted else ZERO
 
@@ -557,7 +557,7 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
     period_return = Return.objects.select_for_update().get(pk=period_return.pk)
     if period_return.status != Return.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be verified.")
-    decisions = [d for d in decisions if d.verification != Verification.PENDING]
+    decisions = [d for d in decisions if d.verification != LineReview.PENDING]
     if not decisions:
         raise ValidationError("Choose a decision for at least one line.")
     lines = {line.pk: line for line in period_return.lines.select_related("commitment__measure")}
@@ -571,14 +571,14 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
                 "There is no such line in this return."
             )
             continue
-        if decision.verification not in Verification.values:
+        if decision.verification not in LineReview.values:
             problems.setdefault(f"line-{line.pk}", []).append("Choose accept, query or reject.")
             continue
-        if decision.verification == Verification.PENDING:
+        if decision.verification == LineReview.PENDING:
             continue
         reason = (decision.reason or "").strip()
-        if decision.verification in (Verification.QUERIED, Verification.REJECTED) and not reason:
-            word = "query" if decision.verification == Verification.QUERIED else "rejection"
+        if decision.verification in (LineReview.QUERIED, LineReview.REJECTED) and not reason:
+            word = "query" if decision.verification == LineReview.QUERIED else "rejection"
             problems.setdefault(f"line-{line.pk}", []).append(
                 f"Give the reason for the {word} of {line.commitment.title}."
             )
@@ -593,7 +593,7 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
         raise ValidationError(problems)
     for line in changed:
         line.save(update_fields=LINE_DECISION_FIELDS)
-    pending = [line for line in lines.values() if line.verification == Verification.PENDING]
+    pending = [line for line in lines.values() if line.verification == LineReview.PENDING]
     if not pending:
         period_return.status = Return.Status.REVIEWED
         period_return.reviewed_at = now

@@ -23,7 +23,7 @@ from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import portfolio, services
 from .forms import CommitmentForm, ContractForm, PortfolioForm, ReturnForm, VerificationForm
-from .models import Contract, Return, Verification
+from .models import Contract, LineReview, Return
 
 PAGE_SIZE = 50
 
@@ -101,7 +101,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         "contract": labelled,
         "commitments": commitments,
         "returns": contract.returns.annotate(
-            queried=Count("lines", filter=Q(lines__verification=Verification.QUERIED))
+            queried=Count("lines", filter=Q(lines__verification=LineReview.QUERIED))
         ).order_by("period_index"),
         "status_rule": STATUS_RULE,
         "is_commissioner": services.is_commissioner(request.actor, contract),
@@ -184,8 +184,8 @@ def _lines(period_return: Return):
 def _provider_lines(period_return: Return):
     lines = _lines(period_return)
     if period_return.status == Return.Status.REVIEWED:
-        return lines.filter(verification=Verification.QUERIED)
-    return lines.filter(verification__in=[Verification.PENDING, Verification.QUERIED])
+        return lines.filter(verification=LineReview.QUERIED)
+    return lines.filter(verification__in=[LineReview.PENDING, LineReview.QUERIED])
 
 
 @login_required
@@ -208,7 +208,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
     }
     if context["can_verify"]:
         context["verify_form"] = VerificationForm(
-            lines=_lines(period_return).filter(verification=Verification.PENDING)
+            lines=_lines(period_return).filter(verification=LineReview.PENDING)
         )
     return render(request, "contracts/return_detail.html", context)
 
@@ -279,7 +279,7 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
 def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
     period_return = _return(request, return_id)
     services.require_commissioner(request.actor, period_return.contract)
-    pending = _lines(period_return).filter(verification=Verification.PENDING)
+    pending = _lines(period_return).filter(verification=LineReview.PENDING)
     form = VerificationForm(request.POST, lines=pending)
     if form.is_valid():
         decisions = [

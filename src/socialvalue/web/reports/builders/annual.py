@@ -132,7 +132,7 @@ def _lines(commissioner: Any, year: int | None):
 
 def verification_levels(commissioner: Any, year: int | None, today: dt.date) -> list[list[Any]]:
     """Lines and value by the council's decision, and the lines due but not yet reported."""
-    from socialvalue.web.contracts.models import Return, Verification
+    from socialvalue.web.contracts.models import LineReview, Return
 
     lines = _lines(commissioner, year)
     reported = lines.filter(
@@ -155,22 +155,22 @@ def verification_levels(commissioner: Any, year: int | None, today: dt.date) -> 
         .order_by()
     }
     meaning = {
-        Verification.ACCEPTED: "Checked by the council against the evidence and accepted.",
-        Verification.PENDING: "Reported by the provider; not yet reviewed. Counts as delivered, not verified.",
-        Verification.QUERIED: "The council asked the provider a question. Counts as delivered, not verified.",
-        Verification.REJECTED: "The council found the claim unsupported. Counts as neither.",
+        LineReview.ACCEPTED: "Checked by the council against the evidence and accepted.",
+        LineReview.PENDING: "Reported by the provider; not yet reviewed. Counts as delivered, not verified.",
+        LineReview.QUERIED: "The council asked the provider a question. Counts as delivered, not verified.",
+        LineReview.REJECTED: "The council found the claim unsupported. Counts as neither.",
     }
     rows = []
     for level in (
-        Verification.ACCEPTED,
-        Verification.PENDING,
-        Verification.QUERIED,
-        Verification.REJECTED,
+        LineReview.ACCEPTED,
+        LineReview.PENDING,
+        LineReview.QUERIED,
+        LineReview.REJECTED,
     ):
         row = grouped.get(level, {})
         rows.append(
             [
-                Verification(level).label,
+                LineReview(level).label,
                 int(row.get("lines", 0)),
                 _f(row.get("reported")),
                 _f(row.get("delivered")),

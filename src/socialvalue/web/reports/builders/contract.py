@@ -57,7 +57,7 @@ def period_values(contract: Any) -> list[dict[str, Any]]:
 
 def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Document:
     from socialvalue.web.contracts import services
-    from socialvalue.web.contracts.models import Contract, Return, ReturnLine, Verification
+    from socialvalue.web.contracts.models import Contract, LineReview, Return, ReturnLine
 
     today = timezone.localdate()
     progress(0.1, "Reading the commitments")
@@ -74,9 +74,9 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
     periods = period_values(contract)
     returns = list(
         contract.returns.annotate(
-            accepted=Count("lines", filter=Q(lines__verification=Verification.ACCEPTED)),
-            queried=Count("lines", filter=Q(lines__verification=Verification.QUERIED)),
-            rejected=Count("lines", filter=Q(lines__verification=Verification.REJECTED)),
+            accepted=Count("lines", filter=Q(lines__verification=LineReview.ACCEPTED)),
+            queried=Count("lines", filter=Q(lines__verification=LineReview.QUERIED)),
+            rejected=Count("lines", filter=Q(lines__verification=LineReview.REJECTED)),
         ).order_by("period_index")
     )
     stories = for_contracts(
