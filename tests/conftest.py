@@ -2,6 +2,11 @@
 
 import pytest
 
+from tests.properties import load_profile
+
+#: Property tests: the full count of examples in CI, a quarter of it locally (tests/properties.py).
+load_profile()
+
 #: Fixtures for a real S3-compatible server (moto), for the tests of files kept in a bucket.
 pytest_plugins = ["tests.s3"]
 

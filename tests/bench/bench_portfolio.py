@@ -58,8 +58,8 @@ def generate_portfolio(
     the rest awaiting review). Rows are written with bulk_create in batches. Returns the number of
     return lines made.
     """
+    from socialvalue.core.periods import financial_year
     from socialvalue.web.contracts.models import Commitment, Contract, Return, ReturnLine
-    from socialvalue.web.contracts.services import financial_year
 
     cent, quantum = Decimal("0.01"), Decimal("0.0001")
     measures = list(measures)

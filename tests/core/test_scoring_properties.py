@@ -18,6 +18,7 @@ from socialvalue.core.scoring import (
     total_by_social_value_weight,
     winner_by_social_value_weight,
 )
+from tests.properties import examples
 
 NAMES = ["Anchor", "Brightcare", "Harbour", "Meridian", "Oakfield", "Riverside"]
 
@@ -129,7 +130,7 @@ def test_permuting_bids_permutes_the_results(tender, rnd):
         assert abs(x["from"] - y["from"]) <= 1e-9 and abs(x["to"] - y["to"]) <= 1e-9
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(tenders(allow_no_price_or_quality=False))
 def test_sensitivity_winner_at_each_midpoint_matches_a_direct_evaluation(tender):
     intervals = winner_by_social_value_weight(tender)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from socialvalue.core.sroi import calculate, load_impact_map
 from socialvalue.core.sroi.model import Distribution
 from socialvalue.core.sroi.montecarlo import sample, simulate
+from tests.properties import examples
 
 BASE = {
     "title": "MC",
@@ -205,7 +206,7 @@ def maps(draw):
     }
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     maps(),
     st.integers(0, 3),
@@ -222,7 +223,7 @@ def test_ratio_never_rises_when_a_deduction_rises_on_a_positive_outcome(data, in
     assert after <= before + 1e-12 * abs(before) + 1e-300
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(maps(), st.floats(0, 10))
 def test_present_value_is_linear_in_quantity(data, k):
     base = calculate(load_impact_map(data))
@@ -234,7 +235,7 @@ def test_present_value_is_linear_in_quantity(data, k):
     assert pv == pytest.approx(k * base.present_value, rel=1e-9, abs=1e-9 * scale + 1e-9)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(maps(), st.integers(0, 2**31))
 def test_zero_width_distributions_reproduce_any_point_estimate(data, seed):
     for o in data["outcomes"]:
@@ -258,7 +259,7 @@ def test_zero_width_distributions_reproduce_any_point_estimate(data, seed):
     assert np.all(pv == result.present_value)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(maps(), st.integers(0, 2**31))
 def test_same_seed_same_numbers_for_any_map(data, seed):
     data["outcomes"][0]["uncertainty"] = {"deadweight": {"dist": "uniform", "low": 0, "high": 1}}

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from socialvalue.core.errors import InputError
 from socialvalue.core.sroi import calculate, load_impact_map
+from tests.properties import examples
 
 GOOD = {
     "title": "Meals",
@@ -245,7 +246,7 @@ def mutate(draw_dict, key, value):
     return data, key, value
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.dictionaries(field_names, values, max_size=6))
 def test_fuzz_random_top_level_dicts(data):
     try:
@@ -254,7 +255,7 @@ def test_fuzz_random_top_level_dicts(data):
         pass
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     st.integers(0, 2),
     st.dictionaries(field_names, values, max_size=4),
@@ -271,7 +272,7 @@ def test_fuzz_outcomes_with_random_fields(index, outcome_changes, top_changes):
 
 
 @settings(
-    max_examples=100,
+    max_examples=examples(100),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     deadline=None,
 )

@@ -23,6 +23,7 @@ from socialvalue.core.formats.value_set import (
     sdg_target_codes,
     write_value_set,
 )
+from tests.properties import examples
 
 TOMS_HEADER = [
     "Measure ID",
@@ -459,7 +460,9 @@ def value_set_rows(draw):
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(rows=value_set_rows(), suffix=st.sampled_from([".csv", ".xlsx"]))
 def test_round_trip_property(tmp_path, rows, suffix):
@@ -471,7 +474,9 @@ def test_round_trip_property(tmp_path, rows, suffix):
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.binary(max_size=2000), suffix=st.sampled_from([".csv", ".xlsx", ".txt"]))
 def test_random_bytes_only_ever_raise_input_error(tmp_path, data, suffix):
@@ -494,7 +499,9 @@ CELL = st.one_of(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     header=st.lists(st.sampled_from([*COLUMNS, "Measure ID", "Units", "Notes", ""]), max_size=12),

@@ -7,6 +7,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from socialvalue.web.wsgi import application
 from tests.factories import bearer, world
+from tests.properties import examples
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -18,7 +19,12 @@ def auth_headers(db):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=examples(25),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 @pytest.mark.django_db(transaction=True)
 def test_api_conforms_to_its_schema(case, auth_headers):
     # Revoking the token in use would turn the rest of the run into 401s: test that route elsewhere.

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from functools import wraps
+from gettext import ngettext
 from typing import Any, TypeVar
 
 import click
@@ -80,6 +81,6 @@ def ensure_migrated() -> None:
         fail(f"Cannot use the database: {first_line}")
     if pending:
         fail(
-            f"The database has {len(pending)} migration{'s' if len(pending) != 1 else ''} to "
+            f"The database has {len(pending)} {ngettext('migration', 'migrations', len(pending))} to "
             "apply: run `socialvalue migrate` first."
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from gettext import ngettext
 
 import click
 
@@ -107,7 +108,7 @@ def list_command(as_json: bool) -> None:
     for row in rows:
         click.echo(
             f"{row['slug']}\t{row['name']}\t{row['kind']}\t{row['status']}\t"
-            f"{row['members']} member{'s' if row['members'] != 1 else ''}"
+            f"{row['members']} {ngettext('member', 'members', row['members'])}"
         )
 
 

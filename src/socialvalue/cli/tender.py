@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gettext import ngettext
 from pathlib import Path
 
 import click
@@ -99,7 +100,7 @@ def _print_evaluation(tender: Tender, result: TenderEvaluation) -> None:
         console.print("Charter: compliant.")
     else:
         count = len(result.breaches)
-        console.print(f"Charter: [bold]{count} breach{'es' if count != 1 else ''}[/bold]")
+        console.print(f"Charter: [bold]{count} {ngettext('breach', 'breaches', count)}[/bold]")
         for breach in result.breaches:
             console.print(f"  - {breach}")
 

@@ -43,6 +43,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -935,7 +936,7 @@ def check_charter(
             f" {_fmt(charter.minimum_social_value_weight)}%."
         )
     if count < charter.minimum_outcomes:
-        noun = "outcome" if count == 1 else "outcomes"
+        noun = ngettext("outcome", "outcomes", count)
         breaches.append(
             f"The tender asks for {count} social value {noun}; the charter requires at least"
             f" {charter.minimum_outcomes}."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from gettext import ngettext
 
 import numpy as np
 
@@ -116,7 +117,7 @@ def sroi_document(
         Paragraph(
             f"For every £1 invested, this analysis finds {money(result.sroi_ratio, pence=True) if result.sroi_ratio is not None else 'no measurable'} "
             f"of social value in present-value terms: {money(result.present_value)} from "
-            f"{len(outcomes)} outcome{'s' if len(outcomes) != 1 else ''} for {money(result.investment)} invested."
+            f"{len(outcomes)} {ngettext('outcome', 'outcomes', len(outcomes))} for {money(result.investment)} invested."
         )
     ]
     if description:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import ngettext
 
 _WIDGET_CLASSES = {
     forms.Select: "govuk-select",
@@ -77,3 +78,17 @@ def add_domain_errors(form: forms.BaseForm, error: Exception, field_for=lambda k
             css = _ERROR_CLASSES.get(base)
             if css and css not in form.fields[field].widget.attrs.get("class", ""):
                 form.fields[field].widget.attrs["class"] += " " + css
+
+
+def upload_problems(filename: str, problems: int, rows: int = 0) -> str:
+    """The start of every refused upload's message: `bad.csv has 5 problems in 4 rows`.
+
+    `rows` is how many rows the problems are in, where the file has rows; 0 leaves it out. The
+    page adds what happened (nothing imported) and what to do next.
+    """
+    text = ngettext(
+        "%(file)s has %(count)d problem", "%(file)s has %(count)d problems", problems
+    ) % {"file": filename, "count": problems}
+    if rows:
+        text += ngettext(" in %(rows)d row", " in %(rows)d rows", rows) % {"rows": rows}
+    return text

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from socialvalue.web.audit.models import AuditEvent
-from socialvalue.web.contracts.models import Return, ReturnLine, Verification
+from socialvalue.web.contracts.models import LineReview, Return, ReturnLine
 from tests.web.contracts.factories import contract_between, parties
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_provider_submits_with_evidence_and_the_commissioner_verifies(client, wo
         },
     )
     economic.refresh_from_db()
-    assert economic.verification == Verification.QUERIED and economic.reason == "Which people?"
+    assert economic.verification == LineReview.QUERIED and economic.reason == "Which people?"
     assert AuditEvent.objects.filter(
         object_type="contracts.ReturnLine", object_id=str(economic.pk), action="update"
     ).exists()
@@ -114,8 +114,8 @@ def test_provider_submits_with_evidence_and_the_commissioner_verifies(client, wo
         },
     )
     economic.refresh_from_db()
-    assert economic.verification == Verification.PENDING
-    assert ReturnLine.objects.get(pk=fiscal.pk).verification == Verification.ACCEPTED
+    assert economic.verification == LineReview.PENDING
+    assert ReturnLine.objects.get(pk=fiscal.pk).verification == LineReview.ACCEPTED
 
 
 def test_outsider_cannot_download_evidence(client, world):

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
+from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
@@ -397,7 +398,7 @@ def parse_sdg_targets(value: Any) -> tuple[str, ...]:
         listed = ", ".join(f'"{b}"' for b in bad)
         goal_only = all(re.fullmatch(r"\d{1,2}", b) for b in bad)
         hint = " (give targets such as 8.5, not whole goals)" if goal_only else ""
-        what = "is not an SDG target code" if len(bad) == 1 else "are not SDG target codes"
+        what = ngettext("is not an SDG target code", "are not SDG target codes", len(bad))
         raise ValueError(f"{listed} {what}{hint}")
     return tuple(codes)
 

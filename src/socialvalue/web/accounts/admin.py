@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils.translation import ngettext
 
 from . import registration
 from .models import Invitation, Membership, Organisation, Registration, Role, User
@@ -137,7 +138,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             approved += 1
         self.message_user(
             request,
-            f"{approved} organisation{'s' if approved != 1 else ''} approved and told by email.",
+            f"{approved} {ngettext('organisation', 'organisations', approved)} approved and told by email.",
             messages.SUCCESS,
         )
 
@@ -250,7 +251,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                 approved += 1
         self.message_user(
             request,
-            f"{approved} organisation{'s' if approved != 1 else ''} approved and told by email.",
+            f"{approved} {ngettext('organisation', 'organisations', approved)} approved and told by email.",
             messages.SUCCESS,
         )
 

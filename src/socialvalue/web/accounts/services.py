@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from socialvalue.web.emails import send_email
 from socialvalue.web.links import absolute_reverse
@@ -37,7 +38,7 @@ class TooManyAttempts(RateLimited):
         minutes = max(1, round(retry_after / 60))
         super().__init__(
             retry_after,
-            f"Too many {what}. Try again in about {minutes} minute{'s' if minutes != 1 else ''}.",
+            f"Too many {what}. Try again in about {minutes} {ngettext('minute', 'minutes', minutes)}.",
         )
 
 

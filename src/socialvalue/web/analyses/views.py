@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.forms import upload_problems
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from . import presentation, services
@@ -141,8 +142,8 @@ def analysis_upload(request: HttpRequest) -> HttpResponse:
             count = len(problems)
             form.add_error(
                 "file",
-                f"{upload.name} has {count} problem{'s' if count != 1 else ''}: "
-                "correct the file and upload it again. Nothing has been saved.",
+                upload_problems(upload.name, count)
+                + ": correct the file and upload it again. Nothing has been saved.",
             )
         else:
             analysis = services.create_analysis(

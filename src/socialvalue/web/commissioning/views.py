@@ -23,7 +23,7 @@ from socialvalue.reports import charts
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.errors import Conflict
-from socialvalue.web.forms import add_domain_errors
+from socialvalue.web.forms import add_domain_errors, upload_problems
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from . import services
@@ -517,8 +517,7 @@ def procurement_import(request: HttpRequest) -> HttpResponse:
         except InputError as error:
             form.add_error(
                 "file",
-                f"{upload.name} has {len(error.problems)} problem"
-                f"{'s' if len(error.problems) != 1 else ''}; nothing was imported.",
+                upload_problems(upload.name, len(error.problems)) + "; nothing was imported.",
             )
             problems = error.problems
         else:

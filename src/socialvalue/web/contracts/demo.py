@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from socialvalue.web.accounts.models import Organisation, User
 
-from .models import Contract, Return, ReturnLine, Verification
+from .models import Contract, LineReview, Return, ReturnLine
 from .services import (
     CommitmentSpec,
     Decision,
@@ -126,7 +126,7 @@ def _fill_year_of_returns(contract: Contract, provider_lead, commissioner, pace:
                 decisions.append(
                     Decision(
                         line.pk,
-                        Verification.QUERIED,
+                        LineReview.QUERIED,
                         "The attendance register covers only two of the three months: please "
                         "send September's.",
                     )
@@ -135,12 +135,12 @@ def _fill_year_of_returns(contract: Contract, provider_lead, commissioner, pace:
                 decisions.append(
                     Decision(
                         line.pk,
-                        Verification.REJECTED,
+                        LineReview.REJECTED,
                         "These were counted under another contract's return as well.",
                     )
                 )
             else:
-                decisions.append(Decision(line.pk, Verification.ACCEPTED))
+                decisions.append(Decision(line.pk, LineReview.ACCEPTED))
         verify_return(period_return, by=commissioner, decisions=decisions)
 
 

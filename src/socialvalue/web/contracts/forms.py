@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django import forms
 
+from socialvalue.core.periods import financial_year_label
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.files.forms import UploadField
 from socialvalue.web.forms import GovukForm
 
-from .models import DeliveryProfile, ReportingFrequency, Verification
+from .models import DeliveryProfile, LineReview, ReportingFrequency
 
 
 def _govuk(field: forms.Field) -> forms.Field:
@@ -176,7 +177,7 @@ class ReturnForm(GovukForm):
                     widget=forms.Textarea(attrs={"rows": 2}),
                 )
             )
-            if line.verification == Verification.QUERIED:
+            if line.verification == LineReview.QUERIED:
                 self.fields[f"response_{line.pk}"] = _govuk(
                     forms.CharField(
                         label="Your answer to the query",
@@ -203,9 +204,9 @@ class VerificationForm(GovukForm):
     """The commissioner's decision on each line awaiting review, with a reason to query or reject."""
 
     CHOICES = [
-        (Verification.ACCEPTED, "Accept"),
-        (Verification.QUERIED, "Query"),
-        (Verification.REJECTED, "Reject"),
+        (LineReview.ACCEPTED, "Accept"),
+        (LineReview.QUERIED, "Query"),
+        (LineReview.REJECTED, "Reject"),
     ]
 
     def __init__(self, *args, lines, **kwargs):
@@ -239,7 +240,7 @@ class PortfolioForm(GovukForm):
     )
 
     def __init__(self, *args, years=(), **kwargs):
-        from .services import year_label
-
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "All years")] + [(y, year_label(y)) for y in years]
+        self.fields["year"].choices = [("", "All years")] + [
+            (y, financial_year_label(y)) for y in years
+        ]

@@ -235,7 +235,7 @@ class Return(models.Model):
         """The provider may still fill in and submit it (a queried line reopens a reviewed return)."""
         return self.status in (self.Status.DUE, self.Status.DRAFT) or (
             self.status == self.Status.REVIEWED
-            and self.lines.filter(verification=Verification.QUERIED).exists()
+            and self.lines.filter(verification=LineReview.QUERIED).exists()
         )
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
@@ -243,7 +243,13 @@ class Return(models.Model):
         return self.status in (self.Status.DUE, self.Status.DRAFT) and self.period_end < today
 
 
-class Verification(models.TextChoices):
+class LineReview(models.TextChoices):
+    """The council's review of one return line.
+
+    Not to be confused with `evidence.models.Verification`, how far a provider's own evidence
+    record has been checked; the field on a return line keeps its name, `verification`.
+    """
+
     PENDING = "pending", "Awaiting review"
     ACCEPTED = "accepted", "Accepted"
     QUERIED = "queried", "Queried"
@@ -283,7 +289,7 @@ class ReturnLine(models.Model):
     verified_value = models.DecimalField(**MONEY, default=Decimal("0"))
     provider_note = models.TextField(blank=True)
     verification = models.CharField(
-        max_length=10, choices=Verification.choices, default=Verification.PENDING
+        max_length=10, choices=LineReview.choices, default=LineReview.PENDING
     )
     reason = models.TextField(blank=True)
     #: The provider's answer to a query, sent with the resubmission.

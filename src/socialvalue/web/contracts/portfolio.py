@@ -19,12 +19,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import ngettext
 
-from .models import Commitment, Contract, ReturnLine, Verification
-from .services import year_label
+from socialvalue.core.money import round_money, round_quantity
+from socialvalue.core.periods import financial_year_label as year_label
 
-CENT = Decimal("0.01")
-QUANTUM = Decimal("0.0001")
+from .models import Commitment, Contract, LineReview, ReturnLine
 
 #: The groupings of the summary, in the order the page shows them.
 DIMENSIONS = {
@@ -45,11 +45,11 @@ NONE_KEY = "none"
 
 
 def _money(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT)
+    return round_money(value)
 
 
 def _quantity(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(QUANTUM)
+    return round_quantity(value)
 
 
 @dataclass
@@ -453,7 +453,7 @@ def charter_compliance(commissioner: Any) -> Compliance:
         reasons = []
         if contract.outcomes < charter.minimum_outcomes:
             reasons.append(
-                f"{contract.outcomes} social value outcome{'s' if contract.outcomes != 1 else ''}, "
+                f"{contract.outcomes} {ngettext('social value outcome', 'social value outcomes', contract.outcomes)}, "
                 f"fewer than the charter's minimum of {charter.minimum_outcomes}"
             )
         if (
@@ -544,7 +544,7 @@ def lines_behind(
     if figure == "delivered":
         lines = lines.filter(delivered_quantity__gt=0)
     elif figure == "verified":
-        lines = lines.filter(verification=Verification.ACCEPTED, verified_quantity__gt=0)
+        lines = lines.filter(verification=LineReview.ACCEPTED, verified_quantity__gt=0)
     return lines.select_related(
         "period_return", "commitment__measure", "commitment__contract__provider"
     ).order_by("-period_end", "commitment__contract__title", "commitment__position", "pk")

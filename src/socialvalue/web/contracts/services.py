@@ -10,7 +10,6 @@ right: the award, demo data and tests.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,119 +22,32 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from socialvalue.core.delivery import (
+    Rag,
+    Status,
+    delivery_status,
+    rag,
+    spread_targets,
+)
+from socialvalue.core.money import CENT, ZERO, apportion
+from socialvalue.core.periods import financial_year
+from socialvalue.core.periods import reporting_periods as periods_of
 from socialvalue.web.accounts.models import Role
 
 from .models import (
     Commitment,
     Contract,
     DeliveryProfile,
+    LineReview,
     ReportingFrequency,
     Return,
     ReturnFile,
     ReturnLine,
-    Verification,
 )
 
-CENT = Decimal("0.01")
-QUANTUM = Decimal("0.0001")
-ZERO = Decimal("0")
-
-# ---------------------------------------------------------------------------------------------
-# Delivery status: the one rule, shown on the pages that use it.
-
-#: Delivered at least this share of the target to date: ahead.
-AHEAD_AT = Decimal("1.10")
-#: Delivered at least this share (and under AHEAD_AT): on track; below it: behind.
-ON_TRACK_AT = Decimal("0.90")
-
-STATUS_RULE = (
-    "Each commitment is compared with its target to date: the sum of its delivery profile's "
-    "targets for every reporting period that has ended. Delivered counts the quantities in "
-    "submitted returns, except lines the commissioner rejected. "
-    f"Ahead: delivered is at least {AHEAD_AT:.0%} of the target to date. "
-    f"On track: at least {ON_TRACK_AT:.0%}. Behind: less than {ON_TRACK_AT:.0%}. "
-    "Not yet due: no reporting period has ended."
-)
-
-RAG_RULE = (
-    "Green: no commitment is behind. Amber: at least one commitment is behind. "
-    "Red: half or more of the commitments are behind. Not yet due: no reporting period has ended."
-)
-
-
-class Status:
-    AHEAD = "ahead"
-    ON_TRACK = "on_track"
-    BEHIND = "behind"
-    NOT_DUE = "not_due"
-
-    LABELS = {
-        "ahead": "Ahead",
-        "on_track": "On track",
-        "behind": "Behind",
-        "not_due": "Not yet due",
-    }
-    TAGS = {
-        "ahead": "govuk-tag--blue",
-        "on_track": "govuk-tag--green",
-        "behind": "govuk-tag--red",
-        "not_due": "govuk-tag--grey",
-    }
-
-
-def delivery_status(delivered: Decimal | float, target_to_date: Decimal | float) -> str:
-    """The status of one commitment by the rule in STATUS_RULE."""
-    delivered, target = Decimal(str(delivered or 0)), Decimal(str(target_to_date or 0))
-    if target <= 0:
-        return Status.AHEAD if delivered > 0 else Status.NOT_DUE
-    if delivered >= target * AHEAD_AT:
-        return Status.AHEAD
-    if delivered >= target * ON_TRACK_AT:
-        return Status.ON_TRACK
-    return Status.BEHIND
-
-
-class Rag:
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-    NOT_DUE = "not_due"
-    LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "not_due": "Not yet due"}
-    TAGS = {
-        "red": "govuk-tag--red",
-        "amber": "govuk-tag--orange",
-        "green": "govuk-tag--green",
-        "not_due": "govuk-tag--grey",
-    }
-
-
-def rag(behind: int, due: int) -> str:
-    """A contract's RAG from how many of its due commitments are behind (RAG_RULE)."""
-    if not due:
-        return Rag.NOT_DUE
-    if behind * 2 >= due:
-        return Rag.RED
-    return Rag.AMBER if behind else Rag.GREEN
-
-
-# ---------------------------------------------------------------------------------------------
-# The reporting schedule and delivery profiles.
-
-
-def financial_year(day: dt.date) -> int:
-    """The UK financial year (1 April to 31 March) containing `day`, named by its first calendar year."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+# The pure rules (financial years, reporting periods, delivery profiles, status and RAG) are
+# in core, tested without a database; they are imported here so pages, the API and reports keep
+# finding them in the contracts domain.
 
 
 def reporting_periods(
@@ -144,17 +56,7 @@ def reporting_periods(
     """Consecutive periods from `start`, each `frequency` long, the last one cut at `end`."""
     if end < start:
         raise ValidationError({"end_date": "The end date must be on or after the start date."})
-    months = ReportingFrequency(frequency).months
-    periods = []
-    index = 0
-    while True:
-        first = _add_months(start, months * index)
-        if first > end:
-            break
-        last = min(_add_months(start, months * (index + 1)) - dt.timedelta(days=1), end)
-        periods.append((first, last))
-        index += 1
-    return periods
+    return periods_of(start, end, ReportingFrequency(frequency).months)
 
 
 def profile_targets(
@@ -182,25 +84,7 @@ def profile_targets(
                 }
             )
         return given
-    days = [(last - first).days + 1 for first, last in periods]
-    if profile == DeliveryProfile.FRONT_LOADED:
-        weights = [d * (count - i) for i, d in enumerate(days)]
-    elif profile == DeliveryProfile.BACK_LOADED:
-        weights = [d * (i + 1) for i, d in enumerate(days)]
-    else:
-        weights = days
-    return _split(total, weights, QUANTUM)
-
-
-def _split(total: Decimal, weights: Sequence[int | Decimal], quantum: Decimal) -> list[Decimal]:
-    """Shares of `total` in proportion to `weights`, rounded to `quantum`, the rounding left on the last."""
-    whole = sum(weights)
-    if not weights:
-        return []
-    if not whole:
-        return [ZERO] * (len(weights) - 1) + [total]
-    shares = [(total * w / whole).quantize(quantum, ROUND_HALF_UP) for w in weights[:-1]]
-    return [*shares, total - sum(shares, ZERO)]
+    return spread_targets(total, periods, profile)
 
 
 def money(quantity: Decimal | None, proxy: Decimal | None) -> Decimal:
@@ -421,7 +305,7 @@ def _add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
         committed_value=committed,
         position=contract.commitments.count(),
     )
-    values = _split(committed, targets, CENT) if proxy is not None else [ZERO] * len(targets)
+    values = apportion(committed, targets, CENT) if proxy is not None else [ZERO] * len(targets)
     ReturnLine.objects.bulk_create(
         ReturnLine(
             period_return=r,
@@ -563,12 +447,12 @@ def save_return(
         raise ValidationError({"lines": f"Not commitments of this contract: {unknown}."})
     open_lines = list(
         period_return.lines.select_related("commitment").filter(
-            verification__in=[Verification.PENDING, Verification.QUERIED]
+            verification__in=[LineReview.PENDING, LineReview.QUERIED]
         )
     )
     reopened = period_return.status == Return.Status.REVIEWED
     if reopened:
-        open_lines = [line for line in open_lines if line.verification == Verification.QUERIED]
+        open_lines = [line for line in open_lines if line.verification == LineReview.QUERIED]
     problems: dict[str, list[str]] = {}
     for line in open_lines:
         report = reports.get(line.commitment_id)
@@ -581,7 +465,7 @@ def save_return(
             continue
         line.reported_quantity = report.quantity
         line.provider_note = report.note or ""
-        if line.verification == Verification.QUERIED:
+        if line.verification == LineReview.QUERIED:
             line.response = report.response or ""
     if submit:
         for line in open_lines:
@@ -589,7 +473,7 @@ def save_return(
                 problems.setdefault(f"quantity-{line.commitment_id}", []).append(
                     f"Enter the quantity delivered for {line.commitment.title}, 0 if none."
                 )
-            elif line.verification == Verification.QUERIED and not line.response.strip():
+            elif line.verification == LineReview.QUERIED and not line.response.strip():
                 problems.setdefault(f"response-{line.commitment_id}", []).append(
                     "Answer the commissioner's query before resubmitting."
                 )
@@ -597,7 +481,7 @@ def save_return(
         raise ValidationError(problems)
     for line in open_lines:
         if submit:
-            line.verification = Verification.PENDING
+            line.verification = LineReview.PENDING
             line.verified_by = None
             line.verified_at = None
         _count(line, submitted=submit)
@@ -641,11 +525,11 @@ def attach_evidence(*, period_return: Return, actor: Any, uploads: Iterable[Any]
 def _count(line: ReturnLine, *, submitted: bool) -> None:
     """Set what a line counts as delivered and verified from its report and decision."""
     proxy = line.commitment.proxy_value
-    counts = submitted and line.verification != Verification.REJECTED
+    counts = submitted and line.verification != LineReview.REJECTED
     quantity = line.reported_quantity if counts and line.reported_quantity is not None else ZERO
     line.delivered_quantity = quantity
     line.delivered_value = money(quantity, proxy)
-    accepted = submitted and line.verification == Verification.ACCEPTED
+    accepted = submitted and line.verification == LineReview.ACCEPTED
     line.verified_quantity = quantity if accepted else ZERO
     line.verified_value = line.delivered_value if accepted else ZERO
 
@@ -673,7 +557,7 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
     period_return = Return.objects.select_for_update().get(pk=period_return.pk)
     if period_return.status != Return.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be verified.")
-    decisions = [d for d in decisions if d.verification != Verification.PENDING]
+    decisions = [d for d in decisions if d.verification != LineReview.PENDING]
     if not decisions:
         raise ValidationError("Choose a decision for at least one line.")
     lines = {line.pk: line for line in period_return.lines.select_related("commitment__measure")}
@@ -687,14 +571,14 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
                 "There is no such line in this return."
             )
             continue
-        if decision.verification not in Verification.values:
+        if decision.verification not in LineReview.values:
             problems.setdefault(f"line-{line.pk}", []).append("Choose accept, query or reject.")
             continue
-        if decision.verification == Verification.PENDING:
+        if decision.verification == LineReview.PENDING:
             continue
         reason = (decision.reason or "").strip()
-        if decision.verification in (Verification.QUERIED, Verification.REJECTED) and not reason:
-            word = "query" if decision.verification == Verification.QUERIED else "rejection"
+        if decision.verification in (LineReview.QUERIED, LineReview.REJECTED) and not reason:
+            word = "query" if decision.verification == LineReview.QUERIED else "rejection"
             problems.setdefault(f"line-{line.pk}", []).append(
                 f"Give the reason for the {word} of {line.commitment.title}."
             )
@@ -709,7 +593,7 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
         raise ValidationError(problems)
     for line in changed:
         line.save(update_fields=LINE_DECISION_FIELDS)
-    pending = [line for line in lines.values() if line.verification == Verification.PENDING]
+    pending = [line for line in lines.values() if line.verification == LineReview.PENDING]
     if not pending:
         period_return.status = Return.Status.REVIEWED
         period_return.reviewed_at = now

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from socialvalue.core.delivery import RAG_RULE, STATUS_RULE, Rag
+from socialvalue.core.periods import financial_year_label
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.downloads import document_download
@@ -22,7 +24,7 @@ from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import portfolio, services
 from .forms import CommitmentForm, ContractForm, PortfolioForm, ReturnForm, VerificationForm
-from .models import Contract, Return, Verification
+from .models import Contract, LineReview, Return
 
 PAGE_SIZE = 50
 
@@ -43,16 +45,14 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = services.label_rag(page.object_list)
-    counts = {key: sum(1 for c in rows if c.rag == key) for key in services.Rag.LABELS}
+    counts = {key: sum(1 for c in rows if c.rag == key) for key in Rag.LABELS}
     membership = request.membership
     context = {
         "page": page,
         "contracts": rows,
         "is_commissioner": commissioned.exists() or organisation.is_commissioner,
-        "rag_counts": [
-            (services.Rag.LABELS[k], services.Rag.TAGS[k], n) for k, n in counts.items()
-        ],
-        "rag_rule": services.RAG_RULE,
+        "rag_counts": [(Rag.LABELS[k], Rag.TAGS[k], n) for k, n in counts.items()],
+        "rag_rule": RAG_RULE,
         "can_create": organisation.is_commissioner and membership.allows(Role.EDITOR),
     }
     return render(request, "contracts/contract_list.html", context)
@@ -102,9 +102,9 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
         "contract": labelled,
         "commitments": commitments,
         "returns": contract.returns.annotate(
-            queried=Count("lines", filter=Q(lines__verification=Verification.QUERIED))
+            queried=Count("lines", filter=Q(lines__verification=LineReview.QUERIED))
         ).order_by("period_index"),
-        "status_rule": services.STATUS_RULE,
+        "status_rule": STATUS_RULE,
         "is_commissioner": services.is_commissioner(request.actor, contract),
         "is_provider": services.is_provider(request.actor, contract),
         "can_edit": services.is_commissioner(request.actor, contract)
@@ -185,8 +185,8 @@ def _lines(period_return: Return):
 def _provider_lines(period_return: Return):
     lines = _lines(period_return)
     if period_return.status == Return.Status.REVIEWED:
-        return lines.filter(verification=Verification.QUERIED)
-    return lines.filter(verification__in=[Verification.PENDING, Verification.QUERIED])
+        return lines.filter(verification=LineReview.QUERIED)
+    return lines.filter(verification__in=[LineReview.PENDING, LineReview.QUERIED])
 
 
 @login_required
@@ -209,7 +209,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
     }
     if context["can_verify"]:
         context["verify_form"] = VerificationForm(
-            lines=_lines(period_return).filter(verification=Verification.PENDING)
+            lines=_lines(period_return).filter(verification=LineReview.PENDING)
         )
     return render(request, "contracts/return_detail.html", context)
 
@@ -280,7 +280,7 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
 def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
     period_return = _return(request, return_id)
     services.require_commissioner(request.actor, period_return.contract)
-    pending = _lines(period_return).filter(verification=Verification.PENDING)
+    pending = _lines(period_return).filter(verification=LineReview.PENDING)
     form = VerificationForm(request.POST, lines=pending)
     if form.is_valid():
         decisions = [
@@ -414,7 +414,7 @@ def portfolio_lines(request: HttpRequest) -> HttpResponse:
         "dimension_label": portfolio.DIMENSIONS.get(dimension, "All contracts"),
         "key": key,
         "year": year,
-        "year_label": services.year_label(year) if year is not None else "",
+        "year_label": financial_year_label(year) if year is not None else "",
         "query": query.urlencode(),
         "label": request.GET.get("label", ""),
     }

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.web.audit.models import AuditEvent
@@ -144,8 +145,7 @@ def read_table(path: str | Path, filename: str = "") -> Table:
                     f"row {header_number}",
                     "the header row has no "
                     + ", ".join(missing)
-                    + " column"
-                    + ("s" if len(missing) > 1 else "")
+                    + ngettext(" column", " columns", len(missing))
                     + ". Columns read: "
                     + ", ".join(COLUMNS),
                 ),

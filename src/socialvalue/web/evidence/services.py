@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError
+from socialvalue.core.money import round_money
 from socialvalue.core.valuation import Valuation, load_deflators, value_quantity
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.measures.models import Measure
@@ -21,7 +22,6 @@ from socialvalue.web.tenancy import Actor, visible
 
 from .models import Evidence, EvidenceFile, Verification
 
-PENNY = Decimal("0.01")
 FACTOR_PLACES = Decimal("1e-8")
 #: The fields whose change alters what was verified, so a verified record goes back for checking.
 SUBSTANCE = ("measure", "activity", "contract", "quantity", "period_start", "period_end")
@@ -52,7 +52,7 @@ class Rate:
     def fields(self, quantity: Decimal | float) -> dict[str, Any]:
         amount = float(quantity) * float(self.proxy_value) * self.deflator_factor
         return {
-            "value": Decimal(repr(amount)).quantize(PENNY, rounding=ROUND_HALF_UP),
+            "value": round_money(amount),
             "value_price_year": self.price_year,
             "proxy_value": self.proxy_value,
             "proxy_price_year": self.proxy_price_year,

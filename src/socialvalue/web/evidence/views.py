@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from socialvalue.core.errors import InputError
@@ -20,6 +21,7 @@ from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.downloads import notes_wanted
 from socialvalue.web.files import staging, storage
 from socialvalue.web.files.serving import attachment
+from socialvalue.web.forms import upload_problems
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import exports, importing, services
@@ -354,9 +356,7 @@ def evidence_import(request: HttpRequest) -> HttpResponse:
                 {p.place.split(",")[0] for p in exc.problems if p.place.startswith("row")}
             )
             count = len(exc.problems)
-            summary = f"{upload.name} has {count} problem{'s' if count != 1 else ''}"
-            if bad_rows:
-                summary += f" in {bad_rows} row{'s' if bad_rows != 1 else ''}"
+            summary = upload_problems(upload.name, count, bad_rows)
             form.add_error(
                 "file",
                 summary + ". Nothing has been imported: correct the file and upload it again.",
@@ -405,7 +405,8 @@ def evidence_import_confirm(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_KEY, None)
     messages.success(
         request,
-        f"Imported {count} evidence record{'s' if count != 1 else ''} from {pending['filename']}.",
+        f"Imported {count} {ngettext('evidence record', 'evidence records', count)} "
+        f"from {pending['filename']}.",
     )
     return redirect("evidence:list")
 

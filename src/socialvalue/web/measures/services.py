@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, ProtectedError, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from socialvalue.core.errors import InputError
 from socialvalue.core.formats.value_set import (
@@ -415,7 +416,7 @@ def where_used(measure: Measure, actor: Actor) -> list[Use]:
     from socialvalue.web.planning.models import Activity
 
     def count(n: int, one: str, many: str) -> str:
-        return f"{n:,} {one if n == 1 else many}"
+        return f"{n:,} {ngettext(one, many, n)}"
 
     uses = []
     activities = visible(Activity, actor).filter(measures=measure).count()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from socialvalue.core.errors import InputError
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.files import staging, storage
+from socialvalue.web.forms import upload_problems
 from socialvalue.web.tenancy import get_visible_or_404
 
 from . import services
@@ -187,11 +188,7 @@ def value_set_import(request: HttpRequest) -> HttpResponse:
             staging.discard(name)
             problems = _problem_rows(exc)
             bad_rows = len({p["row"] for p in problems if p["row"]})
-            summary = (
-                f"{upload.name} has {len(problems)} problem{'s' if len(problems) != 1 else ''}"
-            )
-            if bad_rows:
-                summary += f" in {bad_rows} row{'s' if bad_rows != 1 else ''}"
+            summary = upload_problems(upload.name, len(problems), bad_rows)
             form.add_error(
                 "file",
                 summary + ". Nothing has been imported: correct the file and upload it again.",

@@ -30,6 +30,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.periods import financial_year, financial_year_label
 from socialvalue.reports import Document
 
 Progress = Callable[[float, str], None]
@@ -135,14 +136,9 @@ def _resolve_year(actor: Any, organisation: Any, raw: Any) -> int:
     return year
 
 
-def financial_year_label(year: int) -> str:
-    """UK public bodies report by financial year: 2025 is April 2025 to March 2026."""
-    return f"{year}/{str(year + 1)[-2:]}"
-
-
 def current_financial_year() -> int:
-    today = timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    """The financial year today falls in (`core.periods.financial_year`)."""
+    return financial_year(timezone.localdate())
 
 
 def year_parameter(

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, F, Q, Sum, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from socialvalue.core.errors import InputError
 from socialvalue.core.valuation import load_deflators, uplift_factor
@@ -53,7 +54,7 @@ def _f(value: Any) -> float:
 
 def _count(number: int, one: str, many: str) -> str:
     """`1 line has`, `3 lines have`: a count with the words that agree with it."""
-    return f"{number:,} {one if number == 1 else many}"
+    return f"{number:,} {ngettext(one, many, number)}"
 
 
 def _share(part: Any, whole: Any) -> float | None:
@@ -132,7 +133,7 @@ def _lines(commissioner: Any, year: int | None):
 
 def verification_levels(commissioner: Any, year: int | None, today: dt.date) -> list[list[Any]]:
     """Lines and value by the council's decision, and the lines due but not yet reported."""
-    from socialvalue.web.contracts.models import Return, Verification
+    from socialvalue.web.contracts.models import LineReview, Return
 
     lines = _lines(commissioner, year)
     reported = lines.filter(
@@ -155,22 +156,22 @@ def verification_levels(commissioner: Any, year: int | None, today: dt.date) -> 
         .order_by()
     }
     meaning = {
-        Verification.ACCEPTED: "Checked by the council against the evidence and accepted.",
-        Verification.PENDING: "Reported by the provider; not yet reviewed. Counts as delivered, not verified.",
-        Verification.QUERIED: "The council asked the provider a question. Counts as delivered, not verified.",
-        Verification.REJECTED: "The council found the claim unsupported. Counts as neither.",
+        LineReview.ACCEPTED: "Checked by the council against the evidence and accepted.",
+        LineReview.PENDING: "Reported by the provider; not yet reviewed. Counts as delivered, not verified.",
+        LineReview.QUERIED: "The council asked the provider a question. Counts as delivered, not verified.",
+        LineReview.REJECTED: "The council found the claim unsupported. Counts as neither.",
     }
     rows = []
     for level in (
-        Verification.ACCEPTED,
-        Verification.PENDING,
-        Verification.QUERIED,
-        Verification.REJECTED,
+        LineReview.ACCEPTED,
+        LineReview.PENDING,
+        LineReview.QUERIED,
+        LineReview.REJECTED,
     ):
         row = grouped.get(level, {})
         rows.append(
             [
-                Verification(level).label,
+                LineReview(level).label,
                 int(row.get("lines", 0)),
                 _f(row.get("reported")),
                 _f(row.get("delivered")),
@@ -634,8 +635,7 @@ def _charter_section(compliance: Any) -> Section:
         )
     rules = [
         f"The rules apply to contracts worth {money(compliance.threshold)} or more.",
-        f"Each must include at least {compliance.minimum_outcomes} social value outcome"
-        f"{'s' if compliance.minimum_outcomes != 1 else ''}.",
+        f"Each must include at least {_count(compliance.minimum_outcomes, 'social value outcome', 'social value outcomes')}.",
         f"A contract let through a procurement here must have weighted social value at "
         f"{float(compliance.minimum_weight):g}% or more.",
         "The charter's current rules are applied to every contract, including those let before they changed.",

@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from socialvalue.core.delivery import RAG_RULE, STATUS_RULE, Status
 from socialvalue.reports import (
     BulletList,
     Column,
@@ -55,7 +57,7 @@ def period_values(contract: Any) -> list[dict[str, Any]]:
 
 def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Document:
     from socialvalue.web.contracts import services
-    from socialvalue.web.contracts.models import Contract, Return, ReturnLine, Verification
+    from socialvalue.web.contracts.models import Contract, LineReview, Return, ReturnLine
 
     today = timezone.localdate()
     progress(0.1, "Reading the commitments")
@@ -72,9 +74,9 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
     periods = period_values(contract)
     returns = list(
         contract.returns.annotate(
-            accepted=Count("lines", filter=Q(lines__verification=Verification.ACCEPTED)),
-            queried=Count("lines", filter=Q(lines__verification=Verification.QUERIED)),
-            rejected=Count("lines", filter=Q(lines__verification=Verification.REJECTED)),
+            accepted=Count("lines", filter=Q(lines__verification=LineReview.ACCEPTED)),
+            queried=Count("lines", filter=Q(lines__verification=LineReview.QUERIED)),
+            rejected=Count("lines", filter=Q(lines__verification=LineReview.REJECTED)),
         ).order_by("period_index")
     )
     stories = for_contracts(
@@ -88,7 +90,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
     delivered = sum(_f(c.delivered_value_total) for c in commitments)
     verified = sum(_f(c.verified_value_total) for c in commitments)
     fiscal = sum(_f(c.delivered_value_total) for c in commitments if c.is_fiscal)
-    behind = [c for c in commitments if c.status == services.Status.BEHIND]
+    behind = [c for c in commitments if c.status == Status.BEHIND]
 
     key_figures = [
         KeyFigure("Contract value", _f(contract.value), "money"),
@@ -138,12 +140,12 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
     summary = [
         Paragraph(
             f"{contract.provider_label} committed {money(committed)} of social value over the "
-            f"contract ({len(commitments)} commitment{'s' if len(commitments) != 1 else ''}). "
+            f"contract ({len(commitments)} {ngettext('commitment', 'commitments', len(commitments))}). "
             f"By {format_value(today, 'date')}, {money(target_to_date)} was due and "
             f"{money(delivered)} has been delivered, of which the council has verified "
             f"{money(verified)}."
             + (
-                f" {len(behind)} commitment{' is' if len(behind) == 1 else 's are'} behind."
+                f" {len(behind)} {ngettext('commitment is', 'commitments are', len(behind))} behind."
                 if behind
                 else ""
             )
@@ -202,7 +204,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
             for c in commitments
         ],
         totals=["Total", None, None, None, delivered, verified, ""],
-        caption=services.STATUS_RULE,
+        caption=STATUS_RULE,
     )
 
     labels, cum_target, cum_delivered, cum_verified = [], [], [], []
@@ -292,7 +294,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
                     "would have happened anyway."
                 ),
                 sources,
-                BulletList([services.STATUS_RULE, services.RAG_RULE]),
+                BulletList([STATUS_RULE, RAG_RULE]),
             ],
         ),
     ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from socialvalue.reports import (
     BulletList,
@@ -104,7 +105,7 @@ def build_response(*, actor: Any, organisation: Any, progress: Any, bid: Any) ->
                 Paragraph(
                     f"{bid.bidder_name} offers {money(total)} of social value "
                     f"({percent(total / price) if price else 'n/a'} of its price of {money(price)}) "
-                    f"through {len(offered.rows)} commitment{'s' if len(offered.rows) != 1 else ''}, "
+                    f"through {len(offered.rows)} {ngettext('commitment', 'commitments', len(offered.rows))}, "
                     f"in response to {procurement.organisation.name}'s tender "
                     f"\u201c{procurement.title}\u201d. {status}"
                 ),
@@ -298,7 +299,7 @@ def build_evaluation(*, actor: Any, organisation: Any, progress: Any, procuremen
             "Summary",
             [
                 Paragraph(
-                    f"{len(scores)} bid{'s were' if len(scores) != 1 else ' was'} evaluated. "
+                    f"{len(scores)} {ngettext('bid was', 'bids were', len(scores))} evaluated. "
                     f"{winner} ranks first with {format_value(best.total, 'number')} out of 100, "
                     f"offering {money(best.social_value_offered)} of social value "
                     f"({percent(best.social_value_offered_share_of_price)} of its price)."
