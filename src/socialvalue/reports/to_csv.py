@@ -6,7 +6,7 @@ import csv
 import io
 
 from socialvalue.core.formats.spreadsheet import safe_text
-from socialvalue.reports.document import Document
+from socialvalue.reports.document import Document, export_ready
 from socialvalue.reports.formatting import spreadsheet_value
 
 
@@ -21,6 +21,7 @@ def _cell(value: object, kind: str) -> object:
 
 def csv_bytes(document: Document) -> bytes:
     """UTF-8 with a byte-order mark so Excel reads £ correctly; numbers unformatted."""
+    document = export_ready(document)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([safe_text(document.title)])

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from socialvalue.core.formats.spreadsheet import safe_text
-from socialvalue.reports.document import Document, Table
+from socialvalue.reports.document import Document, Table, export_ready
 from socialvalue.reports.formatting import EXCEL_FORMATS, format_value, spreadsheet_value
 
 #: Rows above a table's header: its title, then its section and notes.
@@ -76,6 +76,7 @@ def _write_table(sheet, table: Table, place: str) -> None:  # type: ignore[no-un
 
 
 def xlsx_bytes(document: Document) -> bytes:
+    document = export_ready(document)
     workbook = Workbook()
     summary = workbook.active
     taken: set[str] = set()

@@ -50,9 +50,7 @@ def apply_text_policy(field: forms.Field) -> None:
             try:
                 value = clean_text(value, max_length=None)
             except TextError as exc:
-                raise ValidationError(
-                    f"This text {exc.message}", code="invalid_text"
-                ) from None
+                raise ValidationError(f"This text {exc.message}", code="invalid_text") from None
         return value
 
     field.to_python = policed

@@ -161,8 +161,12 @@ class TextPolicyMiddleware:
         too_long = [f.name for f in files.values() if len(f.name or "") > MAX_FILE_NAME]
         if too_long:
             return _api_error(
-                {"file": [f"The file name is {len(too_long[0]):,} characters long: "
-                          f"it must be {MAX_FILE_NAME} or fewer."]}
+                {
+                    "file": [
+                        f"The file name is {len(too_long[0]):,} characters long: "
+                        f"it must be {MAX_FILE_NAME} or fewer."
+                    ]
+                }
             )
         return None
 

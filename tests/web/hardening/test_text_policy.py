@@ -47,8 +47,6 @@ def test_search_term_is_cut_and_for_export_never_raises():
     assert for_export(3) == 3
 
 
-
-
 def _post(client, path, body, user):
     return client.post(path, body, content_type="application/json", **bearer(user))
 
@@ -110,12 +108,14 @@ def test_web_huge_search_is_not_a_server_error(client, demo_world, path):
 def test_web_form_removes_control_characters_and_caps_long_text(client, demo_world):
     client.force_login(demo_world.admin)
     response = client.post(
-        "/plan/objectives/new/", {"title": "Carers\u0007 breaks", "description": "ok", "position": 0}
+        "/plan/objectives/new/",
+        {"title": "Carers\u0007 breaks", "description": "ok", "position": 0},
     )
     assert response.status_code == 302, response.content[:2000]
     assert Objective.objects.get().title == "Carers breaks"
     response = client.post(
-        "/plan/objectives/new/", {"title": "Long", "description": "x" * (LONG_TEXT_MAX + 1), "position": 0}
+        "/plan/objectives/new/",
+        {"title": "Long", "description": "x" * (LONG_TEXT_MAX + 1), "position": 0},
     )
     assert response.status_code == 200
     assert "at most 50000 characters" in response.content.decode().replace(",", "")

@@ -19,6 +19,7 @@ from socialvalue.web.ratelimit import RateLimited
 
 from .auth import BearerToken
 
+
 def _request_schemas(schema: dict) -> set[str]:
     """The names of the component schemas a request body can hold, nested ones included."""
     components = schema.get("components", {}).get("schemas", {})
