@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.formats.office import open_workbook
 from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.files import staging
 from socialvalue.web.files.checks import CSV, XLSX, detect_type
@@ -91,10 +92,8 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+def _xlsx_rows(path: Path, filename: str) -> Iterator[tuple[int, list[Any]]]:
+    workbook = open_workbook(path, filename)
     try:
         sheet = (
             workbook["Evidence"] if "Evidence" in workbook.sheetnames else workbook.worksheets[0]
@@ -110,13 +109,13 @@ def read_table(path: str | Path, filename: str = "") -> Table:
     path = Path(path)
     filename = filename or path.name
     with path.open("rb") as handle:
-        kind = detect_type(handle)
+        kind = detect_type(handle, cp1252=True)
     if kind not in (CSV, XLSX):
         raise InputError(
             f"{filename} is not a CSV file or an Excel workbook (.xlsx): save it as one of those."
         )
     try:
-        rows = _csv_rows(path) if kind is CSV else _xlsx_rows(path)
+        rows = _csv_rows(path) if kind is CSV else _xlsx_rows(path, filename)
         first = next((r for r in rows if any(str(c or "").strip() for c in r[1])), None)
         if first is None:
             raise InputError(f"{filename} is empty: it needs a header row and a row per record.")
