@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from socialvalue.core.bounds import date_problem
 from socialvalue.core.text import LONG_TEXT_MAX, TextError, clean_text
 
 _WIDGET_CLASSES = {
@@ -30,6 +31,19 @@ def _govuk_class(widget: forms.Widget) -> str:
         if isinstance(widget, kind):
             return css
     return "govuk-input"
+
+
+def _sane_date(value) -> None:
+    problem = date_problem(value)
+    if problem:
+        raise ValidationError(problem, code="date_out_of_range")
+
+
+def apply_date_policy(field: forms.Field) -> None:
+    """Make a date field refuse dates outside the range any calculation can take
+    (`socialvalue.core.bounds`), before a view does arithmetic with them."""
+    if isinstance(field, forms.DateField) and _sane_date not in field.validators:
+        field.validators.append(_sane_date)
 
 
 def apply_text_policy(field: forms.Field) -> None:
@@ -59,12 +73,13 @@ def apply_text_policy(field: forms.Field) -> None:
 
 class GovukFormMixin:
     """Gives every widget its GOV.UK class, and the error variant once validation has failed;
-    every text field follows the text policy."""
+    every text field follows the text policy and every date field the date range."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             apply_text_policy(field)
+            apply_date_policy(field)
             css = _govuk_class(field.widget)
             existing = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{css} {existing}".strip()

@@ -71,8 +71,6 @@ def check_archive(source: Source, name: str) -> None:
 def open_workbook(source: Source, name: str = "", **options: Any) -> Any:
     """An openpyxl workbook, opened only after `check_archive` (read-only, values not formulas,
     no external links, unless `options` say otherwise)."""
-    import openpyxl
-
     if isinstance(source, (str, os.PathLike)):
         name = name or Path(source).name
         with open(source, "rb") as handle:
@@ -81,5 +79,7 @@ def open_workbook(source: Source, name: str = "", **options: Any) -> Any:
         if isinstance(source, bytes):
             source = io.BytesIO(source)
         check_archive(source, name or "the workbook")
+    import openpyxl  # only once the file has passed: a refusal should not pay for loading it
+
     settings = {"read_only": True, "data_only": True, "keep_links": False, **options}
     return openpyxl.load_workbook(source, **settings)

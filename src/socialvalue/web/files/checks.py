@@ -190,13 +190,6 @@ def check_upload(
     (".yaml" text, say). With `cp1252`, Windows-1252 text is CSV too.
     """
     name = clean_name(getattr(upload, "name", ""))
-    refused = _refused_extension(name, extensions)
-    if refused:
-        raise ValidationError(
-            f"{name} is not an allowed type: a file named {refused} cannot be added. "
-            f"Add {ALLOWED_DESCRIPTION} files only.",
-            code="not_allowed",
-        )
     size = getattr(upload, "size", None)
     if size is None:
         size = _rewound(upload).seek(0, 2)
@@ -213,6 +206,13 @@ def check_upload(
     if file_type is None:
         raise ValidationError(
             f"{name} is not an allowed type: its content is not {ALLOWED_DESCRIPTION}.",
+            code="not_allowed",
+        )
+    refused = _refused_extension(name, extensions)
+    if refused:
+        raise ValidationError(
+            f"{name} is not an allowed type: a file named {refused} cannot be added. "
+            f"Add {ALLOWED_DESCRIPTION} files only.",
             code="not_allowed",
         )
     if file_type in (DOCX, XLSX):
