@@ -103,8 +103,8 @@ class TextPolicyMiddleware:
     - A search term (`?search=`, `?q=`) is cut to SEARCH_MAX characters, on pages and the API.
     - An API JSON body must be an object; its strings lose control characters, and a lone
       surrogate or a text over LONG_TEXT_MAX is a 400 naming the field (`criteria[1].name`).
-    - An API multipart body that cannot be read (no boundary, too many files or fields, a name too
-      long) is a JSON 400, never Django's HTML error page.
+    - An API multipart body that cannot be read (no boundary, too many files or fields, a file
+      name Django finds suspicious) is a JSON 400, never Django's HTML error page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -155,24 +155,10 @@ class TextPolicyMiddleware:
     def _read_multipart(request: HttpRequest) -> HttpResponse | None:
         try:
             request.POST  # noqa: B018 - parse now, so a malformed body is answered here as JSON
-            files = request.FILES
+            request.FILES  # noqa: B018
         except (MultiPartParserError, SuspiciousOperation, RequestDataTooBig) as exc:
             return _api_error(f"The form data cannot be read: {_reason(exc)}")
-        too_long = [f.name for f in files.values() if len(f.name or "") > MAX_FILE_NAME]
-        if too_long:
-            return _api_error(
-                {
-                    "file": [
-                        f"The file name is {len(too_long[0]):,} characters long: "
-                        f"it must be {MAX_FILE_NAME} or fewer."
-                    ]
-                }
-            )
         return None
-
-
-#: The longest uploaded file name the API takes.
-MAX_FILE_NAME = 255
 
 
 def _reason(exc: Exception) -> str:
