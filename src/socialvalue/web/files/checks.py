@@ -133,11 +133,18 @@ def detect_type(handle: IO[bytes], *, cp1252: bool = False) -> FileType | None:
         _rewound(handle)
 
 
+#: The longest file name kept; a longer one loses characters before its extension.
+NAME_MAX = 200
+
+
 def clean_name(name: str | None) -> str:
     """The file's own name without any folder a browser sent, and without control characters."""
     base = PureWindowsPath(PurePosixPath(name or "").name).name
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return (base or "file")[:200]
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "file"
+    if len(base) > NAME_MAX:  # cut the stem, keeping the extension the name ends in
+        suffix = PurePosixPath(base).suffix[:20]
+        base = base[: NAME_MAX - len(suffix)] + suffix
+    return base
 
 
 def download_name(original_name: str, file_type: FileType) -> str:
