@@ -132,3 +132,24 @@ def test_openapi_documents_the_text_limit_on_request_text(client):
     ]
     assert LONG_TEXT_MAX in limits
     assert properties["title"]["maxLength"] == 300
+
+
+@pytest.mark.django_db
+def test_imported_text_loses_control_characters_and_a_long_note_is_named(demo_world, tmp_path):
+    from socialvalue.core.errors import InputError
+    from socialvalue.web.evidence import importing
+    from socialvalue.web.evidence.models import Evidence
+    from tests.web.evidence.factories import activity, valued_measure
+
+    activity(demo_world.alice_org)
+    measure = valued_measure(demo_world.alice_org)
+    path = tmp_path / "evidence.csv"
+    head = "measure,activity,quantity,period_start,period_end,note\n"
+    row = f"{measure.code},Community lunch club,3,2025-04-01,2025-04-30,"
+    path.write_text(head + row + "bell\u0007 and\u000c feed\n", encoding="utf-8")
+    importing.import_file(path, organisation=demo_world.alice_org, user=demo_world.editor)
+    assert Evidence.objects.get().note == "bell and feed"
+    path.write_text(head + row + "x" * (LONG_TEXT_MAX + 1) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 2, note"):
+        importing.import_file(path, organisation=demo_world.alice_org, user=demo_world.editor)
+    assert Evidence.objects.count() == 1

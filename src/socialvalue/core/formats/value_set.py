@@ -39,6 +39,7 @@ from typing import Any
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.formats.office import open_workbook
 from socialvalue.core.formats.spreadsheet import FORMULA_STARTS, safe_text
+from socialvalue.core.text import strip_controls
 
 __all__ = [
     "COLUMNS",
@@ -286,7 +287,8 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    return _unescape(str(value).strip())
+    # Kept the way the text policy keeps any text that comes in: no control characters.
+    return _unescape(strip_controls(str(value)).strip())
 
 
 def _show(value: Any) -> str:

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.formats.office import open_workbook
+from socialvalue.core.text import LONG_TEXT_MAX, strip_controls
 from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.files import staging
 from socialvalue.web.files.checks import CSV, XLSX, detect_type
@@ -157,11 +158,12 @@ def read_table(path: str | Path, filename: str = "") -> Table:
 
 
 def _text(cell: Any) -> str:
+    """A cell as text, kept the way the text policy keeps any text (no control characters)."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return strip_controls(str(cell)).strip()
 
 
 def parse_day(cell: Any) -> dt.date:
@@ -350,6 +352,8 @@ def check_table(table: Table, *, organisation: Any, recorded_by: Any = None) -> 
             fail(exc.column, str(exc))
         if start and start > today:
             fail("period_start", "The period cannot start in the future.")
+        if len(_text(cell(row, "note"))) > LONG_TEXT_MAX:
+            fail("note", f"The note must be {LONG_TEXT_MAX:,} characters or fewer.")
         if bad:
             problems.extend(bad)
             continue
