@@ -233,3 +233,45 @@ def test_pdf_is_tagged_for_screen_readers_with_its_title(files, tmp_path):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert "Tagged:          yes" in info
     assert "Title:           Annual social value evaluation 2025/26" in info
+
+
+def _noted_document() -> Document:
+    return Document(
+        title="Portfolio",
+        notes=["Price basis: every value is in 2024 prices."],
+        sections=[
+            Section(
+                "Figures",
+                [Table("By year", [Column("Year"), Column("Value", "money")], [["2025", 10.0]])],
+                sections=[Section("Caveats", [BulletList(["Values are gross.", "=1+1 is text"])])],
+            )
+        ],
+    )
+
+
+def test_notes_and_caveats_head_the_csv_and_can_be_left_out():
+    from socialvalue.reports.to_csv import without_notes
+
+    data = render(_noted_document(), "csv")
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[:4] == [
+        "# Notes on these figures",
+        "# Price basis: every value is in 2024 prices.",
+        "# Values are gross.",
+        "# '=1+1 is text",
+    ]
+    bare = render(_noted_document(), "csv", notes=False)
+    assert not bare.decode("utf-8-sig").startswith("#")
+    assert without_notes(data) == bare
+
+
+def test_excel_carries_the_notes_on_their_own_sheet():
+    book = openpyxl.load_workbook(io.BytesIO(render(_noted_document(), "xlsx")))
+    assert book.sheetnames[:2] == ["Summary", "Notes"]
+    notes = [row[0] for row in book["Notes"].iter_rows(values_only=True) if row[0]]
+    assert notes == [
+        "Notes on these figures",
+        "Price basis: every value is in 2024 prices.",
+        "Values are gross.",
+        "'=1+1 is text",
+    ]

@@ -43,7 +43,9 @@ def _parameters(year: int | None, contract: int | None, params: tuple[str, ...])
     return raw
 
 
-def _render_with_progress(build, out: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def _render_with_progress(  # type: ignore[no-untyped-def]
+    build, out: Path, fmt: str, notes: bool = True
+) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from socialvalue.reports import render
@@ -64,7 +66,7 @@ def _render_with_progress(build, out: Path, fmt: str) -> None:  # type: ignore[n
 
         document = build(progress)
         bar.update(task, completed=70, description=f"Writing the {fmt.upper()} file")
-        data = render(document, fmt)
+        data = render(document, fmt, notes=notes)
         bar.update(task, completed=100, description="Done")
     out.write_bytes(data)
     click.echo(f"Wrote {out} ({len(data):,} bytes): {document.title}")
@@ -93,6 +95,12 @@ def _render_with_progress(build, out: Path, fmt: str) -> None:  # type: ignore[n
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="File to write; its extension (.pdf, .docx, .xlsx, .csv, .html) chooses the format.",
 )
+@click.option(
+    "--no-notes",
+    "no_notes",
+    is_flag=True,
+    help="CSV only: leave out the leading '#' lines stating the price basis and caveats.",
+)
 @reports_input_errors
 def report(
     name: str,
@@ -102,6 +110,7 @@ def report(
     params: tuple[str, ...],
     map_file: Path | None,
     out: Path | None,
+    no_notes: bool,
 ) -> None:
     """Make the report NAME as the file --out names (`socialvalue report list --org SLUG` lists them)."""
     if out is None and name != "list":
@@ -117,7 +126,7 @@ def report(
 
         impact_map = load_impact_map(map_file)
         _render_with_progress(
-            lambda progress: sroi_document(impact_map, progress=progress), out, fmt
+            lambda progress: sroi_document(impact_map, progress=progress), out, fmt, not no_notes
         )
         return
     if org is None:
@@ -152,6 +161,7 @@ def report(
             ),
             out,
             fmt,
+            not no_notes,
         )
     except (Http404, PermissionDenied) as exc:
         fail(str(exc) or "not found")

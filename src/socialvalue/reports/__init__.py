@@ -105,8 +105,11 @@ def html_fragment(document: Document) -> str:
     return fragment(document)
 
 
-def render(document: Document, fmt: str) -> bytes:
-    """The document as a file in `fmt` (html, pdf, docx, xlsx or csv)."""
+def render(document: Document, fmt: str, *, notes: bool = True) -> bytes:
+    """The document as a file in `fmt` (html, pdf, docx, xlsx or csv).
+
+    ``notes=False`` leaves the leading ``#`` notes lines out of a CSV, for machine readers.
+    """
     if fmt == "html":
         from socialvalue.reports.to_html import html_page
 
@@ -126,5 +129,5 @@ def render(document: Document, fmt: str) -> bytes:
     if fmt == "csv":
         from socialvalue.reports.to_csv import csv_bytes
 
-        return csv_bytes(document)
+        return csv_bytes(document, notes=notes)
     raise ValueError(f"{fmt!r} is not a report format; use one of {', '.join(FORMATS)}")

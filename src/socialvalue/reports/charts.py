@@ -252,16 +252,24 @@ def stacked_bar(
     value_label: str = "Value",
     period_label: str = "Year",
     alt: str | None = None,
+    additive: bool = True,
 ) -> Chart:
-    """Vertical bars per period (year, quarter), stacked by series (theme, value type)."""
+    """Vertical bars per period (year, quarter), stacked by series (theme, value type).
+
+    Series that overlap (one measure serves several Sustainable Development Goals) are not
+    ``additive``: their bars stand side by side and neither the table nor the text adds them up.
+    """
     periods = [str(p) for p in periods]
     names = list(series)
     data = {n: np.array([float(v or 0) for v in series[n]]) for n in names}
+    total_column = [Column("Total", kind)] if additive else []
     table = Table(
         title,
-        [Column(period_label)] + [Column(n, kind) for n in names] + [Column("Total", kind)],
+        [Column(period_label)] + [Column(n, kind) for n in names] + total_column,
         [
-            [p] + [float(data[n][i]) for n in names] + [float(sum(data[n][i] for n in names))]
+            [p]
+            + [float(data[n][i]) for n in names]
+            + ([float(sum(data[n][i] for n in names))] if additive else [])
             for i, p in enumerate(periods)
         ],
     )
@@ -270,19 +278,21 @@ def stacked_bar(
         ax = fig.add_subplot()
         x = np.arange(len(periods))
         bottom = np.zeros(len(periods))
+        width = 0.6 if additive else 0.8 / max(len(names), 1)
         for i, name in enumerate(names):
             ax.bar(
-                x,
+                x if additive else x - 0.4 + width * (i + 0.5),
                 data[name],
-                0.6,
-                bottom=bottom,
+                width,
+                bottom=bottom if additive else None,
                 label=name,
                 color=PALETTE[i % len(PALETTE)],
                 hatch=HATCHES[i % len(HATCHES)],
                 edgecolor="white",
                 linewidth=0.4,
             )
-            bottom = bottom + data[name]
+            if additive:
+                bottom = bottom + data[name]
         ax.set_xticks(x, [_wrap(p, 12) for p in periods])
         ax.yaxis.set_major_formatter(_axis_formatter(kind))
         ax.set_ylabel(value_label)
@@ -292,12 +302,18 @@ def stacked_bar(
         _style(ax, value_axis="y")
         _title(fig, title)
 
-    if alt is None:
+    if alt is None and additive:
         totals = [float(sum(data[n][i] for n in names)) for i in range(len(periods))]
         steps = "; ".join(
             f"{p} {format_value(t, kind)}" for p, t in zip(periods, totals, strict=True)
         )
         alt = f"Stacked bar chart: {title}, by {', '.join(names)}. Totals: {steps}."
+    elif alt is None:
+        parts = "; ".join(f"{n} {format_value(float(sum(data[n])), kind)}" for n in names)
+        alt = (
+            f"Bar chart: {title}, by {', '.join(names)}, side by side and not added up, "
+            f"because they overlap. Over the whole span: {parts}."
+        )
     return Chart(title, alt, table, draw)
 
 

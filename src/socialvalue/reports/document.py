@@ -124,6 +124,10 @@ class Table:
         return self.preview is not None and len(self.rows) > self.preview
 
 
+#: The title of a section whose bullets and paragraphs are caveats: they also head data files.
+CAVEATS = "Caveats"
+
+
 @dataclass
 class Section:
     """A titled part of a report: blocks (Paragraph, Markdown, BulletList, KeyFigures, Table,
@@ -146,6 +150,22 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     #: Short name for file names (`annual-evaluation-2025`): the title when blank; made safe either way.
     slug: str = ""
+    #: What a reader of the figures must know, beyond the report's "Caveats" sections: the price
+    #: basis above all. `file_notes` adds the caveats; CSV writes them all as leading ``#``
+    #: lines and Excel as a "Notes" sheet, so they travel with the numbers into data files.
+    notes: list[str] = field(default_factory=list)
+
+    def file_notes(self) -> list[str]:
+        """The notes, then every caveat the report states, each once, in reading order."""
+        found = list(self.notes)
+        for _depth, section in self.walk():
+            if section.title == CAVEATS:
+                for block in section.blocks:
+                    if isinstance(block, BulletList):
+                        found.extend(block.items)
+                    elif isinstance(block, Paragraph):
+                        found.append(block.text)
+        return list(dict.fromkeys(found))
 
     def walk(self) -> Iterator[tuple[int, Section]]:
         """Every section with its depth (1 for top level), in reading order."""

@@ -11,6 +11,7 @@ from socialvalue.core.sroi import ImpactMap, calculate
 from socialvalue.core.sroi.montecarlo import simulate
 from socialvalue.reports import charts
 from socialvalue.reports.document import (
+    CAVEATS,
     BulletList,
     Column,
     Document,
@@ -278,7 +279,7 @@ def sroi_document(
                 ),
                 shares(by_stakeholder, "Stakeholder", "Present value by stakeholder"),
                 Paragraph(
-                    f"Fiscal value (savings to the public purse) is {money(fiscal)} of the "
+                    f"Fiscal value (value to the public purse, not necessarily cashable) is {money(fiscal)} of the "
                     f"{money(result.present_value)}; the rest is wider economic, social, wellbeing "
                     "and environmental value, which no budget will see as cash."
                 ),
@@ -427,7 +428,7 @@ def sroi_document(
                 ),
                 proxies,
             ],
-            sections=[Section("Caveats", [BulletList(caveats)])],
+            sections=[Section(CAVEATS, [BulletList(caveats)])],
         )
     )
     progress(0.6, "Report written")

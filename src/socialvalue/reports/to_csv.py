@@ -19,10 +19,37 @@ def _cell(value: object, kind: str) -> object:
     return safe_text(stored)
 
 
-def csv_bytes(document: Document) -> bytes:
-    """UTF-8 with a byte-order mark so Excel reads £ correctly; numbers unformatted."""
+def note_lines(notes: list[str]) -> list[str]:
+    """The notes as comment lines (``# ...``) to head a CSV file: one line each, no line breaks.
+
+    Machine readers skip them (pandas ``comment="#"``) or ask for the file without them.
+    """
+    if not notes:
+        return []
+    lines = ["# Notes on these figures"]
+    lines += ["# " + " ".join(safe_text(note).split()) for note in notes]
+    return [line + "\r\n" for line in lines]
+
+
+def without_notes(data: bytes) -> bytes:
+    """A CSV file made by this module, less its leading ``#`` notes lines (for ``?notes=0``)."""
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    lines = data[len(bom) :].split(b"\r\n")
+    start = 0
+    while start < len(lines) and lines[start].startswith(b"#"):
+        start += 1
+    return bom + b"\r\n".join(lines[start:])
+
+
+def csv_bytes(document: Document, *, notes: bool = True) -> bytes:
+    """UTF-8 with a byte-order mark so Excel reads £ correctly; numbers unformatted.
+
+    The document's notes come first as ``#`` lines unless ``notes`` is false.
+    """
     document = export_ready(document)
     buffer = io.StringIO()
+    if notes:
+        buffer.writelines(note_lines(document.file_notes()))
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([safe_text(document.title)])
     if document.organisation:

@@ -75,6 +75,16 @@ def _write_table(sheet, table: Table, place: str) -> None:  # type: ignore[no-un
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(table.rows)}"
 
 
+def write_notes(sheet, notes: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """A "Notes" sheet: what a reader must know about the figures, one note a row."""
+    sheet["A1"] = "Notes on these figures"
+    sheet["A1"].font = Font(bold=True, size=14)
+    for row, note in enumerate(notes, start=3):
+        cell = sheet.cell(row, 1, safe_text(note))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 110
+
+
 def xlsx_bytes(document: Document) -> bytes:
     document = export_ready(document)
     workbook = Workbook()
@@ -108,6 +118,13 @@ def xlsx_bytes(document: Document) -> bytes:
     summary.column_dimensions["B"].width = 18
     summary.column_dimensions["C"].width = 60
 
+    notes = document.file_notes()
+    if notes:
+        name = sheet_name("Notes", taken)
+        write_notes(workbook.create_sheet(name), notes)
+        line += 1
+        summary.cell(line, 1, name)
+        summary.cell(line, 2, "What to know before using these figures")
     for section, table in document.tables():
         name = sheet_name(table.title, taken)
         _write_table(workbook.create_sheet(name), table, f"Section: {section.title}.")

@@ -58,11 +58,38 @@ def test_value_is_summed_by_quarter_theme_and_goal(demo_world):
     assert value.by_goal[goal_8][-2] == 150.0
 
 
-def test_goals_beyond_the_top_six_are_added_up_as_other_goals():
+def test_goals_beyond_the_top_six_are_other_goals_each_record_counted_once():
+    # Each goal n has a record worth n of its own; one more record of 10 serves goals 1 and 2.
+    contributions = [(0, float(n), frozenset({f"{n}. Goal"})) for n in range(1, 10)]
+    contributions.append((1, 10.0, frozenset({"1. Goal", "2. Goal"})))
     by_goal = {f"{n}. Goal": [float(n), 0.0] for n in range(1, 10)}
-    shown = services._top_goals(by_goal, 2)
-    assert list(shown)[:6] == [f"{n}. Goal" for n in (9, 8, 7, 6, 5, 4)]
-    assert shown["Other goals"] == [1.0 + 2.0 + 3.0, 0.0]
+    by_goal["1. Goal"][1] = by_goal["2. Goal"][1] = 10.0
+    shown = services._top_goals(by_goal, 2, contributions)
+    assert list(shown)[:6] == [f"{n}. Goal" for n in (2, 1, 9, 8, 7, 6)]
+    # Goals 3, 4 and 5 are the rest; the shared record serves none of them.
+    assert shown["Other goals"] == [3.0 + 4.0 + 5.0, 0.0]
+
+
+def test_a_record_serving_two_other_goals_counts_once_in_other_goals():
+    # Six goals (3 to 8) are shown by name; one record of 1 serves both of the other two.
+    contributions = [(0, float(n), frozenset({f"{n}. Goal"})) for n in range(3, 9)]
+    contributions.append((0, 1.0, frozenset({"1. Goal", "2. Goal"})))
+    by_goal = {f"{n}. Goal": [float(n), 0.0] for n in range(3, 9)}
+    by_goal["1. Goal"] = [1.0, 0.0]
+    by_goal["2. Goal"] = [1.0, 0.0]
+    shown = services._top_goals(by_goal, 2, contributions)
+    assert "3. Goal" in shown and "1. Goal" not in shown
+    assert shown["Other goals"] == [1.0, 0.0]
+
+
+def test_the_goals_chart_sets_goals_side_by_side_with_no_total():
+    from socialvalue.reports import charts
+
+    chart = charts.stacked_bar(
+        "By goal", ["Q1"], {"1. Goal": [5.0], "8. Goal": [5.0]}, additive=False
+    )
+    assert [c.heading for c in chart.table.columns] == ["Year", "1. Goal", "8. Goal"]
+    assert "not added up" in chart.alt and "Totals" not in chart.alt
 
 
 def test_quarters_end_with_the_current_one():

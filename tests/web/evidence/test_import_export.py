@@ -157,14 +157,36 @@ def test_exports_hold_the_figures_on_screen_and_are_formula_safe(
     notes = [r[header.index("note")] for r in body]
     assert '\'=HYPERLINK("http://evil.example")' in notes
 
-    text = (
-        b"".join(response.streaming_content)
-        if False
-        else b"".join(client.get("/evidence/export.csv").streaming_content)
-    )
+    text = b"".join(client.get("/evidence/export.csv?notes=0").streaming_content)
     reader = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
     assert sum(Decimal(r["value"]) for r in reader) == screen_total
     assert any(r["note"].startswith("'=") for r in reader)
+
+
+def test_exports_state_the_price_basis_and_what_is_verified(signed_in, demo_world, alice_setup):
+    alice = demo_world.alice_org
+    evidence(alice, quantity="3")
+    evidence(alice, quantity="5", month=5)
+    client = signed_in(demo_world.viewer)
+
+    text = b"".join(client.get("/evidence/export.csv").streaming_content).decode("utf-8-sig")
+    lines = text.splitlines()
+    notes = [line for line in lines if line.startswith("#")]
+    assert lines[: len(notes)] == notes  # the notes lead, then the header
+    assert lines[len(notes)].startswith("measure,")
+    assert any("Price basis: value is in 2024 prices." in line for line in notes)
+    assert any("gross" in line for line in notes)
+    assert any("0 records verified" in line and "2 records claimed" in line for line in notes)
+    # a machine reader skips them, as pandas does with comment="#"
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    assert len(rows) == 2
+
+    response = client.get("/evidence/export.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["Evidence", "Notes"]
+    written = [row[0] for row in book["Notes"].iter_rows(values_only=True) if row[0]]
+    assert written[0] == "Notes on these figures"
+    assert any("2024 prices" in note for note in written)
 
 
 def test_an_export_imports_back(tmp_path, signed_in, demo_world, alice_setup):

@@ -24,6 +24,7 @@ def build_figures(*, actor, organisation, progress, year):
             KeyFigure("Value delivered", delivered, "money"),
             KeyFigure("Share verified", 0.625, "percent"),
         ],
+        notes=[f"Price basis: every value is in {year} prices."],
         sections=[
             Section(
                 "Summary", [Markdown("**Delivered** in the year.\n\n<script>alert(1)</script>")]

@@ -109,6 +109,17 @@ def test_command_line_reads_a_map_file(tmp_path):
     assert ratio(expected.sroi_ratio) in pdf_text(out.read_bytes())
 
 
+def test_command_line_csv_carries_the_caveats_unless_told_not_to(tmp_path):
+    noted, bare = tmp_path / "meals.csv", tmp_path / "meals-bare.csv"
+    args = ["report", "sroi", "--map", "examples/community-meals.yaml", "--out"]
+    assert CliRunner().invoke(main, [*args, str(noted)]).exit_code == 0
+    assert CliRunner().invoke(main, [*args, str(bare), "--no-notes"]).exit_code == 0
+    lines = noted.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0] == "# Notes on these figures"
+    assert any("financial proxies" in line for line in lines if line.startswith("#"))
+    assert not bare.read_bytes().decode("utf-8-sig").startswith("#")
+
+
 def test_command_line_lists_the_reports_an_organisation_can_run(demo_world):
     result = CliRunner().invoke(main, ["report", "list", "--org", "alice-care"])
     assert result.exit_code == 0, result.output

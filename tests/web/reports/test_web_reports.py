@@ -232,3 +232,22 @@ def test_api_unknown_report_is_404(client, demo_world):
         **bearer(demo_world.editor),
     )
     assert response.status_code == 404
+
+
+def test_a_csv_download_states_its_notes_unless_asked_not_to(client, demo_world):
+    _run(client, demo_world, "2024")
+    run = ReportRun.objects.get()
+    noted = b"".join(client.get(f"/reports/runs/{run.pk}/download.csv").streaming_content)
+    assert noted.decode("utf-8-sig").splitlines()[:2] == [
+        "# Notes on these figures",
+        "# Price basis: every value is in 2024 prices.",
+    ]
+    for url in (
+        f"/reports/runs/{run.pk}/download.csv?notes=0",
+        f"/api/v1/reports/runs/{run.pk}/download/csv?notes=false",
+    ):
+        response = client.get(url, **bearer(demo_world.editor))
+        bare = b"".join(response.streaming_content)
+        assert response["Content-Length"] == str(len(bare))
+        assert bare.decode("utf-8-sig").startswith("Test figures 2024/25")
+        assert ["Value delivered", "24000.4", ""] in csv_rows(bare)

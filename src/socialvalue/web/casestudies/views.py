@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.downloads import document_download
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.tenancy import get_visible_or_404
 
@@ -20,10 +21,6 @@ from .forms import AttachForm, CaseStudyForm, LibraryForm
 from .models import CaseStudy
 
 PAGE_SIZE = 20
-DOWNLOAD_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
 
 
 def _organisation(request: HttpRequest):
@@ -173,15 +170,7 @@ def case_study_download(request: HttpRequest, case_study_id: int, file_format: s
     case_study = _case_study(request, case_study_id)
     if file_format not in ("docx", "pdf"):
         raise Http404("No such format.")
-    from socialvalue.reports import render as render_document
-
-    document = case_study_document(case_study)
-    response = HttpResponse(
-        render_document(document, file_format),
-        content_type=DOWNLOAD_TYPES[file_format],
-    )
-    response["Content-Disposition"] = f'attachment; filename="{document.file_name(file_format)}"'
-    return response
+    return document_download(request, case_study_document(case_study), file_format)
 
 
 @login_required

@@ -3,7 +3,7 @@
 One statement sums the return lines per commitment and year once (a common table expression),
 then groups those sums by theme, priority, SDG, provider, year, measure and value type, so the
 summary of a council with a million return lines is a single pass over an index. Fiscal value
-(savings to the public purse) is always summed apart from the wider economic, social, wellbeing
+(value to the public purse, not necessarily cashable) is always summed apart from the wider economic, social, wellbeing
 and environmental value. `lines_behind` returns the return lines behind any figure, for drill-down.
 
 The reports app reuses `summary`, `lines_behind` and `charter_compliance` for the council's

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.downloads import document_download
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.forms import add_domain_errors
 from socialvalue.web.measures.models import Measure
@@ -375,24 +376,14 @@ def portfolio_summary(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def portfolio_download(request: HttpRequest, file_format: str) -> HttpResponse:
-    from socialvalue.reports.to_csv import csv_bytes
-    from socialvalue.reports.to_excel import xlsx_bytes
-
     commissioner = _commissioner(request)
-    writers = {
-        "xlsx": (xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "csv": (csv_bytes, "text/csv; charset=utf-8"),
-    }
-    if file_format not in writers:
+    if file_format not in ("xlsx", "csv"):
         raise Http404("No such format.")
     form = PortfolioForm(request.GET or None, years=portfolio.years(commissioner))
     year = form.cleaned_data.get("year") if form.is_valid() else None
     summary = portfolio.summary(commissioner=commissioner, year=year)
-    write, content_type = writers[file_format]
-    response = HttpResponse(write(portfolio.as_document(summary)), content_type=content_type)
     name = f"social-value-portfolio-{year if year is not None else 'all-years'}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return document_download(request, portfolio.as_document(summary), file_format, name)
 
 
 @login_required

@@ -128,6 +128,7 @@ def value_over_time(
     total = Decimal(0)
     records = 0
     price_years = set()
+    contributions: list[Contribution] = []
     for group in groups:
         i = index[_quarter_of(group["period_start"])]
         amount = float(group["total"])
@@ -135,29 +136,51 @@ def value_over_time(
         records += group["records"]
         price_years.add(group["value_price_year"])
         by_theme[themes.get(group["measure_id"]) or "No theme"][i] += amount
-        for goal in goals.get(group["measure_id"], ()):
+        served = frozenset(goals.get(group["measure_id"], ()))
+        contributions.append((i, amount, served))
+        for goal in served:
             by_goal[goal][i] += amount
     return ValueOverTime(
         quarters=quarters,
         by_theme=dict(sorted(by_theme.items(), key=lambda kv: -sum(kv[1]))),
-        by_goal=_top_goals(by_goal, len(quarters)),
+        by_goal=_top_goals(by_goal, len(quarters), contributions),
         total=float(total),
         price_year=max(price_years) if price_years else None,
         records=records,
     )
 
 
-def _top_goals(by_goal: dict[str, list[float]], width: int) -> dict[str, list[float]]:
+#: One group of records: its quarter's index, its value and the goals its measure serves.
+Contribution = tuple[int, float, frozenset[str]]
+
+
+def _top_goals(
+    by_goal: dict[str, list[float]], width: int, contributions: list[Contribution]
+) -> dict[str, list[float]]:
+    """The goals with most value by name, and "Other goals": the value serving any of the rest.
+
+    A record whose measure serves two of the other goals counts once in "Other goals", as it
+    counts once under each goal shown by name: goals overlap, so nothing here adds them up.
+    """
     ranked = sorted(by_goal.items(), key=lambda kv: (-sum(kv[1]), int(kv[0].split(".")[0])))
     shown = dict(ranked[:TOP_GOALS])
-    rest = ranked[TOP_GOALS:]
+    rest = {goal for goal, _ in ranked[TOP_GOALS:]}
     if rest:
-        shown["Other goals"] = [sum(values[i] for _, values in rest) for i in range(width)]
+        other = [0.0] * width
+        for i, amount, served in contributions:
+            if served & rest:
+                other[i] += amount
+        shown["Other goals"] = other
     return shown
 
 
 def chart_html(
-    title: str, periods: list[str], series: dict[str, list[float]], alt: str = ""
+    title: str,
+    periods: list[str],
+    series: dict[str, list[float]],
+    alt: str = "",
+    *,
+    additive: bool = True,
 ) -> str:
     """The chart as page HTML with its data table; drawn once per distinct data, then cached."""
     from socialvalue.reports.to_html import chart_html as render
@@ -165,12 +188,14 @@ def chart_html(
     key = (
         "dashboard-chart-"
         + hashlib.sha256(
-            json.dumps([title, periods, series, alt], sort_keys=True).encode()
+            json.dumps([title, periods, series, alt, additive], sort_keys=True).encode()
         ).hexdigest()
     )
     html = cache.get(key)
     if html is None:
-        chart = charts.stacked_bar(title, periods, series, period_label="Quarter", alt=alt or None)
+        chart = charts.stacked_bar(
+            title, periods, series, period_label="Quarter", alt=alt or None, additive=additive
+        )
         html = render(chart, for_print=False)
         cache.set(key, html, timeout=24 * 3600)
     return html

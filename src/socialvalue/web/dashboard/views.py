@@ -36,6 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 f"Value by Sustainable Development Goal and quarter ({price_note})",
                 value.labels,
                 value.by_goal,
+                additive=False,
             )
             if value.by_goal
             else ""

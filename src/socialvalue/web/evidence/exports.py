@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.template.defaultfilters import pluralize
 
 from socialvalue.core.formats.spreadsheet import safe_text
+from socialvalue.reports.to_csv import note_lines
+from socialvalue.web.measures.models import Confidence
 
-from .models import Evidence
+from .models import Evidence, Verification
 
 HEADERS = (
     "measure",
@@ -107,22 +110,90 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_lines(records: Iterable[Evidence]) -> Iterator[str]:
-    """The file line by line, for a streaming download of any size."""
+def notes(records: QuerySet[Evidence]) -> list[str]:
+    """What a reader of the exported figures must know, counted over the records in one query."""
+    figures = records.order_by().aggregate(
+        records=Count("id"),
+        unvalued=Count("id", filter=Q(value__isnull=True)),
+        verified=Count("id", filter=Q(verification=Verification.VERIFIED)),
+        rejected=Count("id", filter=Q(verification=Verification.REJECTED)),
+        unverified_proxy=Count(
+            "id", filter=Q(value__isnull=False, measure__confidence=Confidence.UNVERIFIED)
+        ),
+        unverified_proxy_value=Sum("value", filter=Q(measure__confidence=Confidence.UNVERIFIED)),
+    )
+    years = sorted(
+        records.order_by()
+        .exclude(value_price_year__isnull=True)
+        .values_list("value_price_year", flat=True)
+        .distinct()
+    )
+    if len(years) == 1:
+        basis = f"Price basis: value is in {years[0]} prices."
+    elif years:
+        basis = (
+            "Price basis: values are in different price years ("
+            + ", ".join(str(y) for y in years)
+            + "): restate them to one year before adding them up."
+        )
+    else:
+        basis = "Price basis: no record here has a value."
+    claimed = figures["records"] - figures["verified"] - figures["rejected"]
+    lines = [
+        basis
+        + " Each value is quantity x proxy_value (in proxy_price_year prices) x deflator_factor, "
+        "the HM Treasury GDP deflator ratio between the two years; the quantity, proxy and its "
+        "price year are kept as recorded.",
+        "Values are gross: nothing is deducted for deadweight, attribution, displacement or "
+        "drop-off beyond what a measure's own proxy already allows for (see its value set).",
+        f"Verification: {_records(figures['verified'])} verified against evidence by a "
+        f"reviewer; {_records(claimed)} claimed, not yet verified (self-reported or evidenced); "
+        f"{_records(figures['rejected'])} rejected, which count for nothing.",
+    ]
+    if figures["unverified_proxy"]:
+        lines.append(
+            f"{_records(figures['unverified_proxy'])} use a proxy marked unverified in its "
+            f"value set, worth {figures['unverified_proxy_value']:,.2f} of the value: check the "
+            "source before relying on it."
+        )
+    if figures["unvalued"]:
+        lines.append(
+            f"{_records(figures['unvalued'])} counted but not valued: their measure has no proxy."
+        )
+    lines.append(
+        "Value is not cash: fiscal value is value to the public purse, not necessarily cashable."
+    )
+    return lines
+
+
+def _records(count: int) -> str:
+    return f"{count:,} record{pluralize(count)}"
+
+
+def csv_lines(records: Iterable[Evidence], notes: Sequence[str] = ()) -> Iterator[str]:
+    """The file line by line, for a streaming download of any size, notes first as ``#`` lines.
+
+    An import reads the file back: it skips the notes lines above the header.
+    """
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(HEADERS)  # the BOM tells Excel the file is UTF-8
+    head = "\ufeff"  # the BOM tells Excel the file is UTF-8
+    for line in note_lines(list(notes)):
+        yield head + line
+        head = ""
+    yield head + writer.writerow(HEADERS)
     for record in records:
         yield writer.writerow([_csv_cell(v) for v in row(record)])
 
 
-def write_csv(records: Iterable[Evidence], path: str | Path) -> Path:
+def write_csv(records: Iterable[Evidence], path: str | Path, notes: Sequence[str] = ()) -> Path:
     path = Path(path)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.writelines(csv_lines(records))
+        handle.writelines(csv_lines(records, notes))
     return path
 
 
-def write_xlsx(records: Iterable[Evidence], path: str | Path) -> Path:
+def write_xlsx(records: Iterable[Evidence], path: str | Path, notes: Sequence[str] = ()) -> Path:
+    """The records on an "Evidence" sheet (what an import reads back), the notes on "Notes"."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -145,6 +216,15 @@ def write_xlsx(records: Iterable[Evidence], path: str | Path) -> Path:
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)
         sheet.append(cells)
+    if notes:
+        notes_sheet = workbook.create_sheet("Notes")
+        notes_sheet.column_dimensions["A"].width = 110
+        title = WriteOnlyCell(notes_sheet, value="Notes on these figures")
+        title.font = Font(bold=True, size=14)
+        notes_sheet.append([title])
+        notes_sheet.append([])
+        for note in notes:
+            notes_sheet.append([safe_text(note)])
     path = Path(path)
     workbook.save(path)
     return path

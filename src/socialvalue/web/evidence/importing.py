@@ -105,6 +105,13 @@ def _xlsx_rows(path: Path, filename: str) -> Iterator[tuple[int, list[Any]]]:
         workbook.close()
 
 
+def _is_header_candidate(cells: list[Any]) -> bool:
+    """Not blank, and not one of the ``#`` notes lines an export puts above its header."""
+    if not any(str(c or "").strip() for c in cells):
+        return False
+    return not str(cells[0] or "").lstrip().startswith("#")
+
+
 def read_table(path: str | Path, filename: str = "") -> Table:
     """Read a .csv or .xlsx file (judged by content) into a Table; raises InputError when it cannot be."""
     path = Path(path)
@@ -117,7 +124,7 @@ def read_table(path: str | Path, filename: str = "") -> Table:
         )
     try:
         rows = _csv_rows(path) if kind is CSV else _xlsx_rows(path, filename)
-        first = next((r for r in rows if any(str(c or "").strip() for c in r[1])), None)
+        first = next((r for r in rows if _is_header_candidate(r[1])), None)
         if first is None:
             raise InputError(f"{filename} is empty: it needs a header row and a row per record.")
         header_number, header = first

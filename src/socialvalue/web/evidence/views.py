@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from socialvalue.core.errors import InputError
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.audit.models import AuditEvent
+from socialvalue.web.downloads import notes_wanted
 from socialvalue.web.files import staging, storage
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.tenancy import get_visible_or_404, visible
@@ -95,15 +96,18 @@ def evidence_export(request: HttpRequest, file_format: str) -> HttpResponse:
     filters = FilterForm(request.GET or None, actor=request.actor).filters()
     records = exports.for_export(services.search_evidence(request.actor, filters))
     stem = f"evidence-{organisation.slug}-{timezone.localdate():%Y-%m-%d}"
+    notes = exports.notes(records)
     if file_format == "csv":
         response = StreamingHttpResponse(
-            exports.csv_lines(records.iterator(chunk_size=2000)),
+            exports.csv_lines(
+                records.iterator(chunk_size=2000), notes if notes_wanted(request) else ()
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return response
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # removed when the response closes it
-    exports.write_xlsx(records.iterator(chunk_size=2000), handle.name)
+    exports.write_xlsx(records.iterator(chunk_size=2000), handle.name, notes)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=f"{stem}.xlsx")
 

@@ -10,9 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from socialvalue.reports import FORMATS
-from socialvalue.reports import render as render_report
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.downloads import document_download
 from socialvalue.web.tenancy import get_visible_or_404, require_role
 
 from . import services
@@ -156,9 +155,7 @@ def activity_download(request: HttpRequest, file_format: str) -> HttpResponse:
         raise Http404("Activities download as xlsx or csv.")
     _, _, activities = _filtered_activities(request)
     document = services.activities_document(request.organisation, activities)
-    response = HttpResponse(render_report(document, file_format), content_type=FORMATS[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{document.file_name(file_format)}"'
-    return response
+    return document_download(request, document, file_format)
 
 
 @login_required

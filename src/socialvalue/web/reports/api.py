@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from socialvalue.web.accounts.models import Organisation
@@ -155,7 +155,14 @@ def get_run(request: HttpRequest, run_id: int):
     },
 )
 def download_run(
-    request: HttpRequest, run_id: int, file_format: Literal["pdf", "docx", "xlsx", "csv"]
+    request: HttpRequest,
+    run_id: int,
+    file_format: Literal["pdf", "docx", "xlsx", "csv"],
+    notes: bool = Query(
+        True,
+        description="CSV only: false leaves out the leading '#' lines that state the price "
+        "basis and caveats, for machine readers. Excel files keep their Notes sheet.",
+    ),
 ):
     from django.http import Http404
 
@@ -165,4 +172,4 @@ def download_run(
     opened = services.open_file(run, file_format)
     if opened is None:
         raise Http404("This run has no such file (yet).")
-    return attachment(opened, run.files[file_format]["name"], file_format)
+    return attachment(opened, run.files[file_format]["name"], file_format, notes=notes)

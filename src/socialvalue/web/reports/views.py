@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import IO
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,8 @@ from django.urls import reverse
 
 from socialvalue.core.errors import InputError
 from socialvalue.reports import FORMATS
+from socialvalue.reports.to_csv import without_notes
+from socialvalue.web.downloads import notes_wanted
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import registry, services
@@ -116,12 +119,23 @@ def run_download(request: HttpRequest, run_id: int, file_format: str) -> HttpRes
     opened = services.open_file(run, file_format)
     if opened is None:
         raise Http404("No such file.")
-    return attachment(opened, run.files[file_format]["name"], file_format)
+    return attachment(
+        opened, run.files[file_format]["name"], file_format, notes=notes_wanted(request)
+    )
 
 
-def attachment(opened: tuple[IO[bytes], int], name: str, file_format: str) -> FileResponse:
-    """Stream a stored file (from `services.open_file`) as a download, never a link to the storage."""
+def attachment(
+    opened: tuple[IO[bytes], int], name: str, file_format: str, *, notes: bool = True
+) -> FileResponse:
+    """Stream a stored file (from `services.open_file`) as a download, never a link to the storage.
+
+    ``notes=False`` serves a CSV without its leading ``#`` notes lines (``?notes=0``).
+    """
     handle, size = opened
+    if file_format == "csv" and not notes:
+        with handle:
+            data = without_notes(handle.read())
+        handle, size = io.BytesIO(data), len(data)
     response = FileResponse(
         handle, as_attachment=True, filename=name, content_type=FORMATS[file_format]
     )

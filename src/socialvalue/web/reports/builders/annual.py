@@ -27,6 +27,7 @@ from socialvalue.reports import (
     Table,
     charts,
 )
+from socialvalue.reports.document import CAVEATS
 from socialvalue.reports.formatting import money, percent
 
 from ..registry import (
@@ -342,7 +343,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
             "Fiscal value delivered",
             _f(totals.delivered_fiscal),
             "money",
-            note="costs avoided by public bodies; not all cashable",
+            note="value to the public purse, not necessarily cashable",
         ),
         KeyFigure(
             "Wider value delivered",
@@ -394,8 +395,8 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
     fiscal_text = (
         f"Of the value delivered, {money(totals.delivered_fiscal)}"
         + (f" ({percent(fiscal_share)})" if fiscal_share is not None else "")
-        + " is fiscal: costs that public bodies such as the council and the NHS would otherwise "
-        f"have borne. The other {money(totals.delivered_wider)} is wider economic, social, "
+        + " is fiscal: value to the public purse (not necessarily cashable), such as demand the "
+        f"council and the NHS may not have to meet. The other {money(totals.delivered_wider)} is wider economic, social, "
         "wellbeing and environmental value to residents and the area, which no budget will see as "
         "cash. The two are reported apart throughout."
     )
@@ -410,7 +411,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
         ],
         [
             [
-                "Fiscal (costs avoided by public bodies)",
+                "Fiscal (value to the public purse, not necessarily cashable)",
                 _f(totals.committed_fiscal),
                 _f(totals.delivered_fiscal),
                 _f(totals.verified_fiscal),
@@ -776,7 +777,7 @@ def _methodology_section(
                 + ". No other adjustment is made.",
             ),
         ],
-        sections=[Section("Caveats", [BulletList(caveats)])],
+        sections=[Section(CAVEATS, [BulletList(caveats)])],
     )
 
 

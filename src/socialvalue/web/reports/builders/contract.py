@@ -105,7 +105,12 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
             "money",
             note=f"{percent(verified / delivered)} of delivered" if delivered else "",
         ),
-        KeyFigure("Fiscal value delivered", fiscal, "money", note="costs avoided by public bodies"),
+        KeyFigure(
+            "Fiscal value delivered",
+            fiscal,
+            "money",
+            note="value to the public purse, not necessarily cashable",
+        ),
         KeyFigure(
             "Committed value as a share of the contract",
             committed / _f(contract.value) if contract.value else None,
