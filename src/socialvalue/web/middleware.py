@@ -135,10 +135,14 @@ class TextPolicyMiddleware:
             return None
         if request.content_type == "multipart/form-data":
             return TextPolicyMiddleware._read_multipart(request)
-        if request.content_type != "application/json" or not request.body:
+        if request.content_type != "application/json":
             return None
         try:
+            if not request.body:
+                return None
             data = json.loads(request.body)
+        except RequestDataTooBig as exc:
+            return _api_error(f"The request cannot be read: {_reason(exc)}")
         except ValueError:
             return None  # the API answers an unreadable body itself
         if not isinstance(data, dict):
@@ -167,8 +171,10 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, TooManyFieldsSent):
         return f"send at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} fields at once."
     if isinstance(exc, RequestDataTooBig):
-        return "the request is too large."
-    return "it is not valid multipart data (is the boundary missing?)."
+        return f"the request is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
+    if isinstance(exc, MultiPartParserError):
+        return "it is not valid multipart data (is the boundary missing?)."
+    return f"it was refused as unsafe ({exc})."
 
 
 class NoStoreMiddleware:

@@ -120,3 +120,15 @@ def test_signed_in_pages_and_the_api_are_never_cached(client, demo_world):
     client.force_login(demo_world.viewer)
     assert "no-store" in client.get("/plan/")["Cache-Control"]
     assert "no-store" in client.get("/api/v1/me", **bearer(demo_world.viewer))["Cache-Control"]
+
+
+def test_a_request_django_refuses_before_the_api_is_answered_in_json(client, demo_world):
+    from django.core.exceptions import SuspiciousOperation
+    from django.test import RequestFactory
+
+    from socialvalue.web.errors import bad_request
+
+    api = bad_request(RequestFactory().post("/api/v1/objectives"), SuspiciousOperation("x"))
+    assert api.status_code == 400 and api["Content-Type"] == "application/json"
+    page = bad_request(RequestFactory().post("/plan/"), SuspiciousOperation("x"))
+    assert page.status_code == 400 and "json" not in page["Content-Type"]
