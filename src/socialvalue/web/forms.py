@@ -49,8 +49,12 @@ def apply_date_policy(field: forms.Field) -> None:
 def apply_text_policy(field: forms.Field) -> None:
     """Make a text field keep text the way the policy says: no control characters, no lone
     surrogates, and a length limit (LONG_TEXT_MAX for a field that has none of its own)."""
-    if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
-        return
+    if not isinstance(field, forms.CharField) or isinstance(
+        field, (forms.JSONField, forms.UUIDField)
+    ):
+        return  # a JSON or UUID field makes its own value, not text
+    if isinstance(field.widget, forms.PasswordInput):
+        return  # a password is taken exactly as typed
     if getattr(field, "_text_policy", False):
         return
     if field.max_length is None:
