@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -84,6 +85,7 @@ def main() -> int:
         )
         if not ok:
             missed.append(name)
+    shutil.rmtree(home, ignore_errors=True)
     if missed:
         print(f"bar missed (< {SECONDS} s, < {MEGABYTES} MB, file named): {', '.join(missed)}")
         return 1
