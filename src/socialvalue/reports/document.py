@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -193,3 +194,27 @@ class Document:
         stem = re.sub(r"[^a-z0-9]+", "-", (self.slug or self.title).lower()).strip("-")[:80]
         stem = stem or "report"
         return f"{stem}.{fmt}"
+
+
+def export_ready(value: Any) -> Any:
+    """A copy of a document (or any part of one) with every text passed through the writers' one
+    cleaner, `socialvalue.core.text.for_export`: every file writer (PDF, Word, Excel, CSV) starts
+    with this, so a control character stored before the text policy cannot break a report."""
+    from socialvalue.core.text import for_export
+
+    if isinstance(value, str):
+        return for_export(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: export_ready(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init and not f.name.startswith("_") and not callable(getattr(value, f.name))
+        }
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, list):
+        return [export_ready(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(export_ready(item) for item in value)
+    if isinstance(value, dict):
+        return {key: export_ready(item) for key, item in value.items()}
+    return value

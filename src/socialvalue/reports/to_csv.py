@@ -6,7 +6,7 @@ import csv
 import io
 
 from socialvalue.core.formats.spreadsheet import safe_text
-from socialvalue.reports.document import Document
+from socialvalue.reports.document import Document, export_ready
 from socialvalue.reports.formatting import spreadsheet_value
 
 
@@ -46,6 +46,7 @@ def csv_bytes(document: Document, *, notes: bool = True) -> bytes:
 
     The document's notes come first as ``#`` lines unless ``notes`` is false.
     """
+    document = export_ready(document)
     buffer = io.StringIO()
     if notes:
         buffer.writelines(note_lines(document.file_notes()))

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from socialvalue.core.formats.spreadsheet import safe_text
-from socialvalue.reports.document import Document, Table
+from socialvalue.reports.document import Document, Table, export_ready
 from socialvalue.reports.formatting import EXCEL_FORMATS, format_value, spreadsheet_value
 
 #: Rows above a table's header: its title, then its section and notes.
@@ -86,6 +86,7 @@ def write_notes(sheet, notes: list[str]) -> None:  # type: ignore[no-untyped-def
 
 
 def xlsx_bytes(document: Document) -> bytes:
+    document = export_ready(document)
     workbook = Workbook()
     summary = workbook.active
     taken: set[str] = set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from socialvalue.reports.document import Document
+from socialvalue.reports.document import Document, export_ready
 from socialvalue.reports.to_html import html_page
 
 
@@ -12,6 +12,7 @@ def pdf_bytes(document: Document) -> bytes:
     """A4, paged, with running header, page numbers and a contents page (title and author from
     the page's <title> and <meta name="author">), tagged so screen readers get its headings,
     tables and images' alt text: public bodies must publish accessible documents."""
+    document = export_ready(document)
     from weasyprint import HTML
 
     # WeasyPrint logs every CSS property it skips; a report reader has nothing to learn from it.

@@ -21,6 +21,7 @@ from socialvalue.reports.document import (
     Paragraph,
     Section,
     Table,
+    export_ready,
 )
 from socialvalue.reports.formatting import format_value
 from socialvalue.reports.markup import markdown_blocks
@@ -187,6 +188,7 @@ def _page_furniture(word: WordDocument, document: Document) -> None:
 
 
 def docx_bytes(document: Document) -> bytes:
+    document = export_ready(document)
     word = WordDocument()
     word.core_properties.title = document.title
     word.core_properties.author = document.organisation or "socialvalue"

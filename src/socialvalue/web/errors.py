@@ -1,6 +1,6 @@
 """Error pages in the service's own style."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
@@ -13,6 +13,19 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         str(exception) if exception and str(exception) else "You do not have permission to do this."
     )
     return render(request, "errors/403.html", {"message": message}, status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django refused before any view (a suspicious header, body or file name): JSON
+    with a `detail` under /api/, as every API answer is; Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "The request cannot be read: it is malformed or refused as unsafe."},
+            status=400,
+        )
+    from django.views.defaults import bad_request as django_bad_request
+
+    return django_bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

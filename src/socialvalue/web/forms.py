@@ -1,9 +1,15 @@
-"""Form helpers shared by every app: GOV.UK Frontend classes on widgets, error classes after validation."""
+"""Form helpers shared by every app: GOV.UK Frontend classes on widgets, error classes after validation,
+and the text policy (`socialvalue.core.text`) on every text field."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import ngettext
+
+from socialvalue.core.bounds import date_problem
+from socialvalue.core.text import LONG_TEXT_MAX, TextError, clean_text
 
 _WIDGET_CLASSES = {
     forms.Select: "govuk-select",
@@ -28,12 +34,57 @@ def _govuk_class(widget: forms.Widget) -> str:
     return "govuk-input"
 
 
+def _sane_date(value) -> None:
+    problem = date_problem(value)
+    if problem:
+        raise ValidationError(problem, code="date_out_of_range")
+
+
+def apply_date_policy(field: forms.Field) -> None:
+    """Make a date field refuse dates outside the range any calculation can take
+    (`socialvalue.core.bounds`), before a view does arithmetic with them."""
+    if isinstance(field, forms.DateField) and _sane_date not in field.validators:
+        field.validators.append(_sane_date)
+
+
+def apply_text_policy(field: forms.Field) -> None:
+    """Make a text field keep text the way the policy says: no control characters, no lone
+    surrogates, and a length limit (LONG_TEXT_MAX for a field that has none of its own)."""
+    if not isinstance(field, forms.CharField) or isinstance(
+        field, (forms.JSONField, forms.UUIDField)
+    ):
+        return  # a JSON or UUID field makes its own value, not text
+    if isinstance(field.widget, forms.PasswordInput):
+        return  # a password is taken exactly as typed
+    if getattr(field, "_text_policy", False):
+        return
+    if field.max_length is None:
+        field.max_length = LONG_TEXT_MAX
+        field.validators.append(MaxLengthValidator(LONG_TEXT_MAX))
+    to_python = field.to_python
+
+    def policed(value):
+        value = to_python(value)
+        if isinstance(value, str):
+            try:
+                value = clean_text(value, max_length=None)
+            except TextError as exc:
+                raise ValidationError(f"This text {exc.message}", code="invalid_text") from None
+        return value
+
+    field.to_python = policed
+    field._text_policy = True
+
+
 class GovukFormMixin:
-    """Gives every widget its GOV.UK class, and the error variant once validation has failed."""
+    """Gives every widget its GOV.UK class, and the error variant once validation has failed;
+    every text field follows the text policy and every date field the date range."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            apply_text_policy(field)
+            apply_date_policy(field)
             css = _govuk_class(field.widget)
             existing = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{css} {existing}".strip()

@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "socialvalue.web.middleware.SecurityHeadersMiddleware",
     "socialvalue.web.middleware.RejectNulCharactersMiddleware",
+    "socialvalue.web.middleware.TextPolicyMiddleware",
+    "socialvalue.web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "socialvalue.web.errors.bad_request"
 handler404 = "socialvalue.web.errors.not_found"
 handler403 = "socialvalue.web.errors.forbidden"
 handler500 = "socialvalue.web.errors.server_error"

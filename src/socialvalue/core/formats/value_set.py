@@ -38,7 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.formats.office import open_workbook
 from socialvalue.core.formats.spreadsheet import FORMULA_STARTS, safe_text
+from socialvalue.core.text import strip_controls
 
 __all__ = [
     "COLUMNS",
@@ -217,16 +219,15 @@ def _csv_grid(data: bytes, source: str) -> list[list[Any]]:
 
 
 def _xlsx_sheets(data: bytes, source: str) -> list[tuple[str, list[list[Any]]]]:
-    import openpyxl  # imported here: CSV users should not pay for loading it
-
     try:
         # openpyxl warns about harmless quirks of workbooks saved by other tools; the reader
-        # reports what matters as problems instead.
+        # reports what matters as problems instead. The workbook is measured before it is
+        # parsed: one that would expand too far is refused at once.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-            )
+            workbook = open_workbook(data, source)
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
         raise InputError(
             Problem("", f"is not a readable .xlsx workbook ({type(exc).__name__})"), source=source
@@ -287,7 +288,8 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    return _unescape(str(value).strip())
+    # Kept the way the text policy keeps any text that comes in: no control characters.
+    return _unescape(strip_controls(str(value)).strip())
 
 
 def _show(value: Any) -> str:

@@ -365,12 +365,15 @@ class _Places:
 
 
 def _open(path: Path) -> Any:
-    from openpyxl import load_workbook
+    from socialvalue.core.formats.office import open_workbook
 
     if not path.exists():
         raise InputError("cannot read the file: No such file or directory", source=str(path))
     try:
-        return load_workbook(path, data_only=True, read_only=True)
+        # Measured before it is parsed: a workbook that would expand too far is refused at once.
+        return open_workbook(path, str(path))
+    except InputError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a corrupt or foreign file is bad input
         detail = " ".join(str(exc).split())[:160] or type(exc).__name__
         raise InputError(f"is not a readable Excel workbook ({detail})", source=str(path)) from None

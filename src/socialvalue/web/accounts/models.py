@@ -61,6 +61,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def save(self, *args, **kwargs) -> None:
+        """Save; when the password was changed (a change, a reset, an admin setting it), every API
+        token of the person is revoked, so a token taken with the old password stops working too.
+
+        `set_password` keeps the new password in `_password` until the save; Django's rehash of a
+        stored password on sign-in clears it first, so an upgrade of the hash revokes nothing.
+        """
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.revoke_api_tokens()
+
+    def revoke_api_tokens(self) -> int:
+        """Revoke every active API token of this person (one by one, so each is audited)."""
+        now = timezone.now()
+        revoked = 0
+        for token in self.api_tokens.filter(revoked_at__isnull=True):
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            revoked += 1
+        return revoked
+
     @property
     def email_local_part(self) -> str:
         """The address before the @, which the password checks compare against."""

@@ -272,7 +272,7 @@ class UploadForm(MarkedErrorsForm):
         if not name.endswith(MAP_SUFFIXES):
             raise forms.ValidationError("The file must be a .yaml, .json or .xlsx impact map.")
         try:
-            file_type = check_upload(upload)
+            file_type = check_upload(upload, extensions=MAP_SUFFIXES)
         except forms.ValidationError as exc:
             if exc.code == "not_allowed":
                 raise forms.ValidationError(

@@ -13,12 +13,73 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from socialvalue import __version__
 from socialvalue.core.errors import InputError
+from socialvalue.core.text import LONG_TEXT_MAX
 from socialvalue.web.errors import Conflict
 from socialvalue.web.ratelimit import RateLimited
 
 from .auth import BearerToken
 
-api = NinjaAPI(
+
+def _request_schemas(schema: dict) -> set[str]:
+    """The names of the component schemas a request body can hold, nested ones included."""
+    components = schema.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+
+    def refs(node) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in found:
+                    found.add(name)
+                    refs(components.get(name))
+            for value in node.values():
+                refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                refs(value)
+
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                refs(operation["requestBody"])
+    return found
+
+
+def _document_text_limit(node) -> None:
+    """Give every text of a request body without a limit of its own the policy's LONG_TEXT_MAX."""
+    if isinstance(node, dict):
+        if (
+            node.get("type") == "string"
+            and "maxLength" not in node
+            and "format" not in node
+            and "enum" not in node
+        ):
+            node["maxLength"] = LONG_TEXT_MAX
+        for value in node.values():
+            _document_text_limit(value)
+    elif isinstance(node, list):
+        for value in node:
+            _document_text_limit(value)
+
+
+class SocialValueAPI(NinjaAPI):
+    """The NinjaAPI whose document states the text policy's limit on every text a request sends
+    (enforced for every JSON body by `socialvalue.web.middleware.TextPolicyMiddleware`)."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.get("components", {}).get("schemas", {})
+        for name in _request_schemas(schema):
+            _document_text_limit(components.get(name))
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if isinstance(operation, dict) and "requestBody" in operation:
+                    _document_text_limit(operation["requestBody"])
+        return schema
+
+
+api = SocialValueAPI(
     title="socialvalue API",
     version=__version__,
     description="Plan, measure, evidence and report social value. Authenticate with POST /auth/token, then send "

@@ -22,6 +22,7 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from socialvalue.core.bounds import date_problems
 from socialvalue.core.delivery import (
     Rag,
     Status,
@@ -175,6 +176,7 @@ def create_contract(
         problems["value"] = "Enter the contract value in pounds (0 or more)."
     if start_date and end_date and end_date < start_date:
         problems["end_date"] = "The end date must be on or after the start date."
+    problems.update(date_problems(start_date=start_date, end_date=end_date))
     if problems:
         raise ValidationError(problems)
     contract = Contract.objects.create(

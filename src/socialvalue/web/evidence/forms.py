@@ -194,6 +194,7 @@ class RejectForm(GovukForm):
 
 class ImportForm(GovukForm):
     file = UploadField(
+        cp1252=True,  # the importer reads Windows-1252 text when a file is not UTF-8
         label="Evidence file",
         help_text="A .csv or .xlsx file with a header row: measure, activity, quantity, "
         "period_start, period_end, and optionally value_set, contract and note.",

@@ -33,6 +33,8 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.formats.office import open_workbook
+from socialvalue.core.text import LONG_TEXT_MAX, strip_controls
 from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.files import staging
 from socialvalue.web.files.checks import CSV, XLSX, detect_type
@@ -92,10 +94,8 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+def _xlsx_rows(path: Path, filename: str) -> Iterator[tuple[int, list[Any]]]:
+    workbook = open_workbook(path, filename)
     try:
         sheet = (
             workbook["Evidence"] if "Evidence" in workbook.sheetnames else workbook.worksheets[0]
@@ -118,13 +118,13 @@ def read_table(path: str | Path, filename: str = "") -> Table:
     path = Path(path)
     filename = filename or path.name
     with path.open("rb") as handle:
-        kind = detect_type(handle)
+        kind = detect_type(handle, cp1252=True)
     if kind not in (CSV, XLSX):
         raise InputError(
             f"{filename} is not a CSV file or an Excel workbook (.xlsx): save it as one of those."
         )
     try:
-        rows = _csv_rows(path) if kind is CSV else _xlsx_rows(path)
+        rows = _csv_rows(path) if kind is CSV else _xlsx_rows(path, filename)
         first = next((r for r in rows if _is_header_candidate(r[1])), None)
         if first is None:
             raise InputError(f"{filename} is empty: it needs a header row and a row per record.")
@@ -165,11 +165,12 @@ def read_table(path: str | Path, filename: str = "") -> Table:
 
 
 def _text(cell: Any) -> str:
+    """A cell as text, kept the way the text policy keeps any text (no control characters)."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return strip_controls(str(cell)).strip()
 
 
 def parse_day(cell: Any) -> dt.date:
@@ -358,6 +359,8 @@ def check_table(table: Table, *, organisation: Any, recorded_by: Any = None) -> 
             fail(exc.column, str(exc))
         if start and start > today:
             fail("period_start", "The period cannot start in the future.")
+        if len(_text(cell(row, "note"))) > LONG_TEXT_MAX:
+            fail("note", f"The note must be {LONG_TEXT_MAX:,} characters or fewer.")
         if bad:
             problems.extend(bad)
             continue

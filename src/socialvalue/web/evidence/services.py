@@ -129,10 +129,11 @@ def parse_quantity(raw: Any) -> Decimal:
         raise ValueError(f"{raw!r} is not a number.")
     if number < 0:
         raise ValueError("Enter a quantity of 0 or more; correct a record by editing it.")
+    # The size first: rounding a number as large as 1e40 to 4 places would itself fail.
+    if number >= Decimal("1e14"):
+        raise ValueError("The quantity is too large: it must be below 100,000,000,000,000.")
     if number != number.quantize(Decimal("0.0001")):
         raise ValueError("Give the quantity to at most 4 decimal places.")
-    if number >= Decimal("1e14"):
-        raise ValueError("The quantity is too large.")
     return number
 
 

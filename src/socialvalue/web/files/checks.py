@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
@@ -10,6 +11,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from socialvalue.core.formats.office import archive_problem
 
 #: How much of a file to read at a time when checking text and hashing.
 CHUNK = 64 * 1024
@@ -94,8 +97,25 @@ def _is_utf8_text(handle: IO[bytes]) -> bool:
     return True
 
 
-def detect_type(handle: IO[bytes]) -> FileType | None:
-    """The allowed type this content is, or None; `handle` is any seekable binary file."""
+#: Bytes that never occur in Windows-1252 text (undefined there) or in any text a person saves.
+_NOT_CP1252_TEXT = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]")
+
+
+def _is_cp1252_text(handle: IO[bytes]) -> bool:
+    """Windows-1252 text, as Excel on Windows saves "CSV": no byte that is undefined in it and no
+    control byte other than tab and line ends (which every binary file has plenty of)."""
+    _rewound(handle)
+    while chunk := handle.read(CHUNK):
+        if _NOT_CP1252_TEXT.search(chunk):
+            return False
+    return True
+
+
+def detect_type(handle: IO[bytes], *, cp1252: bool = False) -> FileType | None:
+    """The allowed type this content is, or None; `handle` is any seekable binary file.
+
+    With `cp1252`, Windows-1252 text counts as CSV too: for readers that decode it (the evidence
+    importer falls back to it when a file is not UTF-8)."""
     head = _rewound(handle).read(16)
     try:
         if head.startswith(b"%PDF-"):
@@ -106,18 +126,25 @@ def detect_type(handle: IO[bytes]) -> FileType | None:
             return JPEG
         if head.startswith(ZIP_SIGNATURE):
             return _office_type(handle)
-        if head and _is_utf8_text(handle):
+        if head and (_is_utf8_text(handle) or (cp1252 and _is_cp1252_text(handle))):
             return CSV
         return None
     finally:
         _rewound(handle)
 
 
+#: The longest file name kept; a longer one loses characters before its extension.
+NAME_MAX = 200
+
+
 def clean_name(name: str | None) -> str:
     """The file's own name without any folder a browser sent, and without control characters."""
     base = PureWindowsPath(PurePosixPath(name or "").name).name
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return (base or "file")[:200]
+    base = "".join(ch for ch in base if ch.isprintable()).strip() or "file"
+    if len(base) > NAME_MAX:  # cut the stem, keeping the extension the name ends in
+        suffix = PurePosixPath(base).suffix[:20]
+        base = base[: NAME_MAX - len(suffix)] + suffix
+    return base
 
 
 def download_name(original_name: str, file_type: FileType) -> str:
@@ -142,11 +169,32 @@ def size_limit() -> int:
     return settings.MAX_UPLOAD_BYTES
 
 
-def check_upload(upload: Any) -> FileType:
+#: What a name may end in besides the types' own extensions: text saved as .txt or .tsv is CSV.
+_ALSO_ALLOWED_EXTENSIONS = (".txt", ".tsv")
+#: A name's ending that is meant as an extension (".exe", ".html"), not part of a name ("minutes.2025").
+_EXTENSION = re.compile(r"\.[a-z][a-z0-9]{0,7}")
+
+
+def _refused_extension(name: str, also: tuple[str, ...] = ()) -> str | None:
+    suffix = PurePosixPath(name).suffix.lower()
+    allowed = {ext for t in FILE_TYPES.values() for ext in t.extensions} | {
+        *_ALSO_ALLOWED_EXTENSIONS,
+        *also,
+    }
+    if suffix and _EXTENSION.fullmatch(suffix) and suffix not in allowed:
+        return suffix
+    return None
+
+
+def check_upload(
+    upload: Any, *, cp1252: bool = False, extensions: tuple[str, ...] = ()
+) -> FileType:
     """The type of an uploaded file, or a ValidationError naming the file and what is wrong with it.
 
     `upload` is a Django UploadedFile (a form's or django-ninja's), or any object with `name`,
-    `size` and a seekable binary `file`.
+    `size` and a seekable binary `file`. A name ending in an extension of no allowed type
+    (`tool.exe`) is refused whatever the content; `extensions` names more that a caller reads
+    (".yaml" text, say). With `cp1252`, Windows-1252 text is CSV too.
     """
     name = clean_name(getattr(upload, "name", ""))
     size = getattr(upload, "size", None)
@@ -160,10 +208,23 @@ def check_upload(upload: Any) -> FileType:
             f"{name} is {describe_size(size)}: files must be {describe_size(limit)} or smaller.",
             code="too_large",
         )
-    file_type = detect_type(getattr(upload, "file", upload))
+    handle = getattr(upload, "file", upload)
+    file_type = detect_type(handle, cp1252=cp1252)
     if file_type is None:
         raise ValidationError(
             f"{name} is not an allowed type: its content is not {ALLOWED_DESCRIPTION}.",
             code="not_allowed",
         )
+    refused = _refused_extension(name, extensions)
+    if refused:
+        raise ValidationError(
+            f"{name} is not an allowed type: a file named {refused} cannot be added. "
+            f"Add {ALLOWED_DESCRIPTION} files only.",
+            code="not_allowed",
+        )
+    if file_type in (DOCX, XLSX):
+        problem = archive_problem(_rewound(handle))
+        _rewound(handle)
+        if problem:
+            raise ValidationError(f"{name} {problem}.", code="office_archive")
     return file_type

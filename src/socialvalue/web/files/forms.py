@@ -17,8 +17,10 @@ class MultipleFileInput(forms.ClearableFileInput):
 class UploadField(forms.FileField):
     """One file (or, with `multiple=True`, a list of files) of an allowed type within the size limit."""
 
-    def __init__(self, *, multiple: bool = False, **kwargs: Any):
+    def __init__(self, *, multiple: bool = False, cp1252: bool = False, **kwargs: Any):
+        """`cp1252`: Windows-1252 text counts as CSV, for a field whose reader decodes it."""
         self.multiple = multiple
+        self.cp1252 = cp1252
         widget_class = MultipleFileInput if multiple else forms.ClearableFileInput
         kwargs.setdefault("widget", widget_class(attrs={"accept": ACCEPT}))
         kwargs.setdefault(
@@ -32,7 +34,7 @@ class UploadField(forms.FileField):
         if not self.multiple:
             upload = super().clean(data, initial)
             if upload:
-                check_upload(upload)
+                check_upload(upload, cp1252=self.cp1252)
             return upload
         uploads = [u for u in (data if isinstance(data, list | tuple) else [data]) if u]
         if not uploads:
@@ -43,7 +45,7 @@ class UploadField(forms.FileField):
         for upload in uploads:
             try:
                 super().clean(upload, initial)
-                check_upload(upload)
+                check_upload(upload, cp1252=self.cp1252)
             except ValidationError as exc:
                 errors.append(exc)
         if errors:
