@@ -301,7 +301,7 @@ def delete_evidence(request: HttpRequest, evidence_id: Id):
     summary="Verify, reject, or withdraw the decision",
 )
 def decide(request: HttpRequest, evidence_id: Id, payload: DecisionIn):
-    """An editor may verify or reject records someone else recorded; an admin any record."""
+    """An editor or an admin may settle records someone else recorded; whoever recorded a record is refused with 403 and a `detail`, whatever their role."""
     evidence = _fetch(request, evidence_id)
     membership = request.actor.membership_for(evidence.organisation_id)
     if payload.decision == "verify":

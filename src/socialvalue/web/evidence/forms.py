@@ -183,6 +183,10 @@ class AttachForm(GovukForm):
     files = UploadField(label="Add files", multiple=True)
 
 
+class DecisionForm(GovukForm):
+    """Carries a refusal of a decision on a record (verify, reject, reopen) to the error summary."""
+
+
 class RejectForm(GovukForm):
     reason = forms.CharField(
         label="Why is it rejected?",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from socialvalue.core.errors import InputError
 from socialvalue.core.valuation import Valuation, load_deflators, value_quantity
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.errors import FourEyes
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.planning.models import Activity
 from socialvalue.web.tenancy import Actor, visible
@@ -263,26 +264,32 @@ def revalue(evidence: Evidence) -> Evidence:
 # ---------------------------------------------------------------- verification
 
 
-def verification_refusal(membership: Any, evidence: Evidence) -> str | None:
-    """Why this member may not verify or reject the record, or None when they may.
+#: Why the person who recorded a record may not settle it: "verified" means a second person looked.
+RECORDED_IT = "You recorded this evidence, so someone else must verify it."
 
-    The rule: a second pair of eyes. An editor may verify or reject records someone else recorded;
-    an admin may verify or reject any record, including their own (a small provider may have one
-    person doing both, and the trail shows who recorded and who verified).
+
+def verification_refusal(membership: Any, evidence: Evidence) -> str | None:
+    """Why this member may not verify, reject or reopen the record, or None when they may.
+
+    The rule: a second pair of eyes, whatever the role. An editor or an admin may settle records
+    someone else recorded, never their own (an organisation admin included): "verified" always
+    means a second person looked. A record nobody is named as recording (the demo, a command-line
+    import) may be settled by any editor or admin.
     """
     if membership is None or membership.organisation_id != evidence.organisation_id:
         return "You are not a member of the organisation that recorded this evidence."
-    if membership.allows(Role.ADMIN):
-        return None
     if not membership.allows(Role.EDITOR):
         return "Verifying evidence needs the editor or admin role."
     if evidence.recorded_by_id is not None and evidence.recorded_by_id == membership.user_id:
-        return "You recorded this evidence, so someone else must verify it (or an admin)."
+        return RECORDED_IT
     return None
 
 
 def _require_verifier(membership: Any, evidence: Evidence) -> None:
+    """Refuse with FourEyes (403) the person who recorded the record, PermissionDenied anyone else not allowed."""
     refusal = verification_refusal(membership, evidence)
+    if refusal == RECORDED_IT:
+        raise FourEyes(refusal)
     if refusal:
         raise PermissionDenied(refusal)
 

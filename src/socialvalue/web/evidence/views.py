@@ -17,12 +17,22 @@ from django.views.decorators.http import require_POST
 from socialvalue.core.errors import InputError
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.audit.models import AuditEvent
+from socialvalue.web.errors import FourEyes
 from socialvalue.web.files import staging, storage
 from socialvalue.web.files.serving import attachment
+from socialvalue.web.forms import add_domain_errors
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import exports, importing, services
-from .forms import AttachForm, ConfirmImportForm, EvidenceForm, FilterForm, ImportForm, RejectForm
+from .forms import (
+    AttachForm,
+    ConfirmImportForm,
+    DecisionForm,
+    EvidenceForm,
+    FilterForm,
+    ImportForm,
+    RejectForm,
+)
 from .models import Evidence
 
 PAGE_SIZE = 25
@@ -126,7 +136,7 @@ def _detail_context(request: HttpRequest, evidence: Evidence, **forms) -> dict:
         "reject_form": forms.get("reject_form") or RejectForm(),
         "attach_form": forms.get("attach_form") or AttachForm(),
         # The form whose errors the error summary lists, when a decision or an upload failed.
-        "form": forms.get("reject_form") or forms.get("attach_form"),
+        "form": forms.get("form") or forms.get("reject_form") or forms.get("attach_form"),
         "history": history,
     }
 
@@ -238,24 +248,33 @@ def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def evidence_verification(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _evidence(request, evidence_id)
     decision = request.POST.get("decision")
-    if decision == "verify":
-        services.verify(evidence, membership=request.membership)
-        messages.success(request, "Evidence verified.")
-    elif decision == "reopen":
-        services.reopen(evidence, membership=request.membership)
-        messages.success(request, "The decision was withdrawn: the evidence needs checking again.")
-    elif decision == "reject":
-        form = RejectForm(request.POST)
-        refusal = services.verification_refusal(request.membership, evidence)
-        if refusal:
-            raise PermissionDenied(refusal)
-        if not form.is_valid():
-            context = _detail_context(request, evidence, reject_form=form)
-            return render(request, "evidence/evidence_detail.html", context, status=400)
-        services.reject(evidence, membership=request.membership, reason=form.cleaned_data["reason"])
-        messages.success(request, "Evidence rejected: the reason is shown on the record.")
-    else:
+    if decision not in ("verify", "reject", "reopen"):
         raise Http404("No such decision.")
+    form = RejectForm(request.POST if decision == "reject" else None)
+    try:
+        if decision == "verify":
+            services.verify(evidence, membership=request.membership)
+            done = "Evidence verified."
+        elif decision == "reopen":
+            services.reopen(evidence, membership=request.membership)
+            done = "The decision was withdrawn: the evidence needs checking again."
+        else:
+            # The domain refuses who asks before it reads the reason, so the recorder hears that.
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.reject(evidence, membership=request.membership, reason=reason)
+            done = "Evidence rejected: the reason is shown on the record."
+    except FourEyes as refusal:
+        refused = DecisionForm({})
+        refused.is_valid()
+        add_domain_errors(refused, refusal)
+        context = _detail_context(request, evidence, form=refused)
+        return render(request, "evidence/evidence_detail.html", context, status=403)
+    except ValidationError as exc:
+        if form.is_valid():
+            add_domain_errors(form, exc, lambda key: "reason" if key == "rejection_reason" else key)
+        context = _detail_context(request, evidence, reject_form=form)
+        return render(request, "evidence/evidence_detail.html", context, status=400)
+    messages.success(request, done)
     return redirect("evidence:detail", evidence_id=evidence.pk)
 
 
