@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from socialvalue.core.valuation import load_deflators
-from socialvalue.web.evidence import services
 from socialvalue.web.errors import FourEyes
+from socialvalue.web.evidence import services
 from socialvalue.web.evidence.models import Verification
 from tests.web.evidence.factories import activity, counted_measure, evidence, valued_measure
 from tests.web.files.samples import EXE_BYTES, PDF_BYTES, upload
@@ -75,13 +75,13 @@ def test_nobody_settles_a_record_they_recorded_whatever_their_role(demo_world):
     editors_own = evidence(alice, recorded_by=demo_world.editor)
     admins_own = evidence(alice, recorded_by=demo_world.admin)
     for record, membership in ((editors_own, editor), (admins_own, admin)):
-        for action in (
-            lambda: services.verify(record, membership=membership),
-            lambda: services.reject(record, membership=membership, reason="Wrong month"),
-            lambda: services.reopen(record, membership=membership),
+        for action, extra in (
+            (services.verify, {}),
+            (services.reject, {"reason": "Wrong month"}),
+            (services.reopen, {}),
         ):
             with pytest.raises(FourEyes, match="You recorded this evidence, so someone else"):
-                action()
+                action(record, membership=membership, **extra)
         record.refresh_from_db()
         assert record.verification == Verification.SELF_REPORTED and record.verified_by is None
     with pytest.raises(PermissionDenied, match="editor or admin role"):
