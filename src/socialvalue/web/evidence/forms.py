@@ -205,5 +205,7 @@ class ImportForm(GovukForm):
     )
 
 
-class ConfirmImportForm(forms.Form):
+class ConfirmImportForm(GovukForm):
     token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    #: Shown when the file's content was imported before: without it, the import is refused.
+    confirm_duplicate = forms.BooleanField(label="Import it again anyway", required=False)

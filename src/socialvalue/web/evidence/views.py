@@ -403,21 +403,41 @@ def evidence_import_confirm(request: HttpRequest) -> HttpResponse:
     name = importing.kept_upload(user=request.user, token=pending["token"])
     if name is None:
         raise Http404(expired)
-    try:
-        if "cancel" in request.POST:
-            messages.success(request, "Import cancelled: nothing was saved.")
-            return redirect("evidence:import")
-        with storage.local_copy(name) as path:
-            count = importing.import_file(
-                path, organisation=organisation, user=request.user, filename=pending["filename"]
-            )
-    except InputError as exc:
-        # The records it names changed since the check (an activity renamed, say): check again.
-        messages.error(request, f"Nothing was imported: {exc.problems[0]}. Upload the file again.")
-        return redirect("evidence:import")
-    finally:
+    if "cancel" in request.POST:
         staging.discard(name)
         request.session.pop(PENDING_KEY, None)
+        messages.success(request, "Import cancelled: nothing was saved.")
+        return redirect("evidence:import")
+    try:
+        with storage.local_copy(name) as path:
+            plan = importing.run_import(
+                path,
+                organisation=organisation,
+                user=request.user,
+                filename=pending["filename"],
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+            )
+    except importing.DuplicateImport as refusal:
+        # The same content was imported before and the box was not ticked: the file keeps
+        # waiting, and the check page says so next to the box.
+        add_domain_errors(form, refusal)
+        context = {
+            "organisation": organisation,
+            "plan": refusal.plan,
+            "filename": pending["filename"],
+            "confirm_form": form,
+            "form": form,
+        }
+        return render(request, "evidence/import_check.html", context, status=409)
+    except InputError as exc:
+        # The records it names changed since the check (an activity renamed, say): check again.
+        staging.discard(name)
+        request.session.pop(PENDING_KEY, None)
+        messages.error(request, f"Nothing was imported: {exc.problems[0]}. Upload the file again.")
+        return redirect("evidence:import")
+    staging.discard(name)
+    request.session.pop(PENDING_KEY, None)
+    count = len(plan.records)
     messages.success(
         request,
         f"Imported {count} evidence record{'s' if count != 1 else ''} from {pending['filename']}.",
