@@ -132,9 +132,7 @@ def test_the_check_page_names_the_earlier_import_and_needs_the_box(
     assert Evidence.objects.count() == 3
 
     # The file is still waiting: ticking the box imports it.
-    response = client.post(
-        "/evidence/import/confirm/", {"token": token, "confirm_duplicate": "1"}
-    )
+    response = client.post("/evidence/import/confirm/", {"token": token, "confirm_duplicate": "1"})
     assert response.status_code == 302
     assert Evidence.objects.count() == 6
     assert EvidenceImport.objects.latest("id").confirmed_duplicate
