@@ -168,3 +168,24 @@ def test_the_recorder_cannot_settle_their_own_record_through_the_api(client, dem
     assert response.status_code == 200
     assert response.json()["verified_by"] == other.email
     assert response.json()["recorded_by"] == recorder.email
+
+
+def test_whoever_changed_the_claim_through_the_api_cannot_verify_it(client, demo_world):
+    record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
+    changed = client.patch(
+        f"/api/v1/evidence/{record.pk}",
+        json.dumps({"quantity": "30"}),
+        content_type="application/json",
+        **bearer(demo_world.admin),
+    )
+    assert changed.status_code == 200
+    response = _post(
+        client,
+        f"/api/v1/evidence/{record.pk}/verification",
+        {"decision": "verify"},
+        demo_world.admin,
+    )
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "You changed what this evidence claims, so someone else must verify it."
+    }

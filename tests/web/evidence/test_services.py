@@ -96,6 +96,20 @@ def test_nobody_settles_a_record_they_recorded_whatever_their_role(demo_world):
     services.verify(unnamed, membership=editor)
 
 
+def test_who_changes_what_a_record_claims_may_not_verify_it_either(demo_world):
+    record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
+    admin = demo_world.admin.memberships.get()
+    services.update_evidence(record, by=demo_world.admin, note="Register in the HR folder")
+    assert record.changed_by is None  # a note does not change the claim
+    services.update_evidence(record, by=demo_world.admin, quantity="300")
+    assert record.changed_by == demo_world.admin
+    with pytest.raises(FourEyes, match="You changed what this evidence claims"):
+        services.verify(record, membership=admin)
+    # Nobody who touched the claim is left to verify it but a third person.
+    with pytest.raises(FourEyes, match="You recorded this evidence"):
+        services.verify(record, membership=demo_world.editor.memberships.get())
+
+
 def test_a_rejection_needs_a_reason(demo_world):
     record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
     admin = demo_world.admin.memberships.get()

@@ -367,7 +367,9 @@ def update_evidence(request: HttpRequest, evidence_id: Id, payload: EvidencePatc
     require_role(request.actor, evidence, "editor")
     fields = set(payload.model_dump(exclude_unset=True))
     try:
-        services.update_evidence(evidence, **_resolve(evidence.organisation, payload, fields))
+        services.update_evidence(
+            evidence, by=request.user, **_resolve(evidence.organisation, payload, fields)
+        )
     except ValidationError as exc:
         raise _api_names(exc) from None
     return _records().get(pk=evidence.pk)

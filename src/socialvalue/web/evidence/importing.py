@@ -435,9 +435,9 @@ def _find_repeats(
     """Flag rows with the measure, activity, period and quantity of a counted record already saved
     (one query over the file's periods, measures and activities) or of an earlier row of the file."""
     saved = set(
-        Evidence.objects.counted()
+        visible(Evidence, services.actor_for(organisation))
+        .counted()
         .filter(
-            organisation_id=organisation.pk,
             period_start__gte=plan.first_day,
             period_start__lte=plan.last_day,
             measure_id__in=list(measures),
@@ -511,7 +511,8 @@ def earlier_import(organisation: Any, sha256: str) -> EvidenceImport | None:
     if not sha256:
         return None
     return (
-        EvidenceImport.objects.filter(organisation_id=organisation.pk, sha256=sha256)
+        visible(EvidenceImport, services.actor_for(organisation))
+        .filter(sha256=sha256)
         .select_related("imported_by")
         .order_by("-imported_at", "-id")
         .first()

@@ -106,6 +106,16 @@ class Evidence(models.Model):
         related_name="+",
         db_index=False,
     )
+    #: Who last changed what the record claims (its measure, activity, contract, quantity or
+    #: period): like the recorder, they may not verify it.
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -229,8 +229,9 @@ def record_evidence(
 
 
 @transaction.atomic
-def update_evidence(evidence: Evidence, **changes: Any) -> Evidence:
-    """Change a record; a change to what it claims sends a verified or rejected record back for checking."""
+def update_evidence(evidence: Evidence, by: Any = None, **changes: Any) -> Evidence:
+    """Change a record; a change to what it claims sends a verified or rejected record back for
+    checking, and `by` (who changed it) may then no more verify it than the recorder may."""
     allowed = {*SUBSTANCE, "note"}
     unknown = set(changes) - allowed
     if unknown:
@@ -246,6 +247,7 @@ def update_evidence(evidence: Evidence, **changes: Any) -> Evidence:
     if changed:
         for name, value in valuation_fields(evidence.measure, number).items():
             setattr(evidence, name, value)
+        evidence.changed_by = by
         if evidence.is_settled:
             _unsettle(evidence)
     evidence.updated_at = timezone.now()
@@ -266,15 +268,16 @@ def revalue(evidence: Evidence) -> Evidence:
 
 #: Why the person who recorded a record may not settle it: "verified" means a second person looked.
 RECORDED_IT = "You recorded this evidence, so someone else must verify it."
+CHANGED_IT = "You changed what this evidence claims, so someone else must verify it."
 
 
 def verification_refusal(membership: Any, evidence: Evidence) -> str | None:
     """Why this member may not verify, reject or reopen the record, or None when they may.
 
     The rule: a second pair of eyes, whatever the role. An editor or an admin may settle records
-    someone else recorded, never their own (an organisation admin included): "verified" always
-    means a second person looked. A record nobody is named as recording (the demo, a command-line
-    import) may be settled by any editor or admin.
+    someone else recorded, never their own (an organisation admin included), nor one whose claim
+    they last changed: "verified" always means a second person looked. A record nobody is named
+    as recording (the demo's) may be settled by any editor or admin.
     """
     if membership is None or membership.organisation_id != evidence.organisation_id:
         return "You are not a member of the organisation that recorded this evidence."
@@ -282,13 +285,15 @@ def verification_refusal(membership: Any, evidence: Evidence) -> str | None:
         return "Verifying evidence needs the editor or admin role."
     if evidence.recorded_by_id is not None and evidence.recorded_by_id == membership.user_id:
         return RECORDED_IT
+    if evidence.changed_by_id is not None and evidence.changed_by_id == membership.user_id:
+        return CHANGED_IT
     return None
 
 
 def _require_verifier(membership: Any, evidence: Evidence) -> None:
     """Refuse with FourEyes (403) the person who recorded the record, PermissionDenied anyone else not allowed."""
     refusal = verification_refusal(membership, evidence)
-    if refusal == RECORDED_IT:
+    if refusal in (RECORDED_IT, CHANGED_IT):
         raise FourEyes(refusal)
     if refusal:
         raise PermissionDenied(refusal)

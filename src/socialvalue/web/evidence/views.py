@@ -227,7 +227,7 @@ def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         was_settled = evidence.is_settled
         try:
-            services.update_evidence(evidence, **_form_fields(form))
+            services.update_evidence(evidence, by=request.user, **_form_fields(form))
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
