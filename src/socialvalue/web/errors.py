@@ -1,5 +1,6 @@
 """Error pages in the service's own style."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -36,6 +37,20 @@ class Conflict(Exception):
     """A sound request the object's current state refuses (the API answers 409).
 
     `field` names the form field the refusal belongs next to on a page, when there is one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class FourEyes(PermissionDenied):
+    """A person asked to verify what they recorded or submitted: someone else must (the API answers 403).
+
+    It is a refusal of *who* asks, whatever their role, not of the object's state (that would be
+    a `Conflict`): another member with the right role may make the same request. `field` names
+    the form field the refusal belongs next to on a page, when there is one.
     """
 
     def __init__(self, message: str, *, field: str | None = None):

@@ -125,6 +125,14 @@ ROUTES: list[Route] = [
             "period_end": "2025-04-30",
         },
     ),
+    Route(
+        "api/v1/evidence/imports",
+        "post",
+        url=lambda w: "/api/v1/evidence/imports",
+        api=True,
+        body={"organisation_id": "ALICE_ORG"},
+        files={"file": ("april.csv", b"measure,activity,quantity,period_start\n")},
+    ),
     # Routes scoped to the caller's own organisation: nothing of Alice's can be named.
     Route("evidence/"),
     Route("evidence/record/"),

@@ -144,3 +144,48 @@ def test_verification_through_the_api(client, demo_world, alice_setup):
     response = _post(client, url, {"decision": "reject", "reason": "No register"}, demo_world.admin)
     assert response.json()["verification"] == "rejected"
     assert response.json()["verified_by"] == demo_world.admin.email
+
+
+@pytest.mark.parametrize("who", ["admin", "editor"])
+def test_the_recorder_cannot_settle_their_own_record_through_the_api(client, demo_world, who):
+    recorder = getattr(demo_world, who)
+    record = evidence(demo_world.alice_org, recorded_by=recorder)
+    url = f"/api/v1/evidence/{record.pk}/verification"
+    for body in (
+        {"decision": "verify"},
+        {"decision": "reject", "reason": "Wrong month"},
+        {"decision": "reopen"},
+    ):
+        response = _post(client, url, body, recorder)
+        assert response.status_code == 403
+        assert response.json() == {
+            "detail": "You recorded this evidence, so someone else must verify it."
+        }
+    record.refresh_from_db()
+    assert record.verification == Verification.SELF_REPORTED and record.verified_by is None
+    other = demo_world.editor if who == "admin" else demo_world.admin
+    response = _post(client, url, {"decision": "verify"}, other)
+    assert response.status_code == 200
+    assert response.json()["verified_by"] == other.email
+    assert response.json()["recorded_by"] == recorder.email
+
+
+def test_whoever_changed_the_claim_through_the_api_cannot_verify_it(client, demo_world):
+    record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
+    changed = client.patch(
+        f"/api/v1/evidence/{record.pk}",
+        json.dumps({"quantity": "30"}),
+        content_type="application/json",
+        **bearer(demo_world.admin),
+    )
+    assert changed.status_code == 200
+    response = _post(
+        client,
+        f"/api/v1/evidence/{record.pk}/verification",
+        {"decision": "verify"},
+        demo_world.admin,
+    )
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "You changed what this evidence claims, so someone else must verify it."
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min
 
 from socialvalue.web.casestudies.demo import load_demo_case_studies
 from socialvalue.web.casestudies.models import CaseStudy
@@ -23,6 +23,10 @@ def test_the_demo_evidence_and_case_studies(settings, tmp_path):
     levels = dict(brightwater.values_list("verification").annotate(n=Count("id")))
     assert set(levels) == {"verified", "evidenced", "self_reported", "rejected"}
     assert EvidenceFile.objects.filter(evidence__organisation__slug="brightwater").exists()
+    # Nobody in the demo verified what they recorded.
+    settled = Evidence.objects.filter(verified_by__isnull=False)
+    assert settled.exists()
+    assert not settled.filter(recorded_by=F("verified_by")).exists()
     assert Evidence.objects.filter(organisation__slug="oakways").exists()
     assert Evidence.objects.filter(organisation__slug="meridian").count() < brightwater.count()
     assert CaseStudy.objects.filter(organisation__slug="brightwater").count() == 6

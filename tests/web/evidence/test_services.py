@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from socialvalue.core.valuation import load_deflators
+from socialvalue.web.errors import FourEyes
 from socialvalue.web.evidence import services
 from socialvalue.web.evidence.models import Verification
 from tests.web.evidence.factories import activity, counted_measure, evidence, valued_measure
@@ -66,19 +67,47 @@ def test_editing_what_was_verified_sends_it_back_for_checking(demo_world):
     assert record.value == old_value * 2
 
 
-def test_the_recorder_cannot_verify_their_own_record_unless_admin(demo_world):
+def test_nobody_settles_a_record_they_recorded_whatever_their_role(demo_world):
     alice = demo_world.alice_org
-    mine = evidence(alice, recorded_by=demo_world.editor)
     editor = demo_world.editor.memberships.get()
+    admin = demo_world.admin.memberships.get()
     viewer = demo_world.viewer.memberships.get()
-    with pytest.raises(PermissionDenied, match="someone else must verify it"):
-        services.verify(mine, membership=editor)
-    with pytest.raises(PermissionDenied, match="editor or admin role"):
-        services.verify(mine, membership=viewer)
+    editors_own = evidence(alice, recorded_by=demo_world.editor)
     admins_own = evidence(alice, recorded_by=demo_world.admin)
-    services.verify(admins_own, membership=demo_world.admin.memberships.get())
+    for record, membership in ((editors_own, editor), (admins_own, admin)):
+        for action, extra in (
+            (services.verify, {}),
+            (services.reject, {"reason": "Wrong month"}),
+            (services.reopen, {}),
+        ):
+            with pytest.raises(FourEyes, match="You recorded this evidence, so someone else"):
+                action(record, membership=membership, **extra)
+        record.refresh_from_db()
+        assert record.verification == Verification.SELF_REPORTED and record.verified_by is None
+    with pytest.raises(PermissionDenied, match="editor or admin role"):
+        services.verify(editors_own, membership=viewer)
+    # Each verifies the other's record: a second person looked.
+    services.verify(editors_own, membership=admin)
     services.verify(admins_own, membership=editor)
+    assert editors_own.verified_by == demo_world.admin
     assert admins_own.verified_by == demo_world.editor
+    # A record nobody is named as recording (the demo, a command-line import): any editor.
+    unnamed = evidence(alice, recorded_by=None)
+    services.verify(unnamed, membership=editor)
+
+
+def test_who_changes_what_a_record_claims_may_not_verify_it_either(demo_world):
+    record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
+    admin = demo_world.admin.memberships.get()
+    services.update_evidence(record, by=demo_world.admin, note="Register in the HR folder")
+    assert record.changed_by is None  # a note does not change the claim
+    services.update_evidence(record, by=demo_world.admin, quantity="300")
+    assert record.changed_by == demo_world.admin
+    with pytest.raises(FourEyes, match="You changed what this evidence claims"):
+        services.verify(record, membership=admin)
+    # Nobody who touched the claim is left to verify it but a third person.
+    with pytest.raises(FourEyes, match="You recorded this evidence"):
+        services.verify(record, membership=demo_world.editor.memberships.get())
 
 
 def test_a_rejection_needs_a_reason(demo_world):

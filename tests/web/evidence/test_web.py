@@ -123,6 +123,31 @@ def test_verification_by_a_second_pair_of_eyes(signed_in, demo_world, alice_setu
     assert record.verified_at is not None
 
 
+@pytest.mark.parametrize("who", ["admin", "editor"])
+def test_the_recorder_is_not_offered_verification_and_is_refused(signed_in, demo_world, who):
+    recorder = getattr(demo_world, who)
+    record = evidence(demo_world.alice_org, recorded_by=recorder)
+    client = signed_in(recorder)
+    page = client.get(f"/evidence/{record.pk}/").content.decode()
+    assert "You recorded this evidence, so someone else must verify it." in page
+    assert 'name="decision"' not in page
+    url = f"/evidence/{record.pk}/verification/"
+    for form in ({"decision": "verify"}, {"decision": "reject", "reason": "Wrong month"}):
+        response = client.post(url, form)
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "There is a problem" in page
+        assert "You recorded this evidence, so someone else must verify it." in page
+    record.refresh_from_db()
+    assert record.verification == Verification.SELF_REPORTED and record.verified_by is None
+    # The other one of the two may.
+    other = demo_world.editor if who == "admin" else demo_world.admin
+    response = signed_in(other).post(url, {"decision": "verify"})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.verification == Verification.VERIFIED and record.verified_by == other
+
+
 def test_editing_a_verified_record_warns_and_resets(signed_in, demo_world, alice_setup):
     record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
     admin = signed_in(demo_world.admin)

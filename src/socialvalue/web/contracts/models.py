@@ -294,6 +294,16 @@ class ReturnLine(models.Model):
     reason = models.TextField(blank=True)
     #: The provider's answer to a query, sent with the resubmission.
     response = models.TextField(blank=True)
+    #: Who last entered the line's figures, note or answer: they may not verify it (nor may
+    #: whoever submitted the return), so "accepted" always means a second person looked.
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

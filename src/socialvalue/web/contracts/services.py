@@ -3,7 +3,8 @@
 Each action a page or an API route takes is one keyword-only function here that checks the
 actor's side and role and holds the rules: `enter_contract`, `add_commitment`,
 `remove_commitment`, `submit_return`, `attach_evidence` and `verify_lines`. Refusals are Django
-`ValidationError`s by field (or for the whole form) and `PermissionDenied`. `create_contract`,
+`ValidationError`s by field (or for the whole form) and `PermissionDenied` (`FourEyes` when the
+person would verify what they submitted or entered: `verification_refusal`). `create_contract`,
 `save_return` and `verify_return` are the steps themselves, for callers that already hold the
 right: the award, demo data and tests.
 """
@@ -34,6 +35,7 @@ from socialvalue.core.money import CENT, ZERO, apportion
 from socialvalue.core.periods import financial_year
 from socialvalue.core.periods import reporting_periods as periods_of
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.errors import FourEyes
 
 from .models import (
     Commitment,
@@ -370,6 +372,7 @@ LINE_REPORT_FIELDS = [
     "reported_quantity",
     "provider_note",
     "response",
+    "reported_by",
     "verification",
     "verified_by",
     "verified_at",
@@ -465,10 +468,13 @@ def save_return(
                 "The quantity delivered cannot be negative."
             )
             continue
-        line.reported_quantity = report.quantity
+        before = (line.reported_quantity, line.provider_note, line.response)
+        line.reported_quantity = None if report.quantity is None else Decimal(str(report.quantity))
         line.provider_note = report.note or ""
         if line.verification == LineReview.QUERIED:
             line.response = report.response or ""
+        if (line.reported_quantity, line.provider_note, line.response) != before:
+            line.reported_by = by
     if submit:
         for line in open_lines:
             if line.reported_quantity is None:
@@ -543,8 +549,38 @@ class Decision:
     reason: str = ""
 
 
+#: Four eyes: whoever submitted a return, or entered a line's figures, does not decide on it.
+SUBMITTED_IT = "You submitted this return, so someone else must verify it."
+ENTERED_IT = "You entered the figures for {titles}, so someone else must verify {them}."
+
+
+def verification_refusal(
+    period_return: Return, user: Any, lines: Iterable[ReturnLine] = ()
+) -> FourEyes | None:
+    """Why `user` may not accept, query or reject the return (or these lines of it), or None.
+
+    Whatever their role, a person who submitted the return, or entered the figures of a line
+    (a council member who also belongs to the provider, say, filling it in on its behalf), does
+    not verify it: "accepted" always means a second person looked.
+    """
+    if user is None or user.pk is None:
+        return None
+    if period_return.submitted_by_id == user.pk:
+        return FourEyes(SUBMITTED_IT)
+    entered = [line for line in lines if line.reported_by_id == user.pk]
+    if entered:
+        titles = " and ".join(f"“{line.commitment.title}”" for line in entered)
+        them = "them" if len(entered) > 1 else "it"
+        return FourEyes(ENTERED_IT.format(titles=titles, them=them), field=f"line-{entered[0].pk}")
+    return None
+
+
 def verify_lines(*, period_return: Return, actor: Any, decisions: Iterable[Decision]) -> Return:
-    """The commissioner (an editor) accepts, queries or rejects lines of a submitted return."""
+    """The commissioner (an editor) accepts, queries or rejects lines of a submitted return.
+
+    Nobody decides on a return they submitted, or a line whose figures they entered, whatever
+    their role (`verification_refusal`, checked in `verify_return`): FourEyes, a 403.
+    """
     require_commissioner(actor, period_return.contract)
     return verify_return(period_return, by=actor.user, decisions=decisions)
 
@@ -554,15 +590,24 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
     """Record the commissioner's decision on lines of a submitted return; a reason is needed to query or reject.
 
     Once every line is decided the return is reviewed; a queried line sends it back to the provider.
-    Problems are keyed `line-<line id>`.
+    Problems are keyed `line-<line id>`. `by` may not be who submitted the return or entered the
+    figures of a line decided (`verification_refusal`): that raises FourEyes, demo data included.
     """
     period_return = Return.objects.select_for_update().get(pk=period_return.pk)
     if period_return.status != Return.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be verified.")
+    refusal = verification_refusal(period_return, by)
+    if refusal:
+        raise refusal
     decisions = [d for d in decisions if d.verification != LineReview.PENDING]
     if not decisions:
         raise ValidationError("Choose a decision for at least one line.")
     lines = {line.pk: line for line in period_return.lines.select_related("commitment__measure")}
+    refusal = verification_refusal(
+        period_return, by, [lines[d.line_id] for d in decisions if d.line_id in lines]
+    )
+    if refusal:
+        raise refusal
     problems: dict[str, list[str]] = {}
     changed = []
     now = timezone.now()

@@ -17,6 +17,7 @@ from socialvalue.core.periods import financial_year_label
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.downloads import document_download
+from socialvalue.web.errors import FourEyes
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.forms import add_domain_errors
 from socialvalue.web.measures.models import Measure
@@ -208,10 +209,28 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
         "can_verify": is_commissioner and period_return.status == Return.Status.SUBMITTED,
     }
     if context["can_verify"]:
-        context["verify_form"] = VerificationForm(
-            lines=_lines(period_return).filter(verification=LineReview.PENDING)
-        )
+        context = {**context, **_verification_choices(request, period_return)}
+        context["verify_form"] = VerificationForm(lines=context["decidable"])
     return render(request, "contracts/return_detail.html", context)
+
+
+def _verification_choices(request: HttpRequest, period_return: Return) -> dict:
+    """The pending lines this person may decide, and why not the rest (four eyes)."""
+    pending = list(_lines(period_return).filter(verification=LineReview.PENDING))
+    refused = services.verification_refusal(period_return, request.user)
+    if refused:
+        return {"verify_refusal": refused.message, "decidable": [], "not_yours": []}
+    not_yours = []
+    for line in pending:
+        refusal = services.verification_refusal(period_return, request.user, [line])
+        if refusal:
+            not_yours.append((line, refusal.message))
+    mine = {line.pk for line, _ in not_yours}
+    return {
+        "verify_refusal": "",
+        "decidable": [line for line in pending if line.pk not in mine],
+        "not_yours": not_yours,
+    }
 
 
 @login_required
@@ -280,8 +299,10 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
 def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
     period_return = _return(request, return_id)
     services.require_commissioner(request.actor, period_return.contract)
-    pending = _lines(period_return).filter(verification=LineReview.PENDING)
+    choices = _verification_choices(request, period_return)
+    pending = choices["decidable"]
     form = VerificationForm(request.POST, lines=pending)
+    status = 400
     if form.is_valid():
         decisions = [
             services.Decision(
@@ -296,6 +317,9 @@ def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
             services.verify_lines(
                 period_return=period_return, actor=request.actor, decisions=decisions
             )
+        except FourEyes as refusal:
+            add_domain_errors(form, refusal, lambda key: f"decision_{key.split('-')[-1]}")
+            status = 403
         except ValidationError as exc:
             add_domain_errors(form, exc, lambda key: f"reason_{key.split('-')[-1]}")
         else:
@@ -313,8 +337,9 @@ def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
         "can_verify": period_return.status == Return.Status.SUBMITTED,
         "verify_form": form,
         "form": form,
+        **choices,
     }
-    return render(request, "contracts/return_detail.html", context, status=400)
+    return render(request, "contracts/return_detail.html", context, status=status)
 
 
 @login_required

@@ -1,27 +1,29 @@
-"""API routes for evidence: list with filters, get, create, update, verification, and files (multipart)."""
+"""API routes for evidence: list with filters, get, create, update, verification, files (multipart) and imports."""
 
 import datetime as dt
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from socialvalue.web.api.schemas import Id, Pages, answers
-from socialvalue.web.files.checks import FILE_TYPES
+from socialvalue.web.files.checks import FILE_TYPES, check_upload
 from socialvalue.web.files.schemas import StoredFileOut
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.planning.models import Activity
 from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, require_role
 
-from . import services
-from .models import Evidence, EvidenceFile, Verification
+from . import importing, services
+from .models import Evidence, EvidenceFile, EvidenceImport, Verification
 
 router = Router(tags=["evidence"])
 
@@ -259,6 +261,96 @@ def create_evidence(request: HttpRequest, payload: EvidenceIn):
     return Status(201, _records().get(pk=evidence.pk))
 
 
+class ImportOut(Schema):
+    id: int
+    organisation_id: int
+    filename: str
+    sha256: str = Field(description="The sha256 of the file's bytes, in hex.")
+    records: int
+    imported_at: dt.datetime
+    imported_by: str | None
+    confirmed_duplicate: bool = Field(
+        description="True when the same content had been imported before and this was confirmed."
+    )
+
+    @staticmethod
+    def resolve_imported_by(obj: EvidenceImport) -> str | None:
+        return obj.imported_by.email if obj.imported_by_id else None
+
+
+class RepeatOut(Schema):
+    row: int = Field(description="The row's number in the file (the header is row 1).")
+    measure: str
+    activity: str
+    period: str
+    quantity: str
+    repeats: str = Field(description="A record already saved, or an earlier row of the file.")
+
+    @staticmethod
+    def resolve_repeats(obj: importing.Repeat) -> str:
+        return obj.what
+
+
+class ImportedOut(Schema):
+    imported: ImportOut
+    total_value: Decimal = Field(description="Pounds in value_price_year prices.")
+    value_price_year: int
+    possible_duplicates: int = Field(
+        description="Rows with the measure, activity, period and quantity of a record already "
+        "saved or of an earlier row: imported, but worth a look."
+    )
+    repeats: list[RepeatOut] = Field(description=f"At most {importing.REPEATS_SHOWN} of them.")
+
+
+class DuplicateOut(Schema):
+    detail: str
+    earlier_import: ImportOut
+
+
+@router.post(
+    "/evidence/imports",
+    response={**answers(ImportedOut, 403, 404, status=201), 409: DuplicateOut},
+    summary="Import evidence from a CSV or Excel file (multipart)",
+)
+def import_evidence(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    confirm_duplicate: Form[bool] = False,
+    organisation_id: Form[Id | None] = None,
+):
+    """Send the file in the multipart field `file` (the columns of the web import). Every row is
+    checked and all are saved or none: a bad row is a 400 naming each row and column. A file whose
+    content was imported into the organisation before is a 409 naming the earlier import, unless
+    `confirm_duplicate` is true. Rows that repeat a record are imported and listed in `repeats`."""
+    organisation = organisation_to_act_for(request.actor, organisation_id)
+    check_upload(file)
+    with tempfile.TemporaryDirectory(prefix="socialvalue-import-") as folder:
+        path = Path(folder) / "upload"
+        with path.open("wb") as out:
+            for chunk in file.chunks():
+                out.write(chunk)
+        try:
+            plan = importing.run_import(
+                path,
+                organisation=organisation,
+                user=request.user,
+                filename=file.name or "upload",
+                confirm_duplicate=confirm_duplicate,
+            )
+        except importing.DuplicateImport as refusal:
+            return Status(409, {"detail": refusal.message, "earlier_import": refusal.earlier})
+    return Status(
+        201,
+        {
+            "imported": plan.saved,
+            "total_value": plan.total_value,
+            "value_price_year": services.report_price_year(),
+            "possible_duplicates": plan.repeat_count,
+            "repeats": plan.repeats,
+        },
+    )
+
+
 @router.get(
     "/evidence/{evidence_id}", response=answers(EvidenceOut, 404), summary="One evidence record"
 )
@@ -275,7 +367,9 @@ def update_evidence(request: HttpRequest, evidence_id: Id, payload: EvidencePatc
     require_role(request.actor, evidence, "editor")
     fields = set(payload.model_dump(exclude_unset=True))
     try:
-        services.update_evidence(evidence, **_resolve(evidence.organisation, payload, fields))
+        services.update_evidence(
+            evidence, by=request.user, **_resolve(evidence.organisation, payload, fields)
+        )
     except ValidationError as exc:
         raise _api_names(exc) from None
     return _records().get(pk=evidence.pk)
@@ -301,7 +395,7 @@ def delete_evidence(request: HttpRequest, evidence_id: Id):
     summary="Verify, reject, or withdraw the decision",
 )
 def decide(request: HttpRequest, evidence_id: Id, payload: DecisionIn):
-    """An editor may verify or reject records someone else recorded; an admin any record."""
+    """An editor or an admin may settle records someone else recorded; whoever recorded a record is refused with 403 and a `detail`, whatever their role."""
     evidence = _fetch(request, evidence_id)
     membership = request.actor.membership_for(evidence.organisation_id)
     if payload.decision == "verify":

@@ -183,6 +183,10 @@ class AttachForm(GovukForm):
     files = UploadField(label="Add files", multiple=True)
 
 
+class DecisionForm(GovukForm):
+    """Carries a refusal of a decision on a record (verify, reject, reopen) to the error summary."""
+
+
 class RejectForm(GovukForm):
     reason = forms.CharField(
         label="Why is it rejected?",
@@ -202,5 +206,7 @@ class ImportForm(GovukForm):
     )
 
 
-class ConfirmImportForm(forms.Form):
+class ConfirmImportForm(GovukForm):
     token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    #: Shown when the file's content was imported before: without it, the import is refused.
+    confirm_duplicate = forms.BooleanField(label="Import it again anyway", required=False)

@@ -12,6 +12,12 @@ The columns (a header row, in any order, case and spacing ignored):
     note           free text
 
 Other columns (such as those an export adds) are listed as left out and not read.
+
+Double counting: each import is recorded (`EvidenceImport`) with the sha256 of the file's bytes.
+A file whose content was imported into the same organisation before is refused
+(`DuplicateImport`, a 409) unless the person confirms, naming the earlier import; rows that
+repeat a record already saved (same measure, activity, period and quantity), or an earlier row
+of the file, are listed on the check page as possible duplicates: a warning, not an error.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 from collections import defaultdict
@@ -36,6 +43,7 @@ from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.formats.office import open_workbook
 from socialvalue.core.text import LONG_TEXT_MAX, strip_controls
 from socialvalue.web.audit.models import AuditEvent
+from socialvalue.web.errors import Conflict
 from socialvalue.web.files import staging
 from socialvalue.web.files.checks import CSV, XLSX, detect_type
 from socialvalue.web.measures.models import Measure
@@ -43,10 +51,12 @@ from socialvalue.web.planning.models import Activity
 from socialvalue.web.tenancy import visible
 
 from . import services
-from .models import Evidence
+from .models import Evidence, EvidenceImport
 
 BATCH = 5000
 PREVIEW_ROWS = 20
+#: Rows repeating a record listed on the check page at most; the count says how many in all.
+REPEATS_SHOWN = 50
 #: Problems shown at most; a file with more says how many were left unsaid.
 MAX_PROBLEMS_SHOWN = 200
 
@@ -229,6 +239,25 @@ def parse_period(start_cell: Any, end_cell: Any) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """A row that repeats a record already saved, or an earlier row of the same file."""
+
+    row: int
+    measure: str
+    activity: str
+    period: str
+    quantity: str
+    #: The earlier row of the file it repeats; None when it repeats a saved record.
+    earlier_row: int | None = None
+
+    @property
+    def what(self) -> str:
+        if self.earlier_row is None:
+            return "The same as a record already saved"
+        return f"The same as row {self.earlier_row} of this file"
+
+
 @dataclass
 class Plan:
     """Checked rows ready to save, and what the check page shows about them."""
@@ -240,6 +269,15 @@ class Plan:
     first_day: dt.date | None = None
     last_day: dt.date | None = None
     by_measure: list[tuple[str, int, Decimal]] = field(default_factory=list)
+    #: The sha256 of the file's bytes (empty when the rows did not come from a file).
+    sha256: str = ""
+    #: The latest earlier import of the same content into the organisation, if any.
+    earlier: EvidenceImport | None = None
+    #: Possible duplicates, at most REPEATS_SHOWN of them; `repeat_count` counts them all.
+    repeats: list[Repeat] = field(default_factory=list)
+    repeat_count: int = 0
+    #: The import, once saved.
+    saved: EvidenceImport | None = None
 
     @property
     def preview(self) -> list[Evidence]:
@@ -289,6 +327,7 @@ def check_table(table: Table, *, organisation: Any, recorded_by: Any = None) -> 
     now = timezone.now()
     problems: list[Problem] = []
     records: list[Evidence] = []
+    numbers: list[int] = []
     used_measures: dict[int, Measure] = {}
     used_activities: dict[int, Activity] = {}
 
@@ -366,6 +405,7 @@ def check_table(table: Table, *, organisation: Any, recorded_by: Any = None) -> 
             continue
         rate = lookups.rate(measure)
         used_measures[measure.pk], used_activities[activity.pk] = measure, activity
+        numbers.append(number)
         # Ids, not objects: setting related objects costs more than the rest of the row's check.
         records.append(
             Evidence(
@@ -390,7 +430,56 @@ def check_table(table: Table, *, organisation: Any, recorded_by: Any = None) -> 
             used_measures[record.measure_id],
             used_activities[record.activity_id],
         )
-    return _summarise(table, records, used_measures)
+    plan = _summarise(table, records, used_measures)
+    _find_repeats(plan, numbers, organisation, used_measures, used_activities)
+    return plan
+
+
+def _find_repeats(
+    plan: Plan,
+    numbers: list[int],
+    organisation: Any,
+    measures: dict[int, Measure],
+    activities: dict[int, Activity],
+) -> None:
+    """Flag rows with the measure, activity, period and quantity of a counted record already saved
+    (one query over the file's periods, measures and activities) or of an earlier row of the file."""
+    saved = set(
+        visible(Evidence, services.actor_for(organisation))
+        .counted()
+        .filter(
+            period_start__gte=plan.first_day,
+            period_start__lte=plan.last_day,
+            measure_id__in=list(measures),
+            activity_id__in=list(activities),
+        )
+        .values_list("measure_id", "activity_id", "period_start", "period_end", "quantity")
+        .iterator(chunk_size=5000)
+    )
+    seen: dict[tuple, int] = {}
+    for number, record in zip(numbers, plan.records, strict=True):
+        key = (
+            record.measure_id,
+            record.activity_id,
+            record.period_start,
+            record.period_end,
+            record.quantity,
+        )
+        earlier_row = seen.setdefault(key, number)
+        if key not in saved and earlier_row == number:
+            continue
+        plan.repeat_count += 1
+        if len(plan.repeats) < REPEATS_SHOWN:
+            plan.repeats.append(
+                Repeat(
+                    row=number,
+                    measure=measures[record.measure_id].code,
+                    activity=activities[record.activity_id].name,
+                    period=record.period_label,
+                    quantity=record.quantity_text,
+                    earlier_row=None if key in saved else earlier_row,
+                )
+            )
 
 
 def _summarise(table: Table, records: list[Evidence], measures: dict[int, Measure]) -> Plan:
@@ -418,12 +507,53 @@ def _summarise(table: Table, records: list[Evidence], measures: dict[int, Measur
     )
 
 
+def content_hash(path: str | Path) -> str:
+    """The sha256 of the file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def earlier_import(organisation: Any, sha256: str) -> EvidenceImport | None:
+    """The latest import of this content into the organisation, if there was one."""
+    if not sha256:
+        return None
+    return (
+        visible(EvidenceImport, services.actor_for(organisation))
+        .filter(sha256=sha256)
+        .select_related("imported_by")
+        .order_by("-imported_at", "-id")
+        .first()
+    )
+
+
+class DuplicateImport(Conflict):
+    """The file's content was imported into the organisation before: it is imported again only
+    when the person confirms (`confirm_duplicate`). The API answers 409 naming the earlier import."""
+
+    def __init__(self, earlier: EvidenceImport, plan: Plan | None = None):
+        super().__init__(
+            f"This file was imported before: {earlier.description}. Importing it again would "
+            "count its records twice: confirm to import it again anyway.",
+            field="confirm_duplicate",
+        )
+        self.earlier = earlier
+        self.plan = plan
+
+
 def check_file(
     path: str | Path, *, organisation: Any, recorded_by: Any = None, filename: str = ""
 ) -> Plan:
-    return check_table(
+    """Every row checked (InputError naming each bad one), the earlier import of the same content
+    and the rows that repeat records: nothing is saved."""
+    plan = check_table(
         read_table(path, filename), organisation=organisation, recorded_by=recorded_by
     )
+    plan.sha256 = content_hash(path)
+    plan.earlier = earlier_import(organisation, plan.sha256)
+    return plan
 
 
 # ---------------------------------------------------------------- saving
@@ -473,10 +603,32 @@ def insert_records(records: list[Evidence]) -> None:
             converted.clear()
 
 
-def save(plan: Plan, *, organisation: Any, user: Any = None) -> int:
-    """Save every checked record in one transaction, and one audit event for the import."""
+def save(
+    plan: Plan, *, organisation: Any, user: Any = None, confirm_duplicate: bool = False
+) -> int:
+    """Save every checked record in one transaction, the import, and one audit event for it.
+
+    A file whose content was imported into the organisation before (looked up again here, not
+    trusted from the check) raises DuplicateImport unless `confirm_duplicate`; nothing is saved.
+    """
+    from socialvalue.web.accounts.models import Organisation
+
     with transaction.atomic():
+        # One import of an organisation at a time, so two of the same file cannot both pass.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        earlier = earlier_import(organisation, plan.sha256)
+        if earlier is not None and not confirm_duplicate:
+            plan.earlier = earlier
+            raise DuplicateImport(earlier, plan)
         insert_records(plan.records)
+        plan.saved = EvidenceImport.objects.create(
+            organisation_id=organisation.pk,
+            imported_by_id=getattr(user, "pk", None),
+            filename=(plan.filename or "")[:255],
+            sha256=plan.sha256,
+            records=len(plan.records),
+            confirmed_duplicate=earlier is not None,
+        )
         AuditEvent.objects.create(
             actor_id=getattr(user, "pk", None),
             actor_email=getattr(user, "email", "") or "",
@@ -490,6 +642,8 @@ def save(plan: Plan, *, organisation: Any, user: Any = None) -> int:
                 "records": [None, len(plan.records)],
                 "file": [None, plan.filename],
                 "total_value": [None, str(plan.total_value)],
+                "sha256": [None, plan.sha256],
+                "imported_again": [None, earlier is not None],
             },
         )
     services.refresh_statistics()
@@ -497,11 +651,41 @@ def save(plan: Plan, *, organisation: Any, user: Any = None) -> int:
 
 
 def import_file(
-    path: str | Path, *, organisation: Any, user: Any = None, filename: str = ""
+    path: str | Path,
+    *,
+    organisation: Any,
+    user: Any = None,
+    filename: str = "",
+    confirm_duplicate: bool = False,
 ) -> int:
-    """Check and save a file: every record or none. Raises InputError naming every bad row."""
+    """Check and save a file: every record or none; returns how many. See `run_import`."""
+    plan = run_import(
+        path,
+        organisation=organisation,
+        user=user,
+        filename=filename,
+        confirm_duplicate=confirm_duplicate,
+    )
+    return len(plan.records)
+
+
+def run_import(
+    path: str | Path,
+    *,
+    organisation: Any,
+    user: Any = None,
+    filename: str = "",
+    confirm_duplicate: bool = False,
+) -> Plan:
+    """The import of a file, as the page's confirmation and the API run it: every record or none.
+
+    Raises InputError naming every bad row, and DuplicateImport (carrying the checked plan) when
+    the same content was imported into the organisation before and the person has not confirmed.
+    Returns the plan, with the import it saved in `saved` and the rows that repeat records.
+    """
     plan = check_file(path, organisation=organisation, recorded_by=user, filename=filename)
-    return save(plan, organisation=organisation, user=user)
+    save(plan, organisation=organisation, user=user, confirm_duplicate=confirm_duplicate)
+    return plan
 
 
 # ---------------------------------------------------------------- files waiting for confirmation

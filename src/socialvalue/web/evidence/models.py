@@ -25,6 +25,10 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def _day_long(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 class Verification(models.TextChoices):
     SELF_REPORTED = "self_reported", "Self-reported"
     EVIDENCED = "evidenced", "Evidenced"
@@ -95,6 +99,16 @@ class Evidence(models.Model):
     deflator_factor = models.DecimalField(max_digits=12, decimal_places=8, null=True, blank=True)
 
     recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    #: Who last changed what the record claims (its measure, activity, contract, quantity or
+    #: period): like the recorder, they may not verify it.
+    changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
@@ -190,3 +204,55 @@ class EvidenceFile(StoredFile):
     """A file supporting an evidence record: a register, a timesheet, a photo, a letter."""
 
     evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")
+
+
+class EvidenceImport(models.Model):
+    """A file imported as evidence records: who, when, which file and how many records.
+
+    `sha256` is the hash of the file's bytes: a file whose content was imported into the same
+    organisation before is refused unless the person confirms, so the same records are not
+    counted twice by accident.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="evidence_imports"
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    records = models.PositiveIntegerField()
+    #: The import went ahead although the same content had been imported before.
+    confirmed_duplicate = models.BooleanField(default=False)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "sha256"], name="evidence_import_by_content")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename}, {self.records} records, {self.imported_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def person(self) -> str:
+        return str(self.imported_by) if self.imported_by_id else "someone no longer here"
+
+    @property
+    def description(self) -> str:
+        """ "april.csv (3 records), imported on 3 December 2026 at 11:42 by Eddie Editor"."""
+        when = timezone.localtime(self.imported_at)
+        plural = "" if self.records == 1 else "s"
+        return (
+            f"{self.filename} ({self.records:,} record{plural}), imported on "
+            f"{_day_long(when.date())} at {when:%H:%M} by {self.person}"
+        )

@@ -16,6 +16,7 @@ from socialvalue.core.errors import InputError
 from socialvalue.core.money import round_money
 from socialvalue.core.valuation import Valuation, load_deflators, value_quantity
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.errors import FourEyes
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.planning.models import Activity
 from socialvalue.web.tenancy import Actor, visible
@@ -229,8 +230,9 @@ def record_evidence(
 
 
 @transaction.atomic
-def update_evidence(evidence: Evidence, **changes: Any) -> Evidence:
-    """Change a record; a change to what it claims sends a verified or rejected record back for checking."""
+def update_evidence(evidence: Evidence, by: Any = None, **changes: Any) -> Evidence:
+    """Change a record; a change to what it claims sends a verified or rejected record back for
+    checking, and `by` (who changed it) may then no more verify it than the recorder may."""
     allowed = {*SUBSTANCE, "note"}
     unknown = set(changes) - allowed
     if unknown:
@@ -246,6 +248,7 @@ def update_evidence(evidence: Evidence, **changes: Any) -> Evidence:
     if changed:
         for name, value in valuation_fields(evidence.measure, number).items():
             setattr(evidence, name, value)
+        evidence.changed_by = by
         if evidence.is_settled:
             _unsettle(evidence)
     evidence.updated_at = timezone.now()
@@ -264,26 +267,35 @@ def revalue(evidence: Evidence) -> Evidence:
 # ---------------------------------------------------------------- verification
 
 
-def verification_refusal(membership: Any, evidence: Evidence) -> str | None:
-    """Why this member may not verify or reject the record, or None when they may.
+#: Why the person who recorded a record may not settle it: "verified" means a second person looked.
+RECORDED_IT = "You recorded this evidence, so someone else must verify it."
+CHANGED_IT = "You changed what this evidence claims, so someone else must verify it."
 
-    The rule: a second pair of eyes. An editor may verify or reject records someone else recorded;
-    an admin may verify or reject any record, including their own (a small provider may have one
-    person doing both, and the trail shows who recorded and who verified).
+
+def verification_refusal(membership: Any, evidence: Evidence) -> str | None:
+    """Why this member may not verify, reject or reopen the record, or None when they may.
+
+    The rule: a second pair of eyes, whatever the role. An editor or an admin may settle records
+    someone else recorded, never their own (an organisation admin included), nor one whose claim
+    they last changed: "verified" always means a second person looked. A record nobody is named
+    as recording (the demo's) may be settled by any editor or admin.
     """
     if membership is None or membership.organisation_id != evidence.organisation_id:
         return "You are not a member of the organisation that recorded this evidence."
-    if membership.allows(Role.ADMIN):
-        return None
     if not membership.allows(Role.EDITOR):
         return "Verifying evidence needs the editor or admin role."
     if evidence.recorded_by_id is not None and evidence.recorded_by_id == membership.user_id:
-        return "You recorded this evidence, so someone else must verify it (or an admin)."
+        return RECORDED_IT
+    if evidence.changed_by_id is not None and evidence.changed_by_id == membership.user_id:
+        return CHANGED_IT
     return None
 
 
 def _require_verifier(membership: Any, evidence: Evidence) -> None:
+    """Refuse with FourEyes (403) the person who recorded the record, PermissionDenied anyone else not allowed."""
     refusal = verification_refusal(membership, evidence)
+    if refusal in (RECORDED_IT, CHANGED_IT):
+        raise FourEyes(refusal)
     if refusal:
         raise PermissionDenied(refusal)
 

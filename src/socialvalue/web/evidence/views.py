@@ -19,13 +19,22 @@ from socialvalue.core.errors import InputError
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.downloads import notes_wanted
+from socialvalue.web.errors import FourEyes
 from socialvalue.web.files import staging, storage
 from socialvalue.web.files.serving import attachment
-from socialvalue.web.forms import upload_problems
+from socialvalue.web.forms import add_domain_errors, upload_problems
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import exports, importing, services
-from .forms import AttachForm, ConfirmImportForm, EvidenceForm, FilterForm, ImportForm, RejectForm
+from .forms import (
+    AttachForm,
+    ConfirmImportForm,
+    DecisionForm,
+    EvidenceForm,
+    FilterForm,
+    ImportForm,
+    RejectForm,
+)
 from .models import Evidence
 
 PAGE_SIZE = 25
@@ -132,7 +141,7 @@ def _detail_context(request: HttpRequest, evidence: Evidence, **forms) -> dict:
         "reject_form": forms.get("reject_form") or RejectForm(),
         "attach_form": forms.get("attach_form") or AttachForm(),
         # The form whose errors the error summary lists, when a decision or an upload failed.
-        "form": forms.get("reject_form") or forms.get("attach_form"),
+        "form": forms.get("form") or forms.get("reject_form") or forms.get("attach_form"),
         "history": history,
     }
 
@@ -223,7 +232,7 @@ def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         was_settled = evidence.is_settled
         try:
-            services.update_evidence(evidence, **_form_fields(form))
+            services.update_evidence(evidence, by=request.user, **_form_fields(form))
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -244,24 +253,33 @@ def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def evidence_verification(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _evidence(request, evidence_id)
     decision = request.POST.get("decision")
-    if decision == "verify":
-        services.verify(evidence, membership=request.membership)
-        messages.success(request, "Evidence verified.")
-    elif decision == "reopen":
-        services.reopen(evidence, membership=request.membership)
-        messages.success(request, "The decision was withdrawn: the evidence needs checking again.")
-    elif decision == "reject":
-        form = RejectForm(request.POST)
-        refusal = services.verification_refusal(request.membership, evidence)
-        if refusal:
-            raise PermissionDenied(refusal)
-        if not form.is_valid():
-            context = _detail_context(request, evidence, reject_form=form)
-            return render(request, "evidence/evidence_detail.html", context, status=400)
-        services.reject(evidence, membership=request.membership, reason=form.cleaned_data["reason"])
-        messages.success(request, "Evidence rejected: the reason is shown on the record.")
-    else:
+    if decision not in ("verify", "reject", "reopen"):
         raise Http404("No such decision.")
+    form = RejectForm(request.POST if decision == "reject" else None)
+    try:
+        if decision == "verify":
+            services.verify(evidence, membership=request.membership)
+            done = "Evidence verified."
+        elif decision == "reopen":
+            services.reopen(evidence, membership=request.membership)
+            done = "The decision was withdrawn: the evidence needs checking again."
+        else:
+            # The domain refuses who asks before it reads the reason, so the recorder hears that.
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.reject(evidence, membership=request.membership, reason=reason)
+            done = "Evidence rejected: the reason is shown on the record."
+    except FourEyes as refusal:
+        refused = DecisionForm({})
+        refused.is_valid()
+        add_domain_errors(refused, refusal)
+        context = _detail_context(request, evidence, form=refused)
+        return render(request, "evidence/evidence_detail.html", context, status=403)
+    except ValidationError as exc:
+        if form.is_valid():
+            add_domain_errors(form, exc, lambda key: "reason" if key == "rejection_reason" else key)
+        context = _detail_context(request, evidence, reject_form=form)
+        return render(request, "evidence/evidence_detail.html", context, status=400)
+    messages.success(request, done)
     return redirect("evidence:detail", evidence_id=evidence.pk)
 
 
@@ -388,21 +406,41 @@ def evidence_import_confirm(request: HttpRequest) -> HttpResponse:
     name = importing.kept_upload(user=request.user, token=pending["token"])
     if name is None:
         raise Http404(expired)
-    try:
-        if "cancel" in request.POST:
-            messages.success(request, "Import cancelled: nothing was saved.")
-            return redirect("evidence:import")
-        with storage.local_copy(name) as path:
-            count = importing.import_file(
-                path, organisation=organisation, user=request.user, filename=pending["filename"]
-            )
-    except InputError as exc:
-        # The records it names changed since the check (an activity renamed, say): check again.
-        messages.error(request, f"Nothing was imported: {exc.problems[0]}. Upload the file again.")
-        return redirect("evidence:import")
-    finally:
+    if "cancel" in request.POST:
         staging.discard(name)
         request.session.pop(PENDING_KEY, None)
+        messages.success(request, "Import cancelled: nothing was saved.")
+        return redirect("evidence:import")
+    try:
+        with storage.local_copy(name) as path:
+            plan = importing.run_import(
+                path,
+                organisation=organisation,
+                user=request.user,
+                filename=pending["filename"],
+                confirm_duplicate=form.cleaned_data["confirm_duplicate"],
+            )
+    except importing.DuplicateImport as refusal:
+        # The same content was imported before and the box was not ticked: the file keeps
+        # waiting, and the check page says so next to the box.
+        add_domain_errors(form, refusal)
+        context = {
+            "organisation": organisation,
+            "plan": refusal.plan,
+            "filename": pending["filename"],
+            "confirm_form": form,
+            "form": form,
+        }
+        return render(request, "evidence/import_check.html", context, status=409)
+    except InputError as exc:
+        # The records it names changed since the check (an activity renamed, say): check again.
+        staging.discard(name)
+        request.session.pop(PENDING_KEY, None)
+        messages.error(request, f"Nothing was imported: {exc.problems[0]}. Upload the file again.")
+        return redirect("evidence:import")
+    staging.discard(name)
+    request.session.pop(PENDING_KEY, None)
+    count = len(plan.records)
     messages.success(
         request,
         f"Imported {count} {ngettext('evidence record', 'evidence records', count)} "
