@@ -19,8 +19,9 @@ Choices made where the method text leaves room:
 - Proxies are restated to the map's price year once, in ``MapArrays`` (section 6); everything
   downstream uses the restated proxy. Switching values and the tornado's low and high for
   ``proxy_value`` are in the proxy's own price year, the units the person typed.
-- The JSON also states ``price_year`` (null when the map gives none), so the figures carry their
-  price basis.
+- The keys the second edition adds come after the first edition's neighbours:
+  ``payback_within_horizon`` after ``payback_months``, ``warnings`` after ``switching_values``,
+  and each outcome's ``restatement_factor`` and ``proxy_value_restated`` at its end.
 - ``payback_within_horizon`` treats an undiscounted total equal to the investment within
   floating-point rounding (1e-12 relative) as reaching it ("at least the investment").
 """
@@ -495,7 +496,6 @@ class SroiResult:
             "net_sroi_ratio": self.net_sroi_ratio,
             "payback_months": self.payback_months,
             "payback_within_horizon": self.payback_within_horizon,
-            "price_year": m.price_year,
             "discount": {
                 "rate": m.discount.rate
                 if isinstance(m.discount.rate, str)
@@ -509,11 +509,11 @@ class SroiResult:
                 {
                     "id": o.id,
                     "stakeholder": o.stakeholder,
-                    "restatement_factor": float(est.arrays.restatement[i]),
-                    "proxy_value_restated": float(est.arrays.proxy_value[i]),
                     "impact": float(est.impact[i]),
                     "present_value": float(est.present_values[i]),
                     "value_by_year": [float(v) for v in est.profile[i]],
+                    "restatement_factor": float(est.arrays.restatement[i]),
+                    "proxy_value_restated": float(est.arrays.proxy_value[i]),
                 }
                 for i, o in enumerate(m.outcomes)
             ],
