@@ -104,9 +104,7 @@ def test_switching_value_of_a_proxy_is_in_its_own_price_year():
     pv_i = {o["id"]: o["present_value"] for o in out["outcomes"]}
     pv_rest = out["present_value"] - pv_i["jobs"]
     expected = 9234 * (30000 - pv_rest) / pv_i["jobs"]
-    found = {
-        (s["outcome"], s["parameter"]): s["value"] for s in out["switching_values"]
-    }
+    found = {(s["outcome"], s["parameter"]): s["value"] for s in out["switching_values"]}
     assert found[("jobs", "proxy_value")] == pytest.approx(expected, rel=1e-9)
     # Restated at that value, the map is exactly 1 : 1.
     data = copy.deepcopy(MAP)

@@ -326,7 +326,9 @@ def price_year_problems(impact_map: ImpactMap, table: DeflatorTable | None = Non
     for k, o in enumerate(impact_map.outcomes):
         year = o.proxy.price_year
         if year is not None and year not in table.index:
-            problems.append(Problem(f"outcomes[{k}].proxy.price_year", _outside_series(year, table)))
+            problems.append(
+                Problem(f"outcomes[{k}].proxy.price_year", _outside_series(year, table))
+            )
     return problems
 
 

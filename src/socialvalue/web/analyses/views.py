@@ -177,7 +177,11 @@ def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
     except InputError as exc:
         # A map saved before a rule it now breaks (a price year outside the deflator series).
         result = None
-        missing = [*missing, *(f"{p}." for p in exc.problems), "Change it in the impact map or its settings."]
+        missing = [
+            *missing,
+            *(f"{p}." for p in exc.problems),
+            "Change it in the impact map or its settings.",
+        ]
     context = {
         "analysis": analysis,
         "can_edit": _can_edit(request),
