@@ -16,6 +16,7 @@ from scipy import special
 from socialvalue.core.discounting import year_discount_factors
 from socialvalue.core.sroi import calculate, load_impact_map
 from socialvalue.core.sroi.engine import point_estimate, switching_values
+from socialvalue.core.valuation import load_deflators
 
 DRAWS = 10_000
 RUNS = 5
@@ -33,7 +34,8 @@ def build_map(outcomes: int, years: int, uncertain: bool) -> dict:
             "stakeholder": f"Group {i % 7}",
             "description": f"Outcome {i}",
             "quantity": q,
-            "proxy": {"value": p},
+            # Proxies of fifteen price years, restated to the map's 2024 (section 6).
+            "proxy": {"value": p, "price_year": 2010 + i % 15},
             "duration": int(rng.integers(1, years + 1)) if i else years,
             "start": 1,
             "deadweight": dw,
@@ -53,7 +55,12 @@ def build_map(outcomes: int, years: int, uncertain: bool) -> dict:
                 "drop_off": {"dist": "normal", "mean": do, "sd": 0.05},
             }
         rows.append(row)
-    return {"title": "Benchmark", "inputs": [{"value": 1e6}], "outcomes": rows}
+    return {
+        "title": "Benchmark",
+        "price_year": 2024,
+        "inputs": [{"value": 1e6}],
+        "outcomes": rows,
+    }
 
 
 def plain_numpy(data: dict, seed: int) -> np.ndarray:
@@ -69,6 +76,8 @@ def plain_numpy(data: dict, seed: int) -> np.ndarray:
     p = pl + (ph - pl) * rng.beta(
         1 + 4 * (pm - pl) / (ph - pl), 1 + 4 * (ph - pm) / (ph - pl), (n, len(out))
     )
+    index = load_deflators().index
+    p = p * np.array([index[data["price_year"]] / index[o["proxy"]["price_year"]] for o in out])
     dl, dm, dh = (np.array([x["deadweight"][k] for x in u]) for k in ("low", "mode", "high"))
     dw = rng.triangular(dl, dm, dh, (n, len(out)))
     mean = np.array([x["drop_off"]["mean"] for x in u])

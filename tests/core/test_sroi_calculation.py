@@ -181,6 +181,7 @@ def test_result_has_exactly_the_contract_keys_in_order():
         "sroi_ratio",
         "net_sroi_ratio",
         "payback_months",
+        "payback_within_horizon",
         "discount",
         "years",
         "value_by_year",
@@ -189,6 +190,7 @@ def test_result_has_exactly_the_contract_keys_in_order():
         "by_stakeholder",
         "by_value_type",
         "switching_values",
+        "warnings",
         "monte_carlo",
     ]
     assert list(out["outcomes"][0]) == [
@@ -197,6 +199,8 @@ def test_result_has_exactly_the_contract_keys_in_order():
         "impact",
         "present_value",
         "value_by_year",
+        "restatement_factor",
+        "proxy_value_restated",
     ]
     assert "monte_carlo" not in run(BASE)
     assert out["currency"] == "GBP"

@@ -120,3 +120,50 @@ def test_missing_file_exit_two(tmp_path):
     result = run("sroi", "calc", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+SLOW_MAP = """\
+title: Slow payback
+price_year: 2024
+inputs: [{value: 100000}]
+outcomes:
+  - {id: now, stakeholder: People, description: Change, quantity: 100, proxy: 300,
+     duration: 3, drop_off: 0.5}
+  - {id: later, stakeholder: People, description: Later, quantity: 10, proxy: 300,
+     duration: 1, start: 2}
+"""
+
+
+def _row(output: str, first_cell: str) -> list[str]:
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+        if cells and cells[0] == first_cell:
+            return cells
+    raise AssertionError(f"no row {first_cell!r} in:\n{output}")
+
+
+def test_tables_say_no_uncertainty_given_and_when_payback_is_beyond_the_horizon(tmp_path):
+    path = tmp_path / "slow.yaml"
+    path.write_text(SLOW_MAP, encoding="utf-8")
+    result = run("sroi", "calc", str(path), "--monte-carlo", "200")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "no uncertainty given" in out
+    assert "p5-p95" not in out and "Chance the ratio is below 1:1" not in out
+    # Values 30 000, 15 000 + 3 000, 7 500: 55 500 undiscounted against 100 000 invested.
+    assert "not reached within the 3-year horizon" in out
+    assert "months" not in _row(out, "Payback")[1]
+    assert "Warning: no-uncertainty:" in out
+    assert "Warning: payback-beyond-horizon:" in out
+    # Year 1 of the analysis: the outcome starting in year 2 has nothing in it.
+    assert _row(out, "now")[2] == "£30,000"
+    assert _row(out, "later")[2] == "£0"
+
+
+def test_tables_keep_the_range_and_months_when_there_is_something_to_show():
+    result = run("sroi", "calc", str(EMPLOYMENT), "--monte-carlo", "300")
+    assert result.exit_code == 0, result.output
+    assert "p5-p95" in result.output and "Chance the ratio is below 1:1" in result.output
+    assert "no uncertainty given" not in result.output
+    assert _row(result.output, "Payback")[1].endswith("months")
+    assert _row(result.output, "Prices")[1].startswith("2024 (proxies restated")

@@ -137,6 +137,7 @@ def test_monte_carlo_block_statistics_and_percentiles():
         "sroi_ratio",
         "present_value",
         "probability_ratio_below_one",
+        "uncertain_fields",
     ]
     assert list(mc["sroi_ratio"]) == ["mean", "sd", "p5", "p10", "p25", "p50", "p75", "p90", "p95"]
     # PV is linear in o1's quantity: its MC mean sits at the point PV with Q = 100 (the mode)

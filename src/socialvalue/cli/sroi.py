@@ -132,10 +132,11 @@ def _show(result: Any, data: dict[str, Any]) -> None:
     for name in ("ID", "Stakeholder", "Impact (year 1)", "Present value"):
         outcomes.add_column(name, justify="right" if name not in ("ID", "Stakeholder") else "left")
     for o in data["outcomes"]:
+        # Year 1 of the analysis: an outcome that starts later has no value in it.
         outcomes.add_row(
             o["id"],
             o["stakeholder"],
-            _money(o["impact"], currency),
+            _money(o["value_by_year"][0], currency),
             _money(o["present_value"], currency),
         )
     console.print(outcomes)
@@ -155,12 +156,23 @@ def _show(result: Any, data: dict[str, Any]) -> None:
     rate = data["discount"]["rate"]
     rate_text = rate if isinstance(rate, str) else f"{rate:.2%}"
     summary.add_row("Discount", f"{rate_text}, {data['discount']['convention']} of year")
+    price_year = result.impact_map.price_year
+    summary.add_row(
+        "Prices",
+        f"{price_year} (proxies restated with the GDP deflator)"
+        if price_year is not None
+        else "no price year given: nothing restated",
+    )
     summary.add_row("Investment", _money(data["investment"], currency))
     summary.add_row("Present value", _money(data["present_value"], currency))
     summary.add_row("Net present value", _money(data["net_present_value"], currency))
     summary.add_row("SROI ratio", _ratio(data["sroi_ratio"]))
     mc = data.get("monte_carlo")
-    if mc:
+    if mc and not mc["uncertain_fields"]:
+        summary.add_row(
+            f"Monte Carlo ({mc['draws']:,} draws)", "no uncertainty given: no range to show"
+        )
+    elif mc:
         r = mc["sroi_ratio"]
         if r["p5"] is not None:
             summary.add_row(
@@ -171,8 +183,18 @@ def _show(result: Any, data: dict[str, Any]) -> None:
                 "Chance the ratio is below 1:1", f"{mc['probability_ratio_below_one']:.1%}"
             )
     payback = data["payback_months"]
-    summary.add_row("Payback", "n/a" if payback is None else f"{payback:.1f} months")
+    if data["payback_within_horizon"] is False:
+        horizon = len(data["years"])
+        payback_text = (
+            f"not reached within the {horizon}-year horizon "
+            f"({_money(sum(data['value_by_year']), currency)} undiscounted)"
+        )
+    else:
+        payback_text = "n/a" if payback is None else f"{payback:.1f} months"
+    summary.add_row("Payback", payback_text)
     console.print(summary)
+    for warning in data["warnings"]:
+        console.print(f"Warning: {warning}", highlight=False)
 
     nearest = sorted(
         (s for s in result.switching if s.value is not None), key=lambda s: s.relative_change

@@ -50,6 +50,7 @@ from typing import Any
 import yaml
 
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.formats.strict import load_json, load_yaml, yaml_message
 
 __all__ = [
     "PRICE_METHODS",
@@ -603,39 +604,6 @@ def _read_bid(
     return Bid(bidder, price, scores, sv_score, tuple(commitments))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice, which PyYAML would silently overwrite."""
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    result: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            mark = key_node.start_mark
-            raise yaml.constructor.ConstructorError(
-                None, None, f'the key "{key}" is given twice', mark
-            )
-        result[key] = loader.construct_object(value_node, deep=True)
-    return result
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
-
-
-def _reject_duplicate_json_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f'the key "{key}" is given twice')
-        result[key] = value
-    return result
-
-
 def read_tender_file(path: str | Path) -> Any:
     """Read a YAML or JSON file into plain data; a syntax error becomes an InputError."""
     path = Path(path)
@@ -648,7 +616,7 @@ def read_tender_file(path: str | Path) -> Any:
         ) from None
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text, object_pairs_hook=_reject_duplicate_json_keys)
+            return load_json(text)
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
@@ -657,18 +625,9 @@ def read_tender_file(path: str | Path) -> Any:
         except ValueError as exc:
             raise InputError(f"not valid JSON: {exc}", source=source) from None
     try:
-        return yaml.load(
-            text, Loader=_UniqueKeyLoader
-        )  # a SafeLoader subclass: no arbitrary objects
+        return load_yaml(text)
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {_yaml_message(exc)}", source=source) from None
-
-
-def _yaml_message(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-    return " ".join(f"{problem}{where}".split())
+        raise InputError(f"not valid YAML: {yaml_message(exc)}", source=source) from None
 
 
 def load_tender(path_or_dict: str | Path | Mapping[str, Any] | Tender) -> Tender:

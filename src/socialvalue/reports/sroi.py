@@ -84,6 +84,8 @@ def sroi_document(
     if seed is None:
         seed = (impact_map.monte_carlo.seed if impact_map.monte_carlo else None) or 0
     ratio_draws = None
+    # With no distribution every draw is the point estimate: no range, no probability (section 7).
+    uncertain = impact_map.uncertain_fields > 0
     if draws:
         progress(0.2, f"Running {draws:,} Monte Carlo draws")
         pv_draws, inv_draws = simulate(impact_map, draws, seed)
@@ -100,7 +102,7 @@ def sroi_document(
         KeyFigure("Net present value", result.net_present_value, "money"),
         KeyFigure("SROI ratio", result.sroi_ratio, "ratio", note="present value per £1 invested"),
     ]
-    if ratio_draws is not None and ratio_draws.size:
+    if ratio_draws is not None and ratio_draws.size and uncertain:
         p5, p95 = (float(np.percentile(ratio_draws, q)) for q in (5, 95))
         key_figures.append(
             KeyFigure(
@@ -110,7 +112,19 @@ def sroi_document(
                 note=f"90% of {draws:,} draws lie between {ratio(p5)} and {ratio(p95)}",
             )
         )
-    if result.payback_months is not None:
+    horizon = len(result.years)
+    undiscounted = sum(result.value_by_year)
+    if result.payback_within_horizon is False:
+        key_figures.append(
+            KeyFigure(
+                "Payback period (months)",
+                None,
+                "number",
+                note=f"not reached within the {horizon}-year horizon: the undiscounted value "
+                f"({money(undiscounted)}) is less than the investment",
+            )
+        )
+    elif result.payback_months is not None:
         key_figures.append(KeyFigure("Payback period (months)", result.payback_months, "number"))
 
     summary = [
@@ -122,6 +136,21 @@ def sroi_document(
     ]
     if description:
         summary.insert(0, Markdown(description))
+    if result.payback_within_horizon is False:
+        summary.append(
+            Paragraph(
+                f"The investment is not paid back within the analysis's {horizon} "
+                f"year{'s' if horizon != 1 else ''}: the value created, before discounting, "
+                f"adds up to {money(undiscounted)} against {money(result.investment)} invested."
+            )
+        )
+    if draws and not uncertain:
+        summary.append(
+            Paragraph(
+                "No uncertainty given: no figure in the map carries a distribution, so Monte "
+                "Carlo has nothing to vary and there is no range or probability to report."
+            )
+        )
 
     inputs_table = Table(
         "Inputs",
@@ -180,7 +209,13 @@ def sroi_document(
         ],
         totals=["Total", None, None, None, None, sum(impacts), result.present_value],
         caption="Impact a year = quantity × proxy × (1 − deadweight) × (1 − displacement) × "
-        "(1 − attribution). Present value discounts each year's value and applies drop-off.",
+        "(1 − attribution)"
+        + (
+            f", with each proxy restated to {impact_map.price_year} prices"
+            if impact_map.price_year
+            else ""
+        )
+        + ". Present value discounts each year's value and applies drop-off.",
     )
 
     grouped = result.to_dict()
@@ -280,7 +315,8 @@ def sroi_document(
                 ),
                 shares(by_stakeholder, "Stakeholder", "Present value by stakeholder"),
                 Paragraph(
-                    f"Fiscal value (value to the public purse, not necessarily cashable) is {money(fiscal)} of the "
+                    f"Fiscal value (value to the public purse, not necessarily cashable) is "
+                    f"{money(fiscal)} of the "
                     f"{money(result.present_value)}; the rest is wider economic, social, wellbeing "
                     "and environmental value, which no budget will see as cash."
                 ),
@@ -310,7 +346,22 @@ def sroi_document(
         Section("Sensitivity", sensitivity_blocks),
     ]
 
-    if ratio_draws is not None:
+    if ratio_draws is not None and not uncertain:
+        sections.append(
+            Section(
+                "Monte Carlo",
+                [
+                    Paragraph(
+                        f"No uncertainty given. {draws:,} draws were asked for, but no figure in "
+                        "the map carries a distribution, so every draw is the point estimate: "
+                        "there is no range and no chance of a ratio below 1 : 1 to report. Give "
+                        "the uncertain assumptions a distribution to see how far the result could "
+                        "move."
+                    )
+                ],
+            )
+        )
+    elif ratio_draws is not None:
         stats = (
             np.percentile(ratio_draws, [5, 10, 25, 50, 75, 90, 95])
             if ratio_draws.size
@@ -368,24 +419,28 @@ def sroi_document(
         )
         sections.append(Section("Monte Carlo", blocks))
 
+    restated = result.estimate.arrays.proxy_value
+    proxy_columns = [
+        Column("Outcome"),
+        Column("Proxy"),
+        Column("Value", "money_pence"),
+        Column("Price year", "year"),
+    ]
+    if impact_map.price_year:
+        proxy_columns.append(Column(f"Value in {impact_map.price_year} prices", "money_pence"))
     proxies = Table(
         "Financial proxies and their sources",
-        [
-            Column("Outcome"),
-            Column("Proxy"),
-            Column("Value", "money_pence"),
-            Column("Price year", "year"),
-            Column("Source"),
-        ],
+        [*proxy_columns, Column("Source")],
         [
             [
                 o.id,
                 o.proxy.description or "",
                 o.proxy.value,
                 o.proxy.price_year,
+                *([float(restated[i])] if impact_map.price_year else []),
                 o.proxy.source or "Not stated",
             ]
-            for o in outcomes
+            for i, o in enumerate(outcomes)
         ],
     )
     caveats = [
@@ -397,14 +452,23 @@ def sroi_document(
     unsourced = [o.id for o in outcomes if not o.proxy.source]
     if unsourced:
         caveats.append(f"These outcomes' proxies state no source: {', '.join(unsourced)}.")
-    years_seen = sorted({o.proxy.price_year for o in outcomes if o.proxy.price_year})
-    if len(years_seen) > 1 or (
-        impact_map.price_year and years_seen and years_seen != [impact_map.price_year]
-    ):
+    years_seen = impact_map.proxy_price_years()
+    other_years = [y for y in years_seen if y != impact_map.price_year]
+    if impact_map.price_year and other_years:
+        caveats.append(
+            f"Proxies stated in other price years ({', '.join(str(y) for y in other_years)}) are "
+            f"restated to {impact_map.price_year} prices with the HM Treasury GDP deflator "
+            "(value × deflator of the analysis's year / deflator of the proxy's year); proxies "
+            "that state no price year are taken to be in "
+            f"{impact_map.price_year} prices already."
+        )
+    elif len(years_seen) > 1:
         caveats.append(
             "Proxies come from different price years ("
             + ", ".join(str(y) for y in years_seen)
-            + "); uprate them to one year with the GDP deflator before comparing with other analyses."
+            + ") and the analysis states no price year, so they are added as they stand; give "
+            "it a price year to restate them with the GDP deflator before comparing with other "
+            "analyses."
         )
     negative = [o.id for o in outcomes if o.proxy.value < 0]
     if negative:

@@ -16,6 +16,14 @@ Choices made where the method text leaves room:
   (equal to the swing in the ratio times I, and still meaningful when I = 0).
 - Every present value, in the point estimate and in Monte Carlo, comes from the one function
   ``outcome_present_values`` so a zero-width distribution gives the point estimate bit for bit.
+- Proxies are restated to the map's price year once, in ``MapArrays`` (section 6); everything
+  downstream uses the restated proxy. Switching values and the tornado's low and high for
+  ``proxy_value`` are in the proxy's own price year, the units the person typed.
+- The keys the second edition adds come after the first edition's neighbours:
+  ``payback_within_horizon`` after ``payback_months``, ``warnings`` after ``switching_values``,
+  and each outcome's ``restatement_factor`` and ``proxy_value_restated`` at its end.
+- ``payback_within_horizon`` treats an undiscounted total equal to the investment within
+  floating-point rounding (1e-12 relative) as reaching it ("at least the investment").
 """
 
 from __future__ import annotations
@@ -37,7 +45,12 @@ IntArray = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class MapArrays:
-    """The map's fixed shape as arrays: one entry per outcome, in map order."""
+    """The map's fixed shape as arrays: one entry per outcome, in map order.
+
+    ``proxy_value`` is the proxy restated to the map's price year (P' of section 6), the value
+    every calculation uses; ``proxy_stated`` is P as the file gives it and ``restatement`` the
+    factor between them.
+    """
 
     quantity: FloatArray
     proxy_value: FloatArray
@@ -48,6 +61,8 @@ class MapArrays:
     start: IntArray
     duration: IntArray
     horizon: int
+    proxy_stated: FloatArray
+    restatement: FloatArray
 
     @classmethod
     def of(cls, impact_map: ImpactMap) -> MapArrays:
@@ -56,9 +71,13 @@ class MapArrays:
         def column(name: str) -> FloatArray:
             return np.array([o.field_value(name) for o in outcomes], dtype=np.float64)
 
+        stated = column("proxy_value")
+        restatement = np.array(impact_map.restatement_factors(), dtype=np.float64)
         return cls(
             quantity=column("quantity"),
-            proxy_value=column("proxy_value"),
+            proxy_value=stated * restatement,
+            proxy_stated=stated,
+            restatement=restatement,
             deadweight=column("deadweight"),
             displacement=column("displacement"),
             attribution=column("attribution"),
@@ -276,7 +295,8 @@ def switching_values(
         scale = np.where(usable, (investment - pv_rest) / np.where(pv_i == 0, 1.0, pv_i), np.nan)
         found: dict[str, FloatArray] = {
             "quantity": np.where(a.quantity * scale >= 0, a.quantity * scale, np.nan),
-            "proxy_value": a.proxy_value * scale,
+            # In the proxy's own price year, the units the person typed (section 6).
+            "proxy_value": a.proxy_stated * scale,
         }
         for name in ("deadweight", "displacement", "attribution"):
             x = 1.0 - (1.0 - getattr(a, name)) * scale
@@ -310,7 +330,8 @@ def one_way_sensitivity(
 
     def moved(name: str, value: FloatArray) -> FloatArray:
         fields = {n: getattr(a, n) for n in UNCERTAIN_FIELDS}
-        fields[name] = value
+        # A proxy is moved (and reported) in its own price year, then restated to calculate.
+        fields[name] = value * a.restatement if name == "proxy_value" else value
         return outcome_present_values(
             fields["quantity"][None, :],
             fields["proxy_value"][None, :],
@@ -327,7 +348,7 @@ def one_way_sensitivity(
         return pv / investment if investment != 0 else None
 
     for name in UNCERTAIN_FIELDS:
-        base = getattr(a, name)
+        base = a.proxy_stated if name == "proxy_value" else getattr(a, name)
         if name in PERCENT_FIELDS:
             low, high = np.clip(base - 0.10, 0.0, 1.0), np.clip(base + 0.10, 0.0, 1.0)
         else:
@@ -355,6 +376,11 @@ def one_way_sensitivity(
 
 
 ProgressCallback = Callable[[int, int], None]
+
+#: The stable codes that begin each warning (sroi-method.md section 7).
+WARNING_MIXED_PRICE_YEARS = "mixed-price-years"
+WARNING_NO_UNCERTAINTY = "no-uncertainty"
+WARNING_PAYBACK_BEYOND_HORIZON = "payback-beyond-horizon"
 
 
 @dataclass
@@ -393,6 +419,47 @@ class SroiResult:
         return self.investment / (yearly / 12.0) if yearly > 0 else None
 
     @property
+    def payback_within_horizon(self) -> bool | None:
+        """Whether the undiscounted value over all years reaches the investment (section 7).
+
+        None when there is no investment or no payback period. A sum equal to the investment
+        within floating-point rounding (1e-12 relative) counts as reaching it.
+        """
+        if self.investment == 0 or self.payback_months is None:
+            return None
+        total = float(np.sum(self.estimate.profile))
+        return bool(total >= self.investment * (1.0 - 1e-12))
+
+    @property
+    def warnings(self) -> list[str]:
+        """Section 7's warnings, each a stable code, a colon and a sentence, in the contract's order."""
+        m = self.impact_map
+        out: list[str] = []
+        years = m.proxy_price_years()
+        if m.price_year is None and len(years) > 1:
+            listed = ", ".join(str(y) for y in years[:-1]) + f" and {years[-1]}"
+            out.append(
+                f"{WARNING_MIXED_PRICE_YEARS}: the proxies are in {listed} prices and the map "
+                "gives no price_year, so nothing is restated and values of different price "
+                "years are added as they stand; give the map a price_year to restate them with "
+                "the GDP deflator."
+            )
+        if self.monte_carlo is not None and m.uncertain_fields == 0:
+            out.append(
+                f"{WARNING_NO_UNCERTAINTY}: Monte Carlo was asked for but no field carries a "
+                "distribution, so every draw is the point estimate: there is no range and no "
+                "probability to report."
+            )
+        if self.payback_within_horizon is False:
+            out.append(
+                f"{WARNING_PAYBACK_BEYOND_HORIZON}: the undiscounted value over all "
+                f"{self.estimate.arrays.horizon} year{'s' if self.estimate.arrays.horizon != 1 else ''} "
+                "is less than the investment, so the investment is not paid back within the "
+                "horizon, whatever the payback period in months says."
+            )
+        return out
+
+    @property
     def years(self) -> list[int]:
         return list(range(1, self.estimate.arrays.horizon + 1))
 
@@ -428,6 +495,7 @@ class SroiResult:
             "sroi_ratio": self.sroi_ratio,
             "net_sroi_ratio": self.net_sroi_ratio,
             "payback_months": self.payback_months,
+            "payback_within_horizon": self.payback_within_horizon,
             "discount": {
                 "rate": m.discount.rate
                 if isinstance(m.discount.rate, str)
@@ -444,12 +512,15 @@ class SroiResult:
                     "impact": float(est.impact[i]),
                     "present_value": float(est.present_values[i]),
                     "value_by_year": [float(v) for v in est.profile[i]],
+                    "restatement_factor": float(est.arrays.restatement[i]),
+                    "proxy_value_restated": float(est.arrays.proxy_value[i]),
                 }
                 for i, o in enumerate(m.outcomes)
             ],
             "by_stakeholder": self._grouped(lambda o: o.stakeholder),
             "by_value_type": self._grouped(lambda o: o.value_type or "unspecified"),
             "switching_values": [s.to_dict() for s in self.switching],
+            "warnings": self.warnings,
         }
         if self.monte_carlo is not None:
             out["monte_carlo"] = self.monte_carlo

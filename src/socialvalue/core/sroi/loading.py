@@ -1,7 +1,9 @@
 """Reading an impact map from a YAML, JSON or Excel file, or from an already parsed dict.
 
-Whatever is wrong with a file (not found, not UTF-8, malformed YAML, a zip that is not a
-workbook) becomes an InputError naming the file, so callers never see a parser's traceback.
+Whatever is wrong with a file (not found, not UTF-8, malformed YAML, a key given twice in one
+mapping, a zip that is not a workbook) becomes an InputError naming the file, so callers never
+see a parser's traceback. A repeated key is refused as the tender reader refuses it: PyYAML and
+json would otherwise keep the last value and silently drop the first (a deduction, say).
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.formats.strict import load_json, load_yaml, yaml_message
 from socialvalue.core.sroi.model import ImpactMap, parse_impact_map
 
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
@@ -40,12 +45,17 @@ def read_map_file(path: str | os.PathLike[str]) -> Any:
         raise InputError("is not UTF-8 text", source=str(p)) from None
     try:
         if suffix == ".json":
-            return json.loads(text)
-        import yaml
-
-        return yaml.safe_load(text)
+            return load_json(text)
+        return load_yaml(text)
     except RecursionError:
         raise InputError("is nested too deeply to read", source=str(p)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            source=str(p),
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"is not valid YAML: {yaml_message(exc)}", source=str(p)) from None
     except Exception as exc:  # noqa: BLE001 - any parser failure is bad input, not a crash
         kind = "JSON" if suffix == ".json" else "YAML"
         detail = " ".join(str(exc).split())[:200]

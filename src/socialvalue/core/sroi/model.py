@@ -16,6 +16,15 @@ Choices made where the method text leaves room (sroi-method.md section 1):
 - ``start`` and ``duration`` are at most 1000 years and Monte Carlo at most 10 million draws,
   so a typo cannot ask for an impossible horizon.
 - Booleans are never numbers (YAML reads ``yes`` as true), and NaN and infinity are rejected.
+
+Price years (section 6), with the shipped GDP deflator series of ``socialvalue.core.valuation``:
+
+- A proxy whose ``price_year`` differs from the map's ``price_year`` is restated by
+  ``D[map year] / D[proxy year]``. A proxy that states no price year is taken to be in the map's
+  price year, as inputs are: it is not restated (factor 1.0).
+- A map without ``price_year`` restates nothing, whatever its proxies state.
+- Any ``price_year`` outside the shipped series is refused, named by place, whether or not
+  anything would be restated with it.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from typing import Any, Final
 
 from socialvalue.core.discounting import CONVENTIONS, SCHEDULES
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.valuation import DeflatorTable, load_deflators
 
 VALUE_TYPES: Final[tuple[str, ...]] = ("fiscal", "economic", "social", "wellbeing", "environmental")
 PERCENT_FIELDS: Final[tuple[str, ...]] = ("deadweight", "displacement", "attribution", "drop_off")
@@ -181,6 +191,39 @@ class ImpactMap:
     def horizon(self) -> int:
         return max(o.start + o.duration - 1 for o in self.outcomes)
 
+    def restatement_factors(self, deflators: DeflatorTable | None = None) -> tuple[float, ...]:
+        """``D[price_year] / D[proxy price year]`` per outcome, 1.0 where nothing is restated.
+
+        Nothing is restated when the map has no price year or a proxy states none (or the same
+        one). A year outside the deflator series raises InputError naming its place.
+        """
+        table = deflators or load_deflators()
+        problems = price_year_problems(self, table)
+        if problems:
+            raise InputError(problems)
+        if self.price_year is None:
+            return tuple(1.0 for _ in self.outcomes)
+        target = table.index[self.price_year]
+        return tuple(
+            1.0
+            if o.proxy.price_year is None or o.proxy.price_year == self.price_year
+            else float(target) / float(table.index[o.proxy.price_year])
+            for o in self.outcomes
+        )
+
+    @property
+    def uncertain_fields(self) -> int:
+        """How many fields carry a distribution: per outcome, per input, and the discount rate."""
+        return (
+            sum(len(o.uncertainty) for o in self.outcomes)
+            + sum(1 for i in self.inputs if i.uncertainty is not None)
+            + (1 if self.discount.uncertainty is not None else 0)
+        )
+
+    def proxy_price_years(self) -> list[int]:
+        """The distinct price years the proxies state, oldest first."""
+        return sorted({o.proxy.price_year for o in self.outcomes if o.proxy.price_year is not None})
+
     def to_dict(self) -> dict[str, Any]:
         """The file form (plain dicts, lists, numbers and text): load_impact_map reads it back."""
         out: dict[str, Any] = {"title": self.title, "currency": self.currency}
@@ -268,6 +311,25 @@ def _domain_text(low: float, high: float) -> str:
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _outside_series(year: int, table: DeflatorTable) -> str:
+    return f"{year} is outside the deflator series {table.first_year}-{table.last_year}"
+
+
+def price_year_problems(impact_map: ImpactMap, table: DeflatorTable | None = None) -> list[Problem]:
+    """A problem for the map's and each proxy's price year that the deflator series does not cover."""
+    table = table or load_deflators()
+    problems = []
+    if impact_map.price_year is not None and impact_map.price_year not in table.index:
+        problems.append(Problem("price_year", _outside_series(impact_map.price_year, table)))
+    for k, o in enumerate(impact_map.outcomes):
+        year = o.proxy.price_year
+        if year is not None and year not in table.index:
+            problems.append(
+                Problem(f"outcomes[{k}].proxy.price_year", _outside_series(year, table))
+            )
+    return problems
 
 
 class _Checker:
@@ -473,6 +535,9 @@ def parse_impact_map(data: Any, *, source: str | None = None) -> ImpactMap:
     outcomes = _parse_outcomes(check, top.get("outcomes"))
     monte_carlo = _parse_sensitivity(check, top.get("sensitivity"))
 
+    table = load_deflators()
+    if price_year is not None and price_year not in table.index:
+        check.add("price_year", _outside_series(price_year, table))
     if check.problems:
         raise InputError(check.problems, source=source)
     assert title is not None and discount is not None
@@ -665,6 +730,10 @@ def _parse_proxy(check: _Checker, raw: Any, place: str) -> Proxy | None:
         if raw.get("price_year") is not None
         else None
     )
+    table = load_deflators()
+    if price_year is not None and price_year not in table.index:
+        check.add(f"{place}.price_year", _outside_series(price_year, table))
+        return None
     if value is None:
         return None
     return Proxy(value, description, source, price_year)

@@ -12,6 +12,11 @@ Choices made where the method text leaves room:
   the interval lies above the mean, for accuracy in the tail), falling back to
   scipy.stats.truncnorm where the interval holds almost no mass.
 - Ratio statistics use the draws whose investment is above zero; if none are, they are null.
+- A proxy's distribution is in the proxy's own price year; each draw is multiplied by the
+  outcome's restatement factor (section 6).
+- ``uncertain_fields`` counts the distributions the map carries. With none, the draws all equal
+  the point estimate; the statistics are still given, and the result's ``no-uncertainty``
+  warning says they are not a range.
 """
 
 from __future__ import annotations
@@ -192,7 +197,11 @@ def simulate(
                 continue
             column = np.repeat(fixed[name], n, axis=0)
             cols = [i for i, _ in pairs]
-            column[:, cols] = sample(rng, n, [d for _, d in pairs], name)
+            drawn = sample(rng, n, [d for _, d in pairs], name)
+            if name == "proxy_value":
+                # Drawn in the proxy's own price year, then restated as the point estimate is.
+                drawn = drawn * arrays.restatement[cols]
+            column[:, cols] = drawn
             fields[name] = column
         pv_i = outcome_present_values(
             fields["quantity"],
@@ -230,4 +239,5 @@ def run_monte_carlo(
         "sroi_ratio": _summary(ratio),
         "present_value": _summary(present_value),
         "probability_ratio_below_one": float(np.mean(ratio < 1.0)) if ratio.size else None,
+        "uncertain_fields": impact_map.uncertain_fields,
     }

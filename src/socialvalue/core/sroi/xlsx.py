@@ -615,12 +615,21 @@ def write_results(result: SroiResult, impact_map: ImpactMap, path: PathLike) -> 
         ("SROI ratio", out["sroi_ratio"], "0.00"),
         ("Net SROI ratio", out["net_sroi_ratio"], "0.00"),
         ("Payback (months)", out["payback_months"], "0.0"),
+        (
+            "Payback within the horizon",
+            {True: "Yes", False: "No"}.get(out["payback_within_horizon"]),
+            None,
+        ),
     ]
     mc = out.get("monte_carlo")
-    if mc:
+    if mc and not mc["uncertain_fields"]:
+        rows.append(("SROI ratio, Monte Carlo", "No uncertainty given: no range", None))
+    elif mc:
         for key in ("p5", "p50", "p95", "mean"):
             rows.append((f"SROI ratio, Monte Carlo {key}", mc["sroi_ratio"][key], "0.00"))
         rows.append(("Probability ratio below 1", mc["probability_ratio_below_one"], "0.0%"))
+    for warning in out["warnings"]:
+        rows.append(("Warning", warning, None))
     for label, value, fmt in rows:
         summary.append([label, safe_text(value)])
         if fmt:
@@ -633,15 +642,26 @@ def write_results(result: SroiResult, impact_map: ImpactMap, path: PathLike) -> 
         inputs.cell(inputs.max_row, 3).number_format = money
 
     outcomes = wb.create_sheet("Impact map")
-    _header(outcomes, [label for label, _ in OUTCOME_COLUMNS[:16]] + ["Impact", "Present value"])
+    _header(
+        outcomes,
+        [label for label, _ in OUTCOME_COLUMNS[:16]]
+        + ["Impact", "Present value", "Restatement factor", "Proxy restated"],
+    )
     for k, o in enumerate(impact_map.outcomes):
         row = _outcome_row_plain(o)
+        done = out["outcomes"][k]
         outcomes.append(
             [safe_text(row.get(key)) for _, key in OUTCOME_COLUMNS[:16]]
-            + [out["outcomes"][k]["impact"], out["outcomes"][k]["present_value"]]
+            + [
+                done["impact"],
+                done["present_value"],
+                done["restatement_factor"],
+                done["proxy_value_restated"],
+            ]
         )
         r = outcomes.max_row
-        for c in (9, 17, 18):
+        outcomes.cell(r, 19).number_format = "0.0000"
+        for c in (9, 17, 18, 20):
             outcomes.cell(r, c).number_format = money
         for c in (13, 14, 15, 16):
             outcomes.cell(r, c).number_format = "0%"
@@ -715,6 +735,7 @@ def write_results(result: SroiResult, impact_map: ImpactMap, path: PathLike) -> 
         sheet.append(["draws", mc["draws"], None])
         sheet.append(["seed", mc["seed"], None])
         sheet.append(["probability_ratio_below_one", mc["probability_ratio_below_one"], None])
+        sheet.append(["uncertain_fields", mc["uncertain_fields"], None])
     target = Path(path)
     wb.save(target)
     return target

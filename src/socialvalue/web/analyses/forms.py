@@ -8,6 +8,7 @@ from django import forms
 
 from socialvalue.core.discounting import CONVENTIONS, SCHEDULES
 from socialvalue.core.sroi.model import MAX_YEARS, VALUE_TYPES
+from socialvalue.core.valuation import load_deflators
 from socialvalue.web.files.checks import CSV, XLSX, check_upload
 from socialvalue.web.forms import _ERROR_CLASSES, GovukForm, _govuk_class
 
@@ -27,6 +28,7 @@ CONVENTION_CHOICES = [
 ]
 assert {c for c, _ in RATE_CHOICES[1:]} == set(SCHEDULES)
 assert {c for c, _ in CONVENTION_CHOICES} == set(CONVENTIONS)
+_DEFLATORS = load_deflators()
 
 
 def plain_number(value: float | int) -> str:
@@ -169,7 +171,9 @@ class SettingsForm(MarkedErrorsForm):
         min_value=1900,
         max_value=2100,
         width=4,
-        help_text="The year whose prices all values are in.",
+        help_text="The year whose prices all values are in. Proxies stated in another year are "
+        f"restated to it with the GDP deflator ({_DEFLATORS.first_year} to "
+        f"{_DEFLATORS.last_year}).",
     )
     rate_kind = forms.ChoiceField(
         label="Discount rate", choices=RATE_CHOICES, initial=CONSTANT, widget=forms.RadioSelect

@@ -50,6 +50,18 @@ def change_needed(parameter: str, current: float, value: float) -> str:
     return f"{(value - current) / abs(current) * 100:+,.0f}%"
 
 
+def possible(parameter: str, current: float, value: float | None) -> bool:
+    """Whether a switching value is one the assumption could take on its own, as the page's text
+    promises: it exists, and a financial proxy keeps its sign (a benefit whose proxy would have
+    to turn negative, or a harm positive, to reach 1 : 1 is not a switching point but a
+    different outcome)."""
+    if value is None:
+        return False
+    if parameter == "proxy_value" and current != 0:
+        return value * current > 0 or value == 0
+    return True
+
+
 @dataclass
 class OutcomeTableRow:
     form: Any
@@ -106,7 +118,7 @@ def results(analysis: Analysis, result: SroiResult) -> dict[str, Any]:
             "change": change_needed(s.parameter, s.current, s.value),
         }
         for s in sorted(
-            (s for s in result.switching if s.value is not None),
+            (s for s in result.switching if possible(s.parameter, s.current, s.value)),
             key=lambda s: s.relative_change,
         )
     ]

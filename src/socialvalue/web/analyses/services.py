@@ -90,7 +90,11 @@ def engine_map(analysis: Analysis) -> dict[str, Any]:
 
 
 def calculate_analysis(analysis: Analysis) -> SroiResult | None:
-    """The engine's result for the map as saved (None while inputs or outcomes are missing)."""
+    """The engine's result for the map as saved (None while inputs or outcomes are missing).
+
+    The engine restates each proxy from the ``price_year`` the map stores for it to the map's
+    price year (sroi-method.md section 6).
+    """
     impact_map = check_map(analysis.impact_map)
     if impact_map is None:
         return None
@@ -112,7 +116,12 @@ def missing_keys(analysis: Analysis) -> list[str]:
 def result_dict(analysis: Analysis) -> dict[str, Any] | None:
     """The cached `calculate(...).to_dict()`, calculated and stored if it is missing."""
     if analysis.result is None and not missing_parts(analysis):
-        result = calculate_analysis(analysis)
+        try:
+            result = calculate_analysis(analysis)
+        except InputError:
+            # A map saved before a rule it now breaks (a price year the deflator series does
+            # not cover): no result; the analysis page says why.
+            return None
         if result is not None:
             analysis.keep_result(result.to_dict())
             Analysis.objects.filter(pk=analysis.pk).update(

@@ -172,11 +172,21 @@ def analysis_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
     analysis = _analysis(request, analysis_id)
-    result = services.calculate_analysis(analysis)
+    missing = services.missing_parts(analysis)
+    try:
+        result = services.calculate_analysis(analysis)
+    except InputError as exc:
+        # A map saved before a rule it now breaks (a price year outside the deflator series).
+        result = None
+        missing = [
+            *missing,
+            *(f"{p}." for p in exc.problems),
+            "Change it in the impact map or its settings.",
+        ]
     context = {
         "analysis": analysis,
         "can_edit": _can_edit(request),
-        "missing": services.missing_parts(analysis),
+        "missing": missing,
         "pair": services.version_pair(analysis),
     }
     if result is not None:

@@ -61,12 +61,36 @@ def field_value(value: Any, parameter: str) -> str:
 
 @register.filter
 def ratio_range(result: Any) -> tuple[float, float] | None:
-    """The ratio's 5th to 95th percentile, when Monte Carlo ran and had ranges to draw from."""
-    ratio = ((result or {}).get("monte_carlo") or {}).get("sroi_ratio") or {}
+    """The ratio's 5th to 95th percentile, when Monte Carlo ran and had ranges to draw from.
+
+    None when no field carries a distribution (``uncertain_fields`` is 0): the draws are then
+    the point estimate, which must not be shown as a range (sroi-method.md section 7).
+    """
+    mc = (result or {}).get("monte_carlo") or {}
+    if mc.get("uncertain_fields") == 0:
+        return None
+    ratio = mc.get("sroi_ratio") or {}
     low, high = ratio.get("p5"), ratio.get("p95")
     if low is None or high is None or high - low < 1e-12 * max(1.0, abs(high)):
         return None
     return low, high
+
+
+@register.filter
+def sum_of(values: Any) -> float | None:
+    """The sum of a list of numbers (the undiscounted value over all years)."""
+    try:
+        return float(sum(values))
+    except TypeError:
+        return None
+
+
+@register.filter
+def warning_text(warning: str) -> str:
+    """A warning's sentence without its code (``mixed-price-years: the proxies ...``)."""
+    code, sep, sentence = str(warning).partition(":")
+    text = sentence.strip() if sep and code and " " not in code else str(warning)
+    return text[:1].upper() + text[1:]
 
 
 @register.filter
