@@ -26,7 +26,7 @@ from .models import Evidence, EvidenceFile, Verification
 router = Router(tags=["evidence"])
 
 
-class FileOut(StoredFileOut):
+class EvidenceFileOut(StoredFileOut):
     @staticmethod
     def resolve_download_url(obj: EvidenceFile) -> str:
         return reverse(
@@ -62,7 +62,7 @@ class EvidenceOut(Schema):
     proxy_price_year: int | None
     deflator_factor: Decimal | None
     explanation: str | None = Field(description="The calculation trail in one line.")
-    files: list[FileOut]
+    files: list[EvidenceFileOut]
     recorded_by: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -134,7 +134,7 @@ class EvidenceIn(EvidencePatch):
     note: str = Field("", max_length=10_000)
 
 
-class DecisionIn(Schema):
+class EvidenceDecisionIn(Schema):
     decision: Literal["verify", "reject", "reopen"]
     reason: str = Field("", max_length=2000, description="Why it is rejected; needed to reject.")
 
@@ -300,7 +300,7 @@ def delete_evidence(request: HttpRequest, evidence_id: Id):
     response=answers(EvidenceOut, 403, 404),
     summary="Verify, reject, or withdraw the decision",
 )
-def decide(request: HttpRequest, evidence_id: Id, payload: DecisionIn):
+def decide(request: HttpRequest, evidence_id: Id, payload: EvidenceDecisionIn):
     """An editor may verify or reject records someone else recorded; an admin any record."""
     evidence = _fetch(request, evidence_id)
     membership = request.actor.membership_for(evidence.organisation_id)
@@ -315,7 +315,7 @@ def decide(request: HttpRequest, evidence_id: Id, payload: DecisionIn):
 
 @router.post(
     "/evidence/{evidence_id}/files",
-    response=answers(list[FileOut], 403, 404, status=201),
+    response=answers(list[EvidenceFileOut], 403, 404, status=201),
     summary="Attach files (multipart)",
 )
 def attach(request: HttpRequest, evidence_id: Id, file: File[list[UploadedFile]]):
