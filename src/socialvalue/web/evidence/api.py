@@ -109,7 +109,7 @@ class EvidenceOut(Schema):
         return list(obj.files.all())
 
 
-Quantity = Annotated[Decimal, Field(ge=0, lt=Decimal("1e14"), decimal_places=4)]
+Quantity = Annotated[Decimal, Field(ge=0, lt=services.MAX_QUANTITY, decimal_places=4)]
 
 
 class EvidencePatch(Schema):
