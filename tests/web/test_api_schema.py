@@ -87,27 +87,32 @@ def demo_data(django_db_setup, django_db_blocker):
     # its test client stops that, and so must a test that calls the WSGI application itself.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            load_demo()
-            user = User.objects.get(email=EMAIL)
-            Membership.objects.get_or_create(
-                user=user, organisation=Organisation.objects.get(slug="riverside"), role="admin"
-            )
-            token = token_for(user)
-            ids = {}
-            for name, model in _models().items():
-                if isinstance(model, dict):
-                    ids[name] = {
-                        k: sorted(m.objects.values_list("pk", flat=True)) for k, m in model.items()
-                    }
-                else:
-                    ids[name] = sorted(model.objects.values_list("pk", flat=True))
-            ids["member_of"] = sorted(user.memberships.values_list("organisation_id", flat=True))
-            yield {"token": token, "ids": ids}
-            transaction.set_rollback(True)
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    try:
+        with django_db_blocker.unblock():
+            with transaction.atomic():
+                load_demo()
+                user = User.objects.get(email=EMAIL)
+                Membership.objects.get_or_create(
+                    user=user, organisation=Organisation.objects.get(slug="riverside"), role="admin"
+                )
+                token = token_for(user)
+                ids = {}
+                for name, model in _models().items():
+                    if isinstance(model, dict):
+                        ids[name] = {
+                            k: sorted(m.objects.values_list("pk", flat=True))
+                            for k, m in model.items()
+                        }
+                    else:
+                        ids[name] = sorted(model.objects.values_list("pk", flat=True))
+                ids["member_of"] = sorted(
+                    user.memberships.values_list("organisation_id", flat=True)
+                )
+                yield {"token": token, "ids": ids}
+                transaction.set_rollback(True)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _real(value, ids: list[int]):
