@@ -54,6 +54,23 @@ def test_bad_fields_are_each_named(demo_world):
     assert errors["quantity"] == ["Enter a quantity of 0 or more; correct a record by editing it."]
 
 
+def test_a_quantity_or_value_beyond_what_the_database_reads_back_is_refused(demo_world):
+    """A 400 naming the quantity, not a 500: SQLite read 99999999999999.98 back as 1e14, too long."""
+    for quantity in ("99999999999999.98", "10000000000000"):
+        with pytest.raises(ValidationError) as caught:
+            evidence(demo_world.alice_org, quantity=quantity, recorded_by=demo_world.editor)
+        assert list(caught.value.message_dict) == ["quantity"]
+        assert "too large" in caught.value.message_dict["quantity"][0]
+    # A trillion units at £1,500 each is within the quantity's bound but not the value's.
+    with pytest.raises(ValidationError) as caught:
+        evidence(demo_world.alice_org, quantity="1000000000000", recorded_by=demo_world.editor)
+    assert "would be worth" in caught.value.message_dict["quantity"][0]
+    record = evidence(demo_world.alice_org, quantity="100000000", recorded_by=demo_world.editor)
+    assert record.value > Decimal("1.5e11")
+    with pytest.raises(ValidationError):
+        services.update_evidence(record, quantity="1000000000000")
+
+
 def test_editing_what_was_verified_sends_it_back_for_checking(demo_world):
     alice = demo_world.alice_org
     record = evidence(alice, recorded_by=demo_world.editor)

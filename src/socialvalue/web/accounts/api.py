@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError
 from pydantic import Field
 
-from socialvalue.web.api.schemas import answers
+from socialvalue.web.api.schemas import answers, named_choices
 from socialvalue.web.ratelimit import RateLimited, client_ip
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
@@ -67,12 +67,15 @@ class MeOut(Schema):
     )
 
 
+OrganisationKind = named_choices("OrganisationKind", Organisation.Kind)
+
+
 class RegistrationIn(Schema):
     email: str = Field(max_length=254)
     password: str = Field(max_length=1024)
     full_name: str = Field(max_length=200)
     organisation_name: str = Field(max_length=200)
-    kind: Organisation.Kind
+    kind: OrganisationKind
     organisation_type: Organisation.Type
     areas_served: list[str] = Field(default_factory=list, max_length=200)
 

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from socialvalue.web.accounts.models import Role
-from socialvalue.web.api.schemas import Id, Pages, answers
+from socialvalue.web.api.schemas import Id, Pages, answers, named_choices
 from socialvalue.web.tenancy import (
     get_visible_or_404,
     organisation_to_act_for,
@@ -22,6 +22,8 @@ from socialvalue.web.tenancy import (
 
 from . import services
 from .models import Analysis
+
+AnalysisKind = named_choices("AnalysisKind", Analysis.Kind)
 
 router = Router(tags=["sroi analyses"])
 
@@ -34,7 +36,7 @@ class AnalysisOut(Schema):
     organisation_id: int
     name: str
     description: str
-    kind: Analysis.Kind
+    kind: AnalysisKind
     period: str
     forecast_id: int | None = Field(description="The forecast an evaluative version was made from.")
     draws: int
@@ -68,7 +70,7 @@ class AnalysisIn(AnalysisPatch):
     organisation_id: Id | None = Field(
         None, description="Needed when you belong to more than one organisation."
     )
-    kind: Analysis.Kind = Analysis.Kind.FORECAST
+    kind: AnalysisKind = AnalysisKind.FORECAST
     impact_map: dict[str, Any] = Field(
         ..., description="A whole impact map (sroi-method.md section 1)."
     )
@@ -81,7 +83,7 @@ class AnalysisIn(AnalysisPatch):
     "/sroi-analyses", response=answers(list[AnalysisOut]), summary="Your organisations' analyses"
 )
 @paginate(Pages)
-def list_analyses(request: HttpRequest, kind: Analysis.Kind | None = None):
+def list_analyses(request: HttpRequest, kind: AnalysisKind | None = None):
     analyses = visible(Analysis, request.actor)
     return analyses.filter(kind=kind) if kind else analyses
 

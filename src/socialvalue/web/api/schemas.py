@@ -1,5 +1,6 @@
 """Schemas shared by every API router, and the documented answers every route can give."""
 
+import enum
 from typing import Annotated, Any
 
 from ninja import Field, Schema
@@ -7,6 +8,15 @@ from ninja.pagination import LimitOffsetPagination
 
 #: An object's id in a path: bounded, so an id beyond any database integer is a 422, not a database error.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def named_choices(name: str, choices: type[enum.Enum]) -> type[enum.StrEnum]:
+    """A model's choices under a name of their own in the OpenAPI document.
+
+    The document files an enum under its class name, so two models' inner `Kind` classes would share
+    one entry and one would describe the other's values.
+    """
+    return enum.StrEnum(name, {member.name: member.value for member in choices})
 
 
 class ErrorOut(Schema):

@@ -24,7 +24,7 @@ from .models import CaseStudy, CaseStudyFile
 router = Router(tags=["case studies"])
 
 
-class FileOut(StoredFileOut):
+class CaseStudyFileOut(StoredFileOut):
     caption: str
 
     @staticmethod
@@ -57,7 +57,7 @@ class CaseStudyOut(Schema):
     consent_note: str
     shared: bool
     shared_at: dt.datetime | None
-    files: list[FileOut]
+    files: list[CaseStudyFileOut]
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -223,7 +223,7 @@ def delete_case_study(request: HttpRequest, case_study_id: Id):
 
 @router.post(
     "/case-studies/{case_study_id}/files",
-    response=answers(list[FileOut], 403, 404, status=201),
+    response=answers(list[CaseStudyFileOut], 403, 404, status=201),
     summary="Attach images or files (multipart)",
 )
 def attach(

@@ -412,13 +412,13 @@ def tender_file(request: HttpRequest, procurement_id: int):
 # Bids
 
 
-class CommitmentIn(Schema):
+class BidCommitmentIn(Schema):
     measure_id: int
     quantity: Decimal = Field(..., ge=0, le=10**12)
     priority_id: int | None = None
 
 
-class CommitmentOut(Schema):
+class BidCommitmentOut(Schema):
     measure_id: int | None
     description: str
     unit: str
@@ -440,7 +440,7 @@ class BidIn(Schema):
     bidder_id: int | None = Field(
         None, description="A registered provider, when the commissioner enters its bid."
     )
-    commitments: list[CommitmentIn] = []
+    commitments: list[BidCommitmentIn] = []
     #: Moderated scores by criterion id, and `social-value` for the method statement (commissioner only).
     scores: dict[str, Decimal] | None = None
     submit: bool = True
@@ -456,7 +456,7 @@ class BidOut(Schema):
     entered_by_commissioner: bool
     submitted: bool
     social_value_offered: Decimal
-    commitments: list[CommitmentOut]
+    commitments: list[BidCommitmentOut]
     moderated_scores: dict[str, Decimal] | None = None
 
     @staticmethod

@@ -25,7 +25,7 @@ from .models import Contract, DeliveryProfile, ReportingFrequency, Return
 router = Router(tags=["contracts"])
 
 
-class CommitmentOut(Schema):
+class ContractCommitmentOut(Schema):
     id: int
     measure_id: int | None
     title: str
@@ -57,7 +57,7 @@ class ContractOut(Schema):
     end_date: dt.date
     reporting_frequency: str
     status: str
-    commitments: list[CommitmentOut]
+    commitments: list[ContractCommitmentOut]
 
     @staticmethod
     def resolve_commissioner(obj: Contract) -> str:
@@ -72,7 +72,7 @@ class ContractOut(Schema):
         return list(obj.commitments.select_related("measure").order_by("position", "pk"))
 
 
-class CommitmentIn(Schema):
+class ContractCommitmentIn(Schema):
     measure_id: int | None = None
     description: str = Field("", max_length=300)
     target_quantity: Decimal = Field(..., ge=0, max_digits=18, decimal_places=4)
@@ -101,7 +101,7 @@ class ContractIn(Schema):
     start_date: dt.date
     end_date: dt.date
     reporting_frequency: ReportingFrequency = ReportingFrequency.QUARTERLY
-    commitments: list[CommitmentIn] = Field(default_factory=list, max_length=200)
+    commitments: list[ContractCommitmentIn] = Field(default_factory=list, max_length=200)
 
 
 class LineOut(Schema):
@@ -121,7 +121,7 @@ class LineOut(Schema):
     verified_at: dt.datetime | None
 
 
-class FileOut(StoredFileOut):
+class ReturnFileOut(StoredFileOut):
     @staticmethod
     def resolve_download_url(obj) -> str:
         return reverse(
@@ -140,7 +140,7 @@ class ReturnOut(Schema):
     narrative: str
     submitted_at: dt.datetime | None
     lines: list[LineOut]
-    files: list[FileOut]
+    files: list[ReturnFileOut]
 
     @staticmethod
     def resolve_lines(obj: Return) -> list:
@@ -167,14 +167,14 @@ class ReturnIn(Schema):
     submit: bool = Field(True, description="False saves a draft.")
 
 
-class DecisionIn(Schema):
+class ReturnDecisionIn(Schema):
     line_id: int
     verification: Literal["accepted", "queried", "rejected"]
     reason: str = Field("", max_length=5000)
 
 
 class VerificationIn(Schema):
-    decisions: list[DecisionIn] = Field(..., min_length=1, max_length=1000)
+    decisions: list[ReturnDecisionIn] = Field(..., min_length=1, max_length=1000)
 
 
 class FiguresOut(Schema):
@@ -262,7 +262,9 @@ def get_contract(request: HttpRequest, contract_id: Id):
     return _contract(request, contract_id)
 
 
-def _spec(data: CommitmentIn, request: HttpRequest, commissioner) -> services.CommitmentSpec:
+def _spec(
+    data: ContractCommitmentIn, request: HttpRequest, commissioner
+) -> services.CommitmentSpec:
     from socialvalue.web.commissioning.models import Priority
     from socialvalue.web.measures.models import Measure
 
@@ -380,7 +382,7 @@ def verify_return(request: HttpRequest, return_id: Id, payload: VerificationIn):
 
 @router.post(
     "/returns/{return_id}/files",
-    response=answers(list[FileOut], 403, 404, status=201),
+    response=answers(list[ReturnFileOut], 403, 404, status=201),
     summary="Attach evidence to a return (multipart)",
 )
 def attach_files(request: HttpRequest, return_id: Id, file: File[list[UploadedFile]]):

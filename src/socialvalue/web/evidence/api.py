@@ -28,7 +28,7 @@ from .models import Evidence, EvidenceFile, EvidenceImport, Verification
 router = Router(tags=["evidence"])
 
 
-class FileOut(StoredFileOut):
+class EvidenceFileOut(StoredFileOut):
     @staticmethod
     def resolve_download_url(obj: EvidenceFile) -> str:
         return reverse(
@@ -64,7 +64,7 @@ class EvidenceOut(Schema):
     proxy_price_year: int | None
     deflator_factor: Decimal | None
     explanation: str | None = Field(description="The calculation trail in one line.")
-    files: list[FileOut]
+    files: list[EvidenceFileOut]
     recorded_by: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -111,7 +111,7 @@ class EvidenceOut(Schema):
         return list(obj.files.all())
 
 
-Quantity = Annotated[Decimal, Field(ge=0, lt=Decimal("1e14"), decimal_places=4)]
+Quantity = Annotated[Decimal, Field(ge=0, lt=services.MAX_QUANTITY, decimal_places=4)]
 
 
 class EvidencePatch(Schema):
@@ -136,7 +136,7 @@ class EvidenceIn(EvidencePatch):
     note: str = Field("", max_length=10_000)
 
 
-class DecisionIn(Schema):
+class EvidenceDecisionIn(Schema):
     decision: Literal["verify", "reject", "reopen"]
     reason: str = Field("", max_length=2000, description="Why it is rejected; needed to reject.")
 
@@ -394,7 +394,7 @@ def delete_evidence(request: HttpRequest, evidence_id: Id):
     response=answers(EvidenceOut, 403, 404),
     summary="Verify, reject, or withdraw the decision",
 )
-def decide(request: HttpRequest, evidence_id: Id, payload: DecisionIn):
+def decide(request: HttpRequest, evidence_id: Id, payload: EvidenceDecisionIn):
     """An editor or an admin may settle records someone else recorded; whoever recorded a record is refused with 403 and a `detail`, whatever their role."""
     evidence = _fetch(request, evidence_id)
     membership = request.actor.membership_for(evidence.organisation_id)
@@ -409,7 +409,7 @@ def decide(request: HttpRequest, evidence_id: Id, payload: DecisionIn):
 
 @router.post(
     "/evidence/{evidence_id}/files",
-    response=answers(list[FileOut], 403, 404, status=201),
+    response=answers(list[EvidenceFileOut], 403, 404, status=201),
     summary="Attach files (multipart)",
 )
 def attach(request: HttpRequest, evidence_id: Id, file: File[list[UploadedFile]]):

@@ -23,6 +23,11 @@ from socialvalue.web.tenancy import Actor, visible
 
 from .models import Evidence, EvidenceFile, Verification
 
+#: Bounds that every database reads back whole. The columns hold 18 digits, but SQLite keeps a
+#: decimal as a float and reads it back through 15 significant digits, which rounds 99999999999999.99
+#: up to 1e14, a number its quantity column (4 decimal places) cannot hold.
+MAX_QUANTITY = Decimal("1e13")
+MAX_VALUE = Decimal("1e15")
 FACTOR_PLACES = Decimal("1e-8")
 #: The fields whose change alters what was verified, so a verified record goes back for checking.
 SUBSTANCE = ("measure", "activity", "contract", "quantity", "period_start", "period_end")
@@ -131,8 +136,8 @@ def parse_quantity(raw: Any) -> Decimal:
     if number < 0:
         raise ValueError("Enter a quantity of 0 or more; correct a record by editing it.")
     # The size first: rounding a number as large as 1e40 to 4 places would itself fail.
-    if number >= Decimal("1e14"):
-        raise ValueError("The quantity is too large: it must be below 100,000,000,000,000.")
+    if number >= MAX_QUANTITY:
+        raise ValueError(f"The quantity is too large: enter less than {MAX_QUANTITY:,.0f}.")
     if number != number.quantize(Decimal("0.0001")):
         raise ValueError("Give the quantity to at most 4 decimal places.")
     return number
@@ -180,6 +185,13 @@ def _check(
     except ValueError as exc:
         problems["quantity"] = str(exc)
         number = Decimal(0)
+    if measure is not None and not problems.keys() & {"measure", "quantity"}:
+        rate = rate_for(measure)
+        if rate and float(number) * float(rate.proxy_value) * rate.deflator_factor >= MAX_VALUE:
+            problems["quantity"] = (
+                f"The quantity is too large: valued at {measure.code}'s proxy it would be worth "
+                f"£{MAX_VALUE:,.0f} or more."
+            )
     problems.update(period_problems(period_start, period_end))
     if problems:
         raise ValidationError({k: [v] for k, v in problems.items()})

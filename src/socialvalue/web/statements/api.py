@@ -27,7 +27,7 @@ from .views import export_response
 router = Router(tags=["statements"])
 
 
-class CommitmentOut(Schema):
+class StatementCommitmentOut(Schema):
     id: int
     title: str
     description: str
@@ -94,7 +94,7 @@ class StatementOut(Schema):
     measurement: str
     sharing: str
     review_date: dt.date | None
-    commitments: list[CommitmentOut]
+    commitments: list[StatementCommitmentOut]
     versions: list[VersionOut]
     unpublished_changes: bool
     public_url: str | None = Field(
@@ -128,7 +128,7 @@ class StatementOut(Schema):
         return absolute_reverse("statements:public", obj.public_token)
 
 
-class CommitmentIn(Schema):
+class StatementCommitmentIn(Schema):
     title: str = Field(..., min_length=1, max_length=300)
     description: str = ""
     target: str = Field("", max_length=300)
@@ -151,7 +151,7 @@ class StatementPatch(Schema):
     measurement: str | None = None
     sharing: str | None = None
     review_date: dt.date | None = None
-    commitments: list[CommitmentIn] | None = Field(
+    commitments: list[StatementCommitmentIn] | None = Field(
         None, description="When sent, replaces every commitment of the draft, in this order."
     )
 
