@@ -237,9 +237,15 @@ class PortfolioForm(GovukForm):
     year = forms.TypedChoiceField(
         label="Financial year", required=False, coerce=int, empty_value=None
     )
+    price_year = forms.TypedChoiceField(
+        label="Price year", required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, years=(), **kwargs):
+        from socialvalue.web.prices import price_year_choices
+
         from .services import year_label
 
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "All years")] + [(y, year_label(y)) for y in years]
+        self.fields["price_year"].choices = price_year_choices()

@@ -1,8 +1,12 @@
 """The commissioner's portfolio: committed, delivered and verified social value across its contracts, in SQL.
 
-One statement sums the return lines per commitment and year once (a common table expression),
-then groups those sums by theme, priority, SDG, provider, year, measure and value type, so the
-summary of a council with a million return lines is a single pass over an index. Fiscal value
+The return lines are kept summed per commitment and financial year (`LineSums`, in the same
+transaction as each change to the lines); one statement reads those sums, restates each to the
+reader's price year (value × D[price year] / D[proxy's price year], the GDP deflator of section 6
+of the SROI method), and groups them by theme, priority, SDG, provider, year, measure and value
+type. Restatement is linear, so sums are divided by their own deflator in SQL, added, and
+multiplied by D[price year] and rounded to the penny once per figure, in Python: the same
+portfolio in two price years scales by exactly D[Y1] / D[Y2] before that one rounding. Fiscal value
 (savings to the public purse) is always summed apart from the wider economic, social, wellbeing
 and environmental value. `lines_behind` returns the return lines behind any figure, for drill-down.
 
@@ -20,7 +24,9 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Commitment, Contract, ReturnLine, Verification
+from socialvalue.core.valuation import check_price_year, deflator, in_price_year, load_deflators
+
+from .models import Commitment, Contract, LineSums, ReturnLine, Verification
 from .services import year_label
 
 CENT = Decimal("0.01")
@@ -42,10 +48,6 @@ FIGURES = {
     "verified": "Verified",
 }
 NONE_KEY = "none"
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(CENT)
 
 
 def _quantity(value: Any) -> Decimal:
@@ -139,10 +141,18 @@ class Portfolio:
     rows: dict[str, list[Row]]
     compliance: Compliance
     years: list[int]
+    #: The year whose prices every pound is in.
+    price_year: int = 0
+    #: Valued commitments left out of the pounds because their proxy's price year is unknown.
+    not_restated: int = 0
 
     @property
     def year_label(self) -> str:
         return year_label(self.year) if self.year is not None else "All years"
+
+    @property
+    def price_basis(self) -> str:
+        return f"{self.price_year} prices (restated with HM Treasury's GDP deflator)"
 
 
 def _tables() -> dict[str, str]:
@@ -152,6 +162,7 @@ def _tables() -> dict[str, str]:
 
     return {
         "line": ReturnLine._meta.db_table,
+        "sums": LineSums._meta.db_table,
         "commitment": Commitment._meta.db_table,
         "contract": Contract._meta.db_table,
         "measure": Measure._meta.db_table,
@@ -251,17 +262,30 @@ _GROUPS: dict[str, tuple[str, str, str, str, str, tuple[str, ...]]] = {
 }
 
 
-def _statement(year: int | None) -> str:
-    """One statement: the lines summed per commitment and year once, then every grouping of those sums.
+def _deflator_case(column: str) -> str:
+    """SQL for D[`column`]: the shipped GDP deflator of a price year, NULL outside the series.
 
-    The lines are read once, as one range of the covering index `line_portfolio` (commissioner,
-    year, commitment, values), into a row per commitment (and per year when every year is asked for); each grouping
-    then reads those rows, one per commitment; the groupings that depend only on the measure and
-    priority (the total, theme, priority, SDG, measure, value type) read them summed per measure
-    and priority first, a few hundred rows. Contracts are counted by provider and by year.
+    The figures are written as the series gives them (decimal literals), so PostgreSQL divides
+    exact numerics by them; a value whose proxy has no price year, or one outside the series,
+    divides by NULL and is left out of the money sums (and counted apart: `not_restated`).
+    """
+    whens = " ".join(f"WHEN {int(year)} THEN {deflator(year)}" for year in load_deflators().index)
+    return f"(CASE {column} {whens} END)"
+
+
+def _statement(year: int | None) -> str:
+    """One statement: the kept sums per commitment and year, restated, then every grouping of them.
+
+    The lines' sums per commitment and year (`LineSums`, kept with every decision on the lines)
+    are read as one range of the covering index `line_sums_portfolio` (commissioner, year,
+    commitment, price year, values); each money sum is divided by the deflator of its proxy's
+    price year on the way. The rows per commitment (folded over the years when every year is
+    asked for) feed each grouping; the groupings that depend only on the measure and priority
+    (the total, theme, priority, SDG, measure, value type) read them summed per measure and
+    priority first, a few hundred rows. Contracts are counted by provider and by year.
     """
     names = _tables()
-    year_filter = "AND l.year = %s" if year is not None else ""
+    year_filter = "AND s.year = %s" if year is not None else ""
     selects = []
     for dimension, (key, label, sort, joins, unit, group_by) in _GROUPS.items():
         grouping = f"GROUP BY {', '.join(group_by)}" if group_by else ""
@@ -280,27 +304,31 @@ def _statement(year: int | None) -> str:
         )
     fiscal = "CASE WHEN c.value_type = 'fiscal' THEN {} ELSE 0 END"
     values = "committed, delivered, verified, committed_units, delivered_units, verified_units"
+    # Pounds in each commitment's proxy price year, divided by that year's deflator: sums of these
+    # are in "index points", and `in_price_year` turns any of them into pounds of one year.
+    index = _deflator_case("s.price_year")
     line_sums = (
-        "SUM(l.target_value) AS committed, SUM(l.delivered_value) AS delivered, "
-        "SUM(l.verified_value) AS verified, SUM(l.target_quantity) AS committed_units, "
-        "SUM(l.delivered_quantity) AS delivered_units, SUM(l.verified_quantity) AS verified_units"
+        f"SUM(s.target_value / {index}) AS committed, "
+        f"SUM(s.delivered_value / {index}) AS delivered, "
+        f"SUM(s.verified_value / {index}) AS verified, SUM(s.target_quantity) AS committed_units, "
+        "SUM(s.delivered_quantity) AS delivered_units, SUM(s.verified_quantity) AS verified_units"
     )
-    lines_of_council = f"""
-        FROM {names["line"]} l WHERE l.commissioner_id = %s {year_filter}"""
+    sums_of_council = f"""
+        FROM {names["sums"]} s WHERE s.commissioner_id = %s {year_filter}"""
     if year is not None:
-        # One financial year: a row per commitment straight from the lines.
+        # One financial year: the kept row per commitment and year.
         sums = f"""
 by_commitment AS (
-    SELECT l.commitment_id AS commitment_id, l.year AS year, {line_sums} {lines_of_council}
-    GROUP BY l.year, l.commitment_id
+    SELECT s.commitment_id AS commitment_id, s.year AS year, {line_sums} {sums_of_council}
+    GROUP BY s.year, s.commitment_id
 ),
 by_commitment_year AS (SELECT * FROM by_commitment),"""
     else:
-        # Every year: a row per commitment and year, then folded to a row per commitment.
+        # Every year: the kept rows per commitment and year, then folded to a row per commitment.
         sums = f"""
 by_commitment_year AS (
-    SELECT l.commitment_id AS commitment_id, l.year AS year, {line_sums} {lines_of_council}
-    GROUP BY l.year, l.commitment_id
+    SELECT s.commitment_id AS commitment_id, s.year AS year, {line_sums} {sums_of_council}
+    GROUP BY s.year, s.commitment_id
 ),
 by_commitment AS (
     SELECT commitment_id, {", ".join(f"SUM({v}) AS {v}" for v in values.split(", "))}
@@ -337,14 +365,17 @@ ORDER BY dimension, sort, label
 """
 
 
-def _figures(row: dict[str, Any]) -> Figures:
+def _figures(row: dict[str, Any], price_year: int) -> Figures:
+    def money(column: str) -> Decimal:
+        return in_price_year(row[column] or 0, price_year)
+
     return Figures(
-        committed=_money(row["committed"]),
-        committed_fiscal=_money(row["committed_fiscal"]),
-        delivered=_money(row["delivered"]),
-        delivered_fiscal=_money(row["delivered_fiscal"]),
-        verified=_money(row["verified"]),
-        verified_fiscal=_money(row["verified_fiscal"]),
+        committed=money("committed"),
+        committed_fiscal=money("committed_fiscal"),
+        delivered=money("delivered"),
+        delivered_fiscal=money("delivered_fiscal"),
+        verified=money("verified"),
+        verified_fiscal=money("verified_fiscal"),
         committed_units=_quantity(row["committed_units"]),
         delivered_units=_quantity(row["delivered_units"]),
         verified_units=_quantity(row["verified_units"]),
@@ -363,8 +394,18 @@ _VALUE_TYPE_LABELS = {
 }
 
 
-def summary(*, commissioner: Any, year: int | None = None) -> Portfolio:
-    """The portfolio of `commissioner`'s contracts, for one financial year or (None) over all years."""
+def summary(
+    *, commissioner: Any, year: int | None = None, price_year: int | None = None
+) -> Portfolio:
+    """The portfolio of `commissioner`'s contracts, for one financial year or (None) over all years.
+
+    Every pound is in `price_year` prices (default: the council's reporting price year): each
+    commitment's sums are restated from its proxy's price year with the GDP deflator, added, and
+    rounded to the penny once, at the end. Raises InputError (`price_year`) outside the series.
+    """
+    price_year = check_price_year(
+        commissioner.reporting_price_year if price_year is None else price_year
+    )
     params: list[Any] = [commissioner.pk] + ([year] if year is not None else [])
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -377,7 +418,7 @@ def summary(*, commissioner: Any, year: int | None = None) -> Portfolio:
     rows: dict[str, list[Row]] = {d: [] for d in DIMENSIONS}
     totals = Figures()
     for row in fetched:
-        figures = _figures(row)
+        figures = _figures(row, price_year)
         if row["dimension"] == "total":
             totals = figures
             continue
@@ -398,6 +439,24 @@ def summary(*, commissioner: Any, year: int | None = None) -> Portfolio:
         rows=rows,
         compliance=charter_compliance(commissioner),
         years=years(commissioner),
+        price_year=price_year,
+        not_restated=not_restated(commissioner, year),
+    )
+
+
+def not_restated(commissioner: Any, year: int | None = None) -> int:
+    """Valued commitments whose proxy has no price year in the deflator series: left out of the pounds."""
+    table = load_deflators()
+    sums = LineSums.objects.filter(commissioner=commissioner).exclude(
+        price_year__in=list(table.index)
+    )
+    if year is not None:
+        sums = sums.filter(year=year)
+    return (
+        sums.filter(Q(target_value__gt=0) | Q(delivered_value__gt=0))
+        .values("commitment_id")
+        .distinct()
+        .count()
     )
 
 
@@ -557,13 +616,14 @@ def as_document(summary: Portfolio):
     from socialvalue.reports.document import Column, Document, KeyFigure, Section, Table
 
     t = summary.totals
+    pounds = f"£, {summary.price_year} prices"
     money = [
-        Column("Committed (£)", "money"),
-        Column("of which fiscal (£)", "money"),
-        Column("Delivered (£)", "money"),
-        Column("of which fiscal (£)", "money"),
-        Column("Verified (£)", "money"),
-        Column("of which fiscal (£)", "money"),
+        Column(f"Committed ({pounds})", "money"),
+        Column(f"of which fiscal ({pounds})", "money"),
+        Column(f"Delivered ({pounds})", "money"),
+        Column(f"of which fiscal ({pounds})", "money"),
+        Column(f"Verified ({pounds})", "money"),
+        Column(f"of which fiscal ({pounds})", "money"),
         Column("Commitments", "integer"),
     ]
 
@@ -610,7 +670,7 @@ def as_document(summary: Portfolio):
         )
     compliance = summary.compliance
     return Document(
-        title=f"Social value portfolio: {summary.year_label}",
+        title=f"Social value portfolio: {summary.year_label}, in {summary.price_year} prices",
         organisation=summary.commissioner.name,
         date=dt.date.today(),
         key_figures=[

@@ -35,6 +35,7 @@ from .models import (
     ReturnLine,
     Verification,
 )
+from .sums import refresh_line_sums
 
 CENT = Decimal("0.01")
 QUANTUM = Decimal("0.0001")
@@ -434,6 +435,7 @@ def _add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
         )
         for r, target, target_value in zip(returns, targets, values, strict=True)
     )
+    refresh_line_sums([commitment.pk])
     return commitment
 
 
@@ -604,6 +606,7 @@ def save_return(
     # Saved one by one (a return has a line per commitment) so the audit trail records each change.
     for line in open_lines:
         line.save(update_fields=LINE_REPORT_FIELDS)
+    refresh_line_sums([line.commitment_id for line in open_lines], [period_return.year])
     period_return.narrative = narrative
     for upload in files:
         ReturnFile.store(
@@ -709,6 +712,7 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
         raise ValidationError(problems)
     for line in changed:
         line.save(update_fields=LINE_DECISION_FIELDS)
+    refresh_line_sums([line.commitment_id for line in changed], [period_return.year])
     pending = [line for line in lines.values() if line.verification == Verification.PENDING]
     if not pending:
         period_return.status = Return.Status.REVIEWED

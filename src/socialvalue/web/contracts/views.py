@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,11 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from socialvalue.core.errors import InputError
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.forms import add_domain_errors
 from socialvalue.web.measures.models import Measure
+from socialvalue.web.prices import bad_price_year, requested_price_year
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import portfolio, services
@@ -356,9 +360,15 @@ def _chart(summary: portfolio.Portfolio):
 @login_required
 def portfolio_summary(request: HttpRequest) -> HttpResponse:
     commissioner = _commissioner(request)
-    form = PortfolioForm(request.GET or None, years=portfolio.years(commissioner))
+    try:
+        price_year = requested_price_year(request, commissioner)
+    except InputError as error:
+        return bad_price_year(request, error)
+    data = request.GET.copy()
+    data["price_year"] = str(price_year)
+    form = PortfolioForm(data, years=portfolio.years(commissioner))
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    summary = portfolio.summary(commissioner=commissioner, year=year)
+    summary = portfolio.summary(commissioner=commissioner, year=year, price_year=price_year)
     chart = _chart(summary)
     context = {
         "chart_html": mark_safe(chart_html(chart, for_print=True)) if chart else "",  # noqa: S308
@@ -368,7 +378,10 @@ def portfolio_summary(request: HttpRequest) -> HttpResponse:
             (key, label, summary.rows[key]) for key, label in portfolio.DIMENSIONS.items()
         ],
         "chart": chart,
-        "year_query": f"&year={year}" if year is not None else "",
+        "year_query": (f"&year={year}" if year is not None else "") + f"&price_year={price_year}",
+        "download_query": urlencode(
+            {"price_year": price_year, **({"year": year} if year is not None else {})}
+        ),
     }
     return render(request, "contracts/portfolio.html", context)
 
@@ -385,9 +398,13 @@ def portfolio_download(request: HttpRequest, file_format: str) -> HttpResponse:
     }
     if file_format not in writers:
         raise Http404("No such format.")
+    try:
+        price_year = requested_price_year(request, commissioner)
+    except InputError as error:
+        return bad_price_year(request, error)
     form = PortfolioForm(request.GET or None, years=portfolio.years(commissioner))
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    summary = portfolio.summary(commissioner=commissioner, year=year)
+    summary = portfolio.summary(commissioner=commissioner, year=year, price_year=price_year)
     write, content_type = writers[file_format]
     response = HttpResponse(write(portfolio.as_document(summary)), content_type=content_type)
     name = f"social-value-portfolio-{year if year is not None else 'all-years'}.{file_format}"
