@@ -437,6 +437,17 @@ def _clone_councils(council, count: int) -> None:
             f"commissioner_id = {council.pk}",
         ),
     ]
+    # The lines' and sums' secondary indexes are made again once, after the copies, not kept up
+    # row by row (the primary keys and unique constraints stay).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN %s "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [(ReturnLine._meta.db_table, LineSums._meta.db_table)],
+        )
+        dropped = cursor.fetchall()
+        for name, _definition in dropped:
+            cursor.execute(f'DROP INDEX "{name}"')
     for k in range(1, count + 1):
         other = Organisation.objects.create(
             name=f"Other Council {k}",
@@ -453,6 +464,9 @@ def _clone_councils(council, count: int) -> None:
                     f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
                     f"SELECT {', '.join(chosen)} FROM {model._meta.db_table} WHERE {where}"
                 )
+    with connection.cursor() as cursor:
+        for _name, definition in dropped:
+            cursor.execute(definition)
     with connection.cursor() as cursor:
         for model in (Contract, Return, Commitment, ReturnLine, LineSums):
             table = model._meta.db_table

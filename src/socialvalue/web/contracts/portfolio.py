@@ -175,12 +175,29 @@ def _tables() -> dict[str, str]:
     }
 
 
-_SUMS = """
-    SUM(committed) AS committed, SUM(committed_fiscal) AS committed_fiscal,
-    SUM(delivered) AS delivered, SUM(delivered_fiscal) AS delivered_fiscal,
-    SUM(verified) AS verified, SUM(verified_fiscal) AS verified_fiscal,
-    SUM(committed_units) AS committed_units, SUM(delivered_units) AS delivered_units,
-    SUM(verified_units) AS verified_units"""
+def _sums() -> str:
+    """The sums of a grouping: pounds each divided by the deflator of their proxy's price year.
+
+    The rows summed are in pounds of one proxy price year each (`p.price_year`), few per
+    grouping (per measure and price year, or per commitment), so the division costs little;
+    the sum is in "deflator points" that `in_price_year` turns into pounds of one year.
+    """
+    index = _deflator_case("p.price_year")
+    money = [
+        f"SUM({v} / {index}) AS {v}"
+        for v in (
+            "committed",
+            "committed_fiscal",
+            "delivered",
+            "delivered_fiscal",
+            "verified",
+            "verified_fiscal",
+        )
+    ]
+    units = [f"SUM({v}) AS {v}" for v in ("committed_units", "delivered_units", "verified_units")]
+    return ", ".join(money + units)
+
+
 _VALUES = (
     "committed",
     "committed_fiscal",
@@ -295,70 +312,81 @@ def _statement(year: int | None) -> str:
                 "SUM(commitments) AS commitments, CAST(NULL AS BIGINT) AS contracts",
             )
         else:
-            source = "per_year" if dimension == "year" else "per_commitment"
-            counts = "COUNT(*) AS commitments, COUNT(DISTINCT contract_id) AS contracts"
+            # Read per contract (and price year) first: a few thousand rows, not one per commitment.
+            source = "per_year" if dimension == "year" else "per_contract"
+            counts = "SUM(commitments) AS commitments, COUNT(DISTINCT contract_id) AS contracts"
         selects.append(
             f"SELECT '{dimension}' AS dimension, {key} AS key, {label} AS label, "
-            f"{sort} AS sort, {unit} AS unit, {_SUMS}, {counts} "
+            f"{sort} AS sort, {unit} AS unit, {_sums()}, {counts} "
             f"FROM {source} p {joins.format(**names)} {grouping}"
         )
     fiscal = "CASE WHEN c.value_type = 'fiscal' THEN {} ELSE 0 END"
     values = "committed, delivered, verified, committed_units, delivered_units, verified_units"
-    # Pounds in each commitment's proxy price year, divided by that year's deflator: sums of these
-    # are in "index points", and `in_price_year` turns any of them into pounds of one year.
-    index = _deflator_case("s.price_year")
-    line_sums = (
-        f"SUM(s.target_value / {index}) AS committed, "
-        f"SUM(s.delivered_value / {index}) AS delivered, "
-        f"SUM(s.verified_value / {index}) AS verified, SUM(s.target_quantity) AS committed_units, "
-        "SUM(s.delivered_quantity) AS delivered_units, SUM(s.verified_quantity) AS verified_units"
+    kept = (
+        "s.target_value AS committed, s.delivered_value AS delivered, "
+        "s.verified_value AS verified, s.target_quantity AS committed_units, "
+        "s.delivered_quantity AS delivered_units, s.verified_quantity AS verified_units"
     )
     sums_of_council = f"""
         FROM {names["sums"]} s WHERE s.commissioner_id = %s {year_filter}"""
     if year is not None:
-        # One financial year: the kept row per commitment and year.
+        # One financial year: the kept row per commitment and year, as it is.
         sums = f"""
 by_commitment AS (
-    SELECT s.commitment_id AS commitment_id, s.year AS year, {line_sums} {sums_of_council}
-    GROUP BY s.year, s.commitment_id
+    SELECT s.commitment_id AS commitment_id, s.year AS year, s.price_year AS price_year, {kept}
+    {sums_of_council}
 ),
 by_commitment_year AS (SELECT * FROM by_commitment),"""
     else:
-        # Every year: the kept rows per commitment and year, then folded to a row per commitment.
+        # Every year: the kept rows per commitment and year, folded to a row per commitment
+        # (a commitment has one proxy price year).
         sums = f"""
 by_commitment_year AS (
-    SELECT s.commitment_id AS commitment_id, s.year AS year, {line_sums} {sums_of_council}
-    GROUP BY s.year, s.commitment_id
+    SELECT s.commitment_id AS commitment_id, s.year AS year, s.price_year AS price_year, {kept}
+    {sums_of_council}
 ),
 by_commitment AS (
-    SELECT commitment_id, {", ".join(f"SUM({v}) AS {v}" for v in values.split(", "))}
-    FROM by_commitment_year GROUP BY commitment_id
+    SELECT commitment_id, price_year, {", ".join(f"SUM({v}) AS {v}" for v in values.split(", "))}
+    FROM by_commitment_year GROUP BY commitment_id, price_year
 ),"""
     return f"""
 WITH {sums}
+council_commitments AS (
+    SELECT c.id, c.contract_id, c.measure_id, c.priority_id, c.unit, c.value_type,
+           k.provider_id, k.provider_name
+    FROM {names["contract"]} k JOIN {names["commitment"]} c ON c.contract_id = k.id
+    WHERE k.commissioner_id = %s
+),
 per_commitment AS (
-    SELECT s.commitment_id, c.contract_id, k.provider_id, k.provider_name, c.measure_id,
-           c.priority_id, c.unit, c.value_type, s.committed, s.delivered, s.verified,
+    SELECT s.commitment_id, c.contract_id, c.provider_id, c.provider_name, c.measure_id,
+           c.priority_id, c.unit, c.value_type, s.price_year, s.committed, s.delivered, s.verified,
            {fiscal.format("s.committed")} AS committed_fiscal,
            {fiscal.format("s.delivered")} AS delivered_fiscal,
            {fiscal.format("s.verified")} AS verified_fiscal,
            s.committed_units, s.delivered_units, s.verified_units
-    FROM by_commitment s
-    JOIN {names["commitment"]} c ON c.id = s.commitment_id
-    JOIN {names["contract"]} k ON k.id = c.contract_id
+    FROM by_commitment s JOIN council_commitments c ON c.id = s.commitment_id
 ),
 per_measure AS (
-    SELECT measure_id, unit, value_type, priority_id,
+    SELECT measure_id, unit, value_type, priority_id, price_year,
            {", ".join(f"SUM({v}) AS {v}" for v in _VALUES)}, COUNT(*) AS commitments
-    FROM per_commitment GROUP BY measure_id, unit, value_type, priority_id
+    FROM per_commitment GROUP BY measure_id, unit, value_type, priority_id, price_year
+),
+per_contract AS (
+    SELECT contract_id, provider_id, provider_name, price_year,
+           {", ".join(f"SUM({v}) AS {v}" for v in _VALUES)}, COUNT(*) AS commitments
+    FROM per_commitment GROUP BY contract_id, provider_id, provider_name, price_year
 ),
 per_year AS (
-    SELECT s.year, c.contract_id, s.committed, s.delivered, s.verified,
-           {fiscal.format("s.committed")} AS committed_fiscal,
-           {fiscal.format("s.delivered")} AS delivered_fiscal,
-           {fiscal.format("s.verified")} AS verified_fiscal,
-           s.committed_units, s.delivered_units, s.verified_units
-    FROM by_commitment_year s JOIN {names["commitment"]} c ON c.id = s.commitment_id
+    SELECT s.year, c.contract_id, s.price_year,
+           SUM(s.committed) AS committed, SUM(s.delivered) AS delivered,
+           SUM(s.verified) AS verified,
+           SUM({fiscal.format("s.committed")}) AS committed_fiscal,
+           SUM({fiscal.format("s.delivered")}) AS delivered_fiscal,
+           SUM({fiscal.format("s.verified")}) AS verified_fiscal,
+           SUM(s.committed_units) AS committed_units, SUM(s.delivered_units) AS delivered_units,
+           SUM(s.verified_units) AS verified_units, COUNT(*) AS commitments
+    FROM by_commitment_year s JOIN council_commitments c ON c.id = s.commitment_id
+    GROUP BY s.year, c.contract_id, s.price_year
 )
 {" UNION ALL ".join(selects)}
 ORDER BY dimension, sort, label
@@ -406,12 +434,14 @@ def summary(
     price_year = check_price_year(
         commissioner.reporting_price_year if price_year is None else price_year
     )
-    params: list[Any] = [commissioner.pk] + ([year] if year is not None else [])
+    params: list[Any] = [commissioner.pk] + ([year] if year is not None else []) + [commissioner.pk]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The statement's estimated cost passes PostgreSQL's JIT threshold, and compiling it
             # takes longer than running it (0.7 s of JIT for 0.3 s of work on a million lines).
             cursor.execute("SET LOCAL jit = off")
+            # The rows per commitment are sorted and grouped in memory, not spilled to disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(_statement(year), params)
         columns = [c[0] for c in cursor.description]
         fetched = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
