@@ -290,6 +290,27 @@ def _deflator_case(column: str) -> str:
     return f"(CASE {column} {whens} END)"
 
 
+def real_terms(field: str, price_year_field: str = "commitment__price_year"):
+    """An ORM expression: a line's pounds over D[its proxy's price year] (NULL outside the series).
+
+    Summed in SQL and passed to `in_price_year`, it gives the pounds of any one price year,
+    rounded once: the restatement of `_statement`, for querysets of return lines.
+    """
+    from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, When
+
+    index = Case(
+        *(
+            When(**{price_year_field: year}, then=Value(deflator(year)))
+            for year in load_deflators().index
+        ),
+        default=None,
+        output_field=DecimalField(max_digits=12, decimal_places=4),
+    )
+    return ExpressionWrapper(
+        F(field) / index, output_field=DecimalField(max_digits=40, decimal_places=20)
+    )
+
+
 def _statement(year: int | None) -> str:
     """One statement: the kept sums per commitment and year, restated, then every grouping of them.
 
