@@ -432,6 +432,7 @@ def _clone_councils(council, count: int) -> None:
             {
                 "id": "id + {off}",
                 "commitment_id": "commitment_id + {off}",
+                "contract_id": "contract_id + {off}",
                 "commissioner_id": "{org}",
             },
             f"commissioner_id = {council.pk}",
@@ -441,9 +442,9 @@ def _clone_councils(council, count: int) -> None:
     # row by row (the primary keys and unique constraints stay).
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN %s "
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
             "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
-            [(ReturnLine._meta.db_table, LineSums._meta.db_table)],
+            [[ReturnLine._meta.db_table, LineSums._meta.db_table]],
         )
         dropped = cursor.fetchall()
         for name, _definition in dropped:

@@ -332,16 +332,25 @@ class ReturnLine(models.Model):
 class LineSums(models.Model):
     """The return lines of one commitment in one financial year, summed: what the portfolio reads.
 
-    Kept by `services.refresh_line_sums` in the same transaction as every change to the lines
+    Kept by `sums.refresh_line_sums` in the same transaction as every change to the lines
     (a commitment added, a return saved or submitted, a line accepted, queried or rejected) and
-    removed with the commitment. Values are pounds in the commitment's proxy price year
-    (`price_year`, copied from the commitment); the portfolio restates them to the reader's price
-    year when it reads them, so nothing stored is ever overwritten by a restatement.
+    removed with the commitment. Year `ALL_YEARS` (0) holds the commitment's sums over every
+    year, so the all-years portfolio reads one row per commitment too. Values are pounds in the
+    commitment's proxy price year (`price_year`, copied from the commitment with its contract
+    and whether it is fiscal, none of which changes once the commitment is made); the portfolio
+    restates them to the reader's price year when it reads them, so nothing stored is ever
+    overwritten by a restatement.
     """
+
+    ALL_YEARS = 0
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, db_index=False, related_name="+"
     )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    is_fiscal = models.BooleanField(default=False)
     commissioner = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, db_index=False, related_name="+"
     )
@@ -368,6 +377,8 @@ class LineSums(models.Model):
                     "year",
                     "commitment",
                     "price_year",
+                    "contract",
+                    "is_fiscal",
                     "target_value",
                     "delivered_value",
                     "verified_value",

@@ -312,18 +312,19 @@ def real_terms(field: str, price_year_field: str = "commitment__price_year"):
 
 
 def _statement(year: int | None) -> str:
-    """One statement: the kept sums per commitment and year, restated, then every grouping of them.
+    """One statement: the kept sums, one row per commitment, then every grouping of them, restated.
 
-    The lines' sums per commitment and year (`LineSums`, kept with every decision on the lines)
-    are read as one range of the covering index `line_sums_portfolio` (commissioner, year,
-    commitment, price year, values); each money sum is divided by the deflator of its proxy's
-    price year on the way. The rows per commitment (folded over the years when every year is
-    asked for) feed each grouping; the groupings that depend only on the measure and priority
-    (the total, theme, priority, SDG, measure, value type) read them summed per measure and
-    priority first, a few hundred rows. Contracts are counted by provider and by year.
+    The lines' sums per commitment for the year (or for every year: year 0) are read from
+    `LineSums` as one range of its covering index `line_sums_portfolio` (commissioner, year,
+    commitment, price year, contract, fiscal, values) and joined to the council's own
+    commitments (found through its contracts, so other councils' rows are never read). The
+    groupings that depend only on the measure and priority (total, theme, priority, SDG,
+    measure, value type) read them summed per measure, priority and price year first, a few
+    hundred rows; provider reads them per contract and price year; year reads the kept rows per
+    year summed per contract and price year. Each grouping divides its money sums by the
+    deflator of their price year (`_sums`), so the restatement is a few thousand divisions.
     """
     names = _tables()
-    year_filter = "AND s.year = %s" if year is not None else ""
     selects = []
     for dimension, (key, label, sort, joins, unit, group_by) in _GROUPS.items():
         grouping = f"GROUP BY {', '.join(group_by)}" if group_by else ""
@@ -341,45 +342,28 @@ def _statement(year: int | None) -> str:
             f"{sort} AS sort, {unit} AS unit, {_sums()}, {counts} "
             f"FROM {source} p {joins.format(**names)} {grouping}"
         )
-    fiscal = "CASE WHEN c.value_type = 'fiscal' THEN {} ELSE 0 END"
-    values = "committed, delivered, verified, committed_units, delivered_units, verified_units"
+    fiscal = "CASE WHEN s.is_fiscal THEN {} ELSE 0 END"
     kept = (
         "s.target_value AS committed, s.delivered_value AS delivered, "
         "s.verified_value AS verified, s.target_quantity AS committed_units, "
         "s.delivered_quantity AS delivered_units, s.verified_quantity AS verified_units"
     )
-    sums_of_council = f"""
-        FROM {names["sums"]} s WHERE s.commissioner_id = %s {year_filter}"""
-    if year is not None:
-        # One financial year: the kept row per commitment and year, as it is.
-        sums = f"""
-by_commitment AS (
-    SELECT s.commitment_id AS commitment_id, s.year AS year, s.price_year AS price_year, {kept}
-    {sums_of_council}
-),
-by_commitment_year AS (SELECT * FROM by_commitment),"""
-    else:
-        # Every year: the kept rows per commitment and year, folded to a row per commitment
-        # (a commitment has one proxy price year).
-        sums = f"""
-by_commitment_year AS (
-    SELECT s.commitment_id AS commitment_id, s.year AS year, s.price_year AS price_year, {kept}
-    {sums_of_council}
-),
-by_commitment AS (
-    SELECT commitment_id, price_year, {", ".join(f"SUM({v}) AS {v}" for v in values.split(", "))}
-    FROM by_commitment_year GROUP BY commitment_id, price_year
-),"""
+    # Every year: the per-commitment rows the lines' every-year sums are kept in (year 0).
+    # The year grouping reads the rows per year, summed per contract and price year.
+    years_wanted = "s.year = %s" if year is not None else "s.year <> 0"
     return f"""
-WITH {sums}
+WITH by_commitment AS (
+    SELECT s.commitment_id, s.contract_id, s.is_fiscal, s.price_year, {kept}
+    FROM {names["sums"]} s WHERE s.commissioner_id = %s AND s.year = %s
+),
 council_commitments AS (
-    SELECT c.id, c.contract_id, c.measure_id, c.priority_id, c.unit, c.value_type,
-           k.provider_id, k.provider_name
+    SELECT c.id, c.measure_id, c.priority_id, c.unit, c.value_type, k.provider_id,
+           k.provider_name
     FROM {names["contract"]} k JOIN {names["commitment"]} c ON c.contract_id = k.id
     WHERE k.commissioner_id = %s
 ),
 per_commitment AS (
-    SELECT s.commitment_id, c.contract_id, c.provider_id, c.provider_name, c.measure_id,
+    SELECT s.commitment_id, s.contract_id, c.provider_id, c.provider_name, c.measure_id,
            c.priority_id, c.unit, c.value_type, s.price_year, s.committed, s.delivered, s.verified,
            {fiscal.format("s.committed")} AS committed_fiscal,
            {fiscal.format("s.delivered")} AS delivered_fiscal,
@@ -398,16 +382,17 @@ per_contract AS (
     FROM per_commitment GROUP BY contract_id, provider_id, provider_name, price_year
 ),
 per_year AS (
-    SELECT s.year, c.contract_id, s.price_year,
-           SUM(s.committed) AS committed, SUM(s.delivered) AS delivered,
-           SUM(s.verified) AS verified,
-           SUM({fiscal.format("s.committed")}) AS committed_fiscal,
-           SUM({fiscal.format("s.delivered")}) AS delivered_fiscal,
-           SUM({fiscal.format("s.verified")}) AS verified_fiscal,
-           SUM(s.committed_units) AS committed_units, SUM(s.delivered_units) AS delivered_units,
-           SUM(s.verified_units) AS verified_units, COUNT(*) AS commitments
-    FROM by_commitment_year s JOIN council_commitments c ON c.id = s.commitment_id
-    GROUP BY s.year, c.contract_id, s.price_year
+    SELECT s.year, s.contract_id, s.price_year,
+           SUM(s.target_value) AS committed, SUM(s.delivered_value) AS delivered,
+           SUM(s.verified_value) AS verified,
+           SUM({fiscal.format("s.target_value")}) AS committed_fiscal,
+           SUM({fiscal.format("s.delivered_value")}) AS delivered_fiscal,
+           SUM({fiscal.format("s.verified_value")}) AS verified_fiscal,
+           SUM(s.target_quantity) AS committed_units,
+           SUM(s.delivered_quantity) AS delivered_units,
+           SUM(s.verified_quantity) AS verified_units, COUNT(*) AS commitments
+    FROM {names["sums"]} s WHERE s.commissioner_id = %s AND {years_wanted}
+    GROUP BY s.year, s.contract_id, s.price_year
 )
 {" UNION ALL ".join(selects)}
 ORDER BY dimension, sort, label
@@ -455,7 +440,13 @@ def summary(
     price_year = check_price_year(
         commissioner.reporting_price_year if price_year is None else price_year
     )
-    params: list[Any] = [commissioner.pk] + ([year] if year is not None else []) + [commissioner.pk]
+    params: list[Any] = [
+        commissioner.pk,
+        LineSums.ALL_YEARS if year is None else year,
+        commissioner.pk,
+        commissioner.pk,
+        *([year] if year is not None else []),
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The statement's estimated cost passes PostgreSQL's JIT threshold, and compiling it
@@ -498,17 +489,10 @@ def summary(
 def not_restated(commissioner: Any, year: int | None = None) -> int:
     """Valued commitments whose proxy has no price year in the deflator series: left out of the pounds."""
     table = load_deflators()
-    sums = LineSums.objects.filter(commissioner=commissioner).exclude(
-        price_year__in=list(table.index)
-    )
-    if year is not None:
-        sums = sums.filter(year=year)
-    return (
-        sums.filter(Q(target_value__gt=0) | Q(delivered_value__gt=0))
-        .values("commitment_id")
-        .distinct()
-        .count()
-    )
+    sums = LineSums.objects.filter(
+        commissioner=commissioner, year=LineSums.ALL_YEARS if year is None else year
+    ).exclude(price_year__in=list(table.index))
+    return sums.filter(Q(target_value__gt=0) | Q(delivered_value__gt=0)).count()
 
 
 def years(commissioner: Any) -> list[int]:

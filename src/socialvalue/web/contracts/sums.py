@@ -2,7 +2,7 @@
 
 Every change to return lines goes through a function of `services` that calls
 `refresh_line_sums` for the commitments and years it touched, in the same transaction, so the
-portfolio can read a few rows per commitment instead of every line. `refresh_line_sums`
+portfolio can read a row per commitment instead of every line (year 0 holds every year). `refresh_line_sums`
 recomputes those rows from the lines (rather than adding differences), so a sum cannot drift
 from the lines it sums; `rebuild_line_sums` does the same for a whole council (bulk loads).
 """
@@ -18,18 +18,35 @@ from django.db import connection
 #: commitment and year, with the commitment's proxy price year. Table names are the models' own.
 SUM_LINES = """
 INSERT INTO contracts_linesums (
-    commitment_id, commissioner_id, year, price_year, target_value, delivered_value,
-    verified_value, target_quantity, delivered_quantity, verified_quantity
+    commitment_id, contract_id, is_fiscal, commissioner_id, year, price_year, target_value,
+    delivered_value, verified_value, target_quantity, delivered_quantity, verified_quantity
 )
-SELECT l.commitment_id, l.commissioner_id, l.year, c.price_year,
-       SUM(l.target_value), SUM(l.delivered_value), SUM(l.verified_value),
+SELECT l.commitment_id, c.contract_id, c.value_type = 'fiscal', l.commissioner_id, l.year,
+       c.price_year, SUM(l.target_value), SUM(l.delivered_value), SUM(l.verified_value),
        SUM(l.target_quantity), SUM(l.delivered_quantity), SUM(l.verified_quantity)
 FROM contracts_returnline l JOIN contracts_commitment c ON c.id = l.commitment_id
 {where}
-GROUP BY l.commitment_id, l.commissioner_id, l.year, c.price_year
+GROUP BY l.commitment_id, c.contract_id, c.value_type, l.commissioner_id, l.year, c.price_year
+"""
+
+#: Insert each commitment's row for every year together (year 0), from its rows per year
+#: matching `{where}` (a condition on `s`, the sums).
+SUM_ALL_YEARS = """
+INSERT INTO contracts_linesums (
+    commitment_id, contract_id, is_fiscal, commissioner_id, year, price_year, target_value,
+    delivered_value, verified_value, target_quantity, delivered_quantity, verified_quantity
+)
+SELECT s.commitment_id, s.contract_id, s.is_fiscal, s.commissioner_id, 0, s.price_year,
+       SUM(s.target_value), SUM(s.delivered_value), SUM(s.verified_value),
+       SUM(s.target_quantity), SUM(s.delivered_quantity), SUM(s.verified_quantity)
+FROM contracts_linesums s
+WHERE s.year <> 0 {where}
+GROUP BY s.commitment_id, s.contract_id, s.is_fiscal, s.commissioner_id, s.price_year
 """
 
 COLUMNS = (
+    "contract_id",
+    "is_fiscal",
     "commissioner_id",
     "year",
     "price_year",
@@ -59,18 +76,20 @@ def refresh_line_sums(commitment_ids: Iterable[int], years: Iterable[int] | None
         return
     list(Commitment.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
     year_list = sorted(set(years)) if years is not None else None
-    where = f"WHERE l.commitment_id IN ({_placeholders(ids)})"
-    delete = f"DELETE FROM contracts_linesums WHERE commitment_id IN ({_placeholders(ids)})"
-    params: list[Any] = list(ids)
+    if year_list == []:
+        return
+    of_ids = f"commitment_id IN ({_placeholders(ids)})"
+    where, delete = f"WHERE l.{of_ids}", f"DELETE FROM contracts_linesums WHERE {of_ids}"
+    year_params: list[Any] = []
     if year_list is not None:
-        if not year_list:
-            return
+        # The rows of these years, and the every-year row (0) they add up to.
         where += f" AND l.year IN ({_placeholders(year_list)})"
-        delete += f" AND year IN ({_placeholders(year_list)})"
-        params += year_list
+        delete += f" AND year IN (0, {_placeholders(year_list)})"
+        year_params = year_list
     with connection.cursor() as cursor:
-        cursor.execute(delete, params)
-        cursor.execute(SUM_LINES.format(where=where), params)
+        cursor.execute(delete, [*ids, *year_params])
+        cursor.execute(SUM_LINES.format(where=where), [*ids, *year_params])
+        cursor.execute(SUM_ALL_YEARS.format(where=f"AND s.{of_ids}"), list(ids))
 
 
 def rebuild_line_sums(commissioner_id: int) -> None:
@@ -90,7 +109,14 @@ def recomputed(commissioner_id: int) -> dict[tuple[int, int], tuple]:
 
     rows = (
         ReturnLine.objects.filter(commissioner_id=commissioner_id)
-        .values("commitment_id", "year", "commissioner_id", "commitment__price_year")
+        .values(
+            "commitment_id",
+            "year",
+            "commissioner_id",
+            "commitment__price_year",
+            "commitment__contract_id",
+            "commitment__value_type",
+        )
         .annotate(
             tv=Sum("target_value"),
             dv=Sum("delivered_value"),
@@ -101,20 +127,26 @@ def recomputed(commissioner_id: int) -> dict[tuple[int, int], tuple]:
         )
         .order_by()
     )
-    return {
-        (r["commitment_id"], r["year"]): (
+    found: dict[tuple[int, int], tuple] = {}
+    for r in rows:
+        head = (r["commitment__contract_id"], r["commitment__value_type"] == "fiscal")
+        values = (r["tv"], r["dv"], r["vv"], r["tq"], r["dq"], r["vq"])
+        found[(r["commitment_id"], r["year"])] = (
+            *head,
             r["commissioner_id"],
             r["year"],
             r["commitment__price_year"],
-            r["tv"],
-            r["dv"],
-            r["vv"],
-            r["tq"],
-            r["dq"],
-            r["vq"],
+            *values,
         )
-        for r in rows
-    }
+        every = found.get((r["commitment_id"], 0))
+        found[(r["commitment_id"], 0)] = (
+            *head,
+            r["commissioner_id"],
+            0,
+            r["commitment__price_year"],
+            *(values if every is None else (a + b for a, b in zip(every[5:], values, strict=True))),
+        )
+    return found
 
 
 def stored(commissioner_id: int) -> dict[tuple[int, int], tuple]:
@@ -122,7 +154,7 @@ def stored(commissioner_id: int) -> dict[tuple[int, int], tuple]:
     from .models import LineSums
 
     return {
-        (r[0], r[2]): tuple(r[1:])
+        (r[0], r[4]): tuple(r[1:])
         for r in LineSums.objects.filter(commissioner_id=commissioner_id).values_list(
             "commitment_id", *COLUMNS
         )
