@@ -335,3 +335,14 @@ def _actor(user, organisation):
     from socialvalue.web.tenancy import Actor
 
     return Actor.for_user(user)
+
+
+def test_tender_offers_are_valued_with_proxies_restated_to_the_councils_year():
+    from socialvalue.web.commissioning.models import BidCommitment
+    from socialvalue.web.commissioning.services import restated_proxy
+
+    stated = BidCommitment(quantity=Decimal(4), proxy_value=Decimal("9234"), price_year=2012)
+    assert restated_proxy(stated, 2024) == Decimal("9234") / D(2012) * D(2024)
+    assert restated_proxy(stated, 2012) == Decimal("9234")
+    unknown = BidCommitment(quantity=Decimal(4), proxy_value=Decimal("100"), price_year=None)
+    assert restated_proxy(unknown, 2024) == Decimal("100")
