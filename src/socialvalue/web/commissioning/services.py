@@ -439,7 +439,7 @@ def restated_proxy(commitment: BidCommitment, price_year: int) -> Decimal:
     price year, the council's reporting year, as its portfolio and reports are.
     """
     series = load_deflators().index
-    if commitment.price_year is None or commitment.price_year not in series:
+    if commitment.price_year in (None, price_year) or commitment.price_year not in series:
         return commitment.proxy_value
     return Decimal(commitment.proxy_value) / deflator(commitment.price_year) * deflator(price_year)
 
