@@ -350,7 +350,24 @@ def _statement(year: int | None) -> str:
     )
     # Every year: the per-commitment rows the lines' every-year sums are kept in (year 0).
     # The year grouping reads the rows per year, summed per contract and price year.
-    years_wanted = "s.year = %s" if year is not None else "s.year <> 0"
+    if year is not None:
+        # One year: its rows per contract are those of the provider grouping.
+        per_year = f"""
+    SELECT CAST(%s AS INTEGER) AS year, contract_id, price_year,
+           {", ".join(_VALUES)}, commitments FROM per_contract"""
+    else:
+        per_year = f"""
+    SELECT s.year, s.contract_id, s.price_year,
+           SUM(s.target_value) AS committed, SUM(s.delivered_value) AS delivered,
+           SUM(s.verified_value) AS verified,
+           SUM({fiscal.format("s.target_value")}) AS committed_fiscal,
+           SUM({fiscal.format("s.delivered_value")}) AS delivered_fiscal,
+           SUM({fiscal.format("s.verified_value")}) AS verified_fiscal,
+           SUM(s.target_quantity) AS committed_units,
+           SUM(s.delivered_quantity) AS delivered_units,
+           SUM(s.verified_quantity) AS verified_units, COUNT(*) AS commitments
+    FROM {names["sums"]} s WHERE s.commissioner_id = %s AND s.year <> 0
+    GROUP BY s.year, s.contract_id, s.price_year"""
     return f"""
 WITH by_commitment AS (
     SELECT s.commitment_id, s.contract_id, s.is_fiscal, s.price_year, {kept}
@@ -381,18 +398,7 @@ per_contract AS (
            {", ".join(f"SUM({v}) AS {v}" for v in _VALUES)}, COUNT(*) AS commitments
     FROM per_commitment GROUP BY contract_id, provider_id, provider_name, price_year
 ),
-per_year AS (
-    SELECT s.year, s.contract_id, s.price_year,
-           SUM(s.target_value) AS committed, SUM(s.delivered_value) AS delivered,
-           SUM(s.verified_value) AS verified,
-           SUM({fiscal.format("s.target_value")}) AS committed_fiscal,
-           SUM({fiscal.format("s.delivered_value")}) AS delivered_fiscal,
-           SUM({fiscal.format("s.verified_value")}) AS verified_fiscal,
-           SUM(s.target_quantity) AS committed_units,
-           SUM(s.delivered_quantity) AS delivered_units,
-           SUM(s.verified_quantity) AS verified_units, COUNT(*) AS commitments
-    FROM {names["sums"]} s WHERE s.commissioner_id = %s AND {years_wanted}
-    GROUP BY s.year, s.contract_id, s.price_year
+per_year AS ({per_year}
 )
 {" UNION ALL ".join(selects)}
 ORDER BY dimension, sort, label
@@ -444,8 +450,7 @@ def summary(
         commissioner.pk,
         LineSums.ALL_YEARS if year is None else year,
         commissioner.pk,
-        commissioner.pk,
-        *([year] if year is not None else []),
+        year if year is not None else commissioner.pk,
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
