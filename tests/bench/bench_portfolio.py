@@ -2,8 +2,13 @@
 
 Run: .venv/bin/python tests/bench/bench_portfolio.py [sqlite|postgresql]
 It runs on SQLite, and also on PostgreSQL when DATABASE_URL names a PostgreSQL server (a database
-`bench_portfolio` is made there afresh). Bar: GET /api/v1/portfolio/summary?year= answers in under
-1 s at the server (median of 5, after one warm-up) on each database. Exits 1 if a bar is missed.
+named after DATABASE_URL's with `_bench` added is made there afresh). Every pound is restated to
+the council's price year (and, timed too, to 2019 prices). Bars, median of 5 after one warm-up, at
+the server: GET /api/v1/portfolio/summary?year=2023 and the all-years summary each answer in under
+1 s on each database; on PostgreSQL, once nine other councils' 9 000 000 lines are copied into the
+same database (BENCH_OTHER_COUNCILS=0 skips that), each still answers in under 1 s and within 1.2x
+of its time alone. Exits 1 if a bar is missed. Lines are written with COPY (PostgreSQL) or
+executemany (SQLite), and their sums per commitment and year rebuilt once at the end.
 
 `make_world` and `generate_portfolio` are importable: other benchmarks (the annual evaluation
 report) build the same portfolio with them, in a database already migrated.
@@ -25,6 +30,11 @@ CONTRACTS = 2_000
 COMMITMENTS_PER_CONTRACT = 20
 PERIODS = 25  # quarterly over six years and a quarter: 2 000 × 20 × 25 = 1 000 000 lines
 BAR_S = 1.0
+#: With the other councils' lines in the same database, one council's summary stays within this of its time alone.
+CROWDED_RATIO = 1.2
+#: Councils copied beside the benchmarked one on PostgreSQL (9 × 1 000 000 more return lines).
+OTHER_COUNCILS = int(os.environ.get("BENCH_OTHER_COUNCILS", "9"))
+YEAR = 2023
 REPEATS = 5
 BATCH = 20_000
 
@@ -59,18 +69,19 @@ def generate_portfolio(
     return lines made.
     """
     from socialvalue.core.periods import financial_year
-    from socialvalue.web.contracts.models import Commitment, Contract, Return, ReturnLine
+    from socialvalue.web.contracts.models import Commitment, Contract, Return
+    from socialvalue.web.contracts.sums import rebuild_line_sums
 
     cent, quantum = Decimal("0.01"), Decimal("0.0001")
     measures = list(measures)
     priorities = list(priorities)
     starts = [dt.date(2019 + (q + 1) // 4, [4, 7, 10, 1][q % 4], 1) for q in range(20)]
     made = 0
-    pending_lines: list[ReturnLine] = []
+    pending_lines: list[tuple] = []
 
     def flush() -> None:
         nonlocal made
-        ReturnLine.objects.bulk_create(pending_lines, batch_size=2_000)
+        _write_lines(pending_lines)
         made += len(pending_lines)
         pending_lines.clear()
         if progress:
@@ -138,19 +149,13 @@ def generate_portfolio(
             per_period = (c.target_quantity / periods).quantize(quantum)
             proxy = c.proxy_value or Decimal(0)
             for r in by_contract[c.contract_id]:
-                line = ReturnLine(
-                    period_return=r,
-                    commitment=c,
-                    commissioner=commissioner,
-                    year=r.year,
-                    period_end=r.period_end,
-                    target_quantity=per_period,
-                    target_value=(per_period * proxy).quantize(cent),
-                )
+                target_value = (per_period * proxy).quantize(cent)
+                reported = None
+                verdict, reason = "pending", ""
+                delivered_q = delivered_v = verified_q = verified_v = Decimal(0)
                 if r.period_end < today:
                     seed = (i * 31 + r.period_index * 17) % 100
                     reported = (per_period * Decimal(60 + (seed * 13) % 81) / 100).quantize(quantum)
-                    line.reported_quantity = reported
                     verdict = (
                         "accepted"
                         if seed < 70
@@ -160,21 +165,84 @@ def generate_portfolio(
                         if seed < 85
                         else "pending"
                     )
-                    line.verification = verdict
                     if verdict != "rejected":
-                        line.delivered_quantity = reported
-                        line.delivered_value = (reported * proxy).quantize(cent)
+                        delivered_q = reported
+                        delivered_v = (reported * proxy).quantize(cent)
                     if verdict == "accepted":
-                        line.verified_quantity = line.delivered_quantity
-                        line.verified_value = line.delivered_value
+                        verified_q, verified_v = delivered_q, delivered_v
                     if verdict in ("queried", "rejected"):
-                        line.reason = "Generated decision"
-                pending_lines.append(line)
+                        reason = "Generated decision"
+                pending_lines.append(
+                    (
+                        r.pk,
+                        c.pk,
+                        commissioner.pk,
+                        r.year,
+                        r.period_end,
+                        per_period,
+                        target_value,
+                        reported,
+                        delivered_q,
+                        delivered_v,
+                        verified_q,
+                        verified_v,
+                        "",
+                        verdict,
+                        reason,
+                        "",
+                    )
+                )
         if len(pending_lines) >= BATCH:
             flush()
     if pending_lines:
         flush()
+    # The lines were written in bulk, not through the return decisions: sum them as those would.
+    rebuild_line_sums(commissioner.pk)
     return made
+
+
+LINE_COLUMNS = (
+    "period_return_id",
+    "commitment_id",
+    "commissioner_id",
+    "year",
+    "period_end",
+    "target_quantity",
+    "target_value",
+    "reported_quantity",
+    "delivered_quantity",
+    "delivered_value",
+    "verified_quantity",
+    "verified_value",
+    "provider_note",
+    "verification",
+    "reason",
+    "response",
+)
+
+
+def _write_lines(rows: list[tuple]) -> None:
+    """Insert return lines: COPY on PostgreSQL, executemany on SQLite."""
+    from django.db import connection
+
+    from socialvalue.web.contracts.models import ReturnLine
+
+    table = ReturnLine._meta.db_table
+    columns = ", ".join(LINE_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(LINE_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                [
+                    tuple(str(v) if isinstance(v, Decimal | dt.date) else v for v in row)
+                    for row in rows
+                ],
+            )
 
 
 def make_world():
@@ -244,49 +312,168 @@ def run_one(label: str) -> int:
     client = Client()
 
     backend = _backend_pid(connection)
-    cpu: dict[str, list[float]] = {}
-
-    def timed(url: str) -> list[float]:
-        times = []
-        for _ in range(REPEATS + 1):
-            began, began_cpu = time.perf_counter(), _cpu_seconds(backend)
-            response = client.get(url, **auth)
-            times.append(time.perf_counter() - began)
-            cpu.setdefault(url, []).append(_cpu_seconds(backend) - began_cpu)
-            if response.status_code != 200:
-                raise SystemExit(
-                    f"{url} answered {response.status_code}: {response.content[:300]!r}"
-                )
-        cpu[url] = cpu[url][1:]
-        return times[1:]  # the first loads code and warms the caches
-
-    year_s = timed("/api/v1/portfolio/summary?year=2023")
-    all_s = timed("/api/v1/portfolio/summary")
-    body = client.get("/api/v1/portfolio/summary?year=2023", **auth).json()
-    ok = statistics.median(year_s) < BAR_S
-    year_cpu = statistics.median(cpu["/api/v1/portfolio/summary?year=2023"])
-    all_cpu = statistics.median(cpu["/api/v1/portfolio/summary"])
-    totals = body["totals"]
     print(
         f"{label}: generated {CONTRACTS:,} contracts, {CONTRACTS * COMMITMENTS_PER_CONTRACT:,} "
         f"commitments and {lines:,} return lines in {generate_s:.0f} s"
     )
-    print(
-        f"{label}: GET /api/v1/portfolio/summary?year=2023  median {statistics.median(year_s) * 1000:.0f} ms, "
-        f"max {max(year_s) * 1000:.0f} ms (bar < {BAR_S * 1000:.0f} ms)  {'ok' if ok else 'MISSED'}; "
-        f"CPU {year_cpu * 1000:.0f} ms"
-    )
-    print(
-        f"{label}: GET /api/v1/portfolio/summary (all years)  median {statistics.median(all_s) * 1000:.0f} ms, "
-        f"max {max(all_s) * 1000:.0f} ms; CPU {all_cpu * 1000:.0f} ms"
-    )
+    alone = _time_summaries(client, auth, backend, label, "alone")
+    ok = all(median < BAR_S for median, _cpu in alone.values())
+    if connection.vendor == "postgresql" and OTHER_COUNCILS:
+        start = time.perf_counter()
+        _clone_councils(council, OTHER_COUNCILS)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(
+            f"{label}: copied the council's portfolio for {OTHER_COUNCILS} other councils "
+            f"({OTHER_COUNCILS * lines:,} more return lines) in {time.perf_counter() - start:.0f} s"
+        )
+        crowded = _time_summaries(client, auth, backend, label, f"with {OTHER_COUNCILS} others")
+        for what, (median, _cpu) in crowded.items():
+            ratio = median / alone[what][0]
+            fine = median < BAR_S and ratio <= CROWDED_RATIO
+            ok &= fine
+            print(
+                f"{label}: {what}: {median * 1000:.0f} ms with the others against "
+                f"{alone[what][0] * 1000:.0f} ms alone: {ratio:.2f}x "
+                f"(bar < {BAR_S * 1000:.0f} ms and <= {CROWDED_RATIO}x)  {'ok' if fine else 'MISSED'}"
+            )
+    body = client.get(f"/api/v1/portfolio/summary?year={YEAR}", **auth).json()
+    totals = body["totals"]
     print(f"{label}: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores while timing")
     print(
-        f"{label}: 2023/24 committed £{Decimal(totals['committed_value']):,.0f}, delivered "
-        f"£{Decimal(totals['delivered_value']):,.0f}, verified £{Decimal(totals['verified_value']):,.0f} "
-        f"over {totals['contracts']:,} contracts"
+        f"{label}: {YEAR}/{(YEAR + 1) % 100:02d} in {body['price_year']} prices: committed "
+        f"£{Decimal(totals['committed_value']):,.2f}, delivered "
+        f"£{Decimal(totals['delivered_value']):,.2f}, verified "
+        f"£{Decimal(totals['verified_value']):,.2f} over {totals['contracts']:,} contracts"
     )
     return 0 if ok else 1
+
+
+def _time_summaries(client, auth, backend, label: str, setting: str) -> dict:
+    """Median wall-clock and CPU seconds of the year's and the all-years summary (after a warm-up)."""
+    figures = {}
+    for what, url in (
+        ("year", f"/api/v1/portfolio/summary?year={YEAR}"),
+        ("year, in 2019 prices", f"/api/v1/portfolio/summary?year={YEAR}&price_year=2019"),
+        ("all years", "/api/v1/portfolio/summary"),
+    ):
+        times, cpu = [], []
+        for _ in range(REPEATS + 1):
+            began, began_cpu = time.perf_counter(), _cpu_seconds(backend)
+            response = client.get(url, **auth)
+            times.append(time.perf_counter() - began)
+            cpu.append(_cpu_seconds(backend) - began_cpu)
+            if response.status_code != 200:
+                raise SystemExit(
+                    f"{url} answered {response.status_code}: {response.content[:300]!r}"
+                )
+        times, cpu = times[1:], cpu[1:]  # the first loads code and warms the caches
+        median = statistics.median(times)
+        figures[what] = (median, statistics.median(cpu))
+        print(
+            f"{label} ({setting}): GET {url}  median {median * 1000:.0f} ms, "
+            f"max {max(times) * 1000:.0f} ms (bar < {BAR_S * 1000:.0f} ms)  "
+            f"{'ok' if median < BAR_S else 'MISSED'}; CPU {statistics.median(cpu) * 1000:.0f} ms"
+        )
+    return figures
+
+
+def _clone_councils(council, count: int) -> None:
+    """Give `count` new councils a copy of `council`'s contracts, returns, commitments, lines and sums.
+
+    Copied in SQL, with ids moved by a fixed offset per council, so the copies are made in the
+    database in minutes rather than generated row by row.
+    """
+    from django.db import connection
+
+    from socialvalue.web.accounts.models import Organisation
+    from socialvalue.web.contracts.models import (
+        Commitment,
+        Contract,
+        LineSums,
+        Return,
+        ReturnLine,
+    )
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GREATEST((SELECT MAX(id) FROM contracts_returnline), "
+            "(SELECT MAX(id) FROM contracts_linesums), (SELECT MAX(id) FROM contracts_return), "
+            "(SELECT MAX(id) FROM contracts_commitment), (SELECT MAX(id) FROM contracts_contract))"
+        )
+        step = int(cursor.fetchone()[0]) + 1
+    of_council = (
+        f"contract_id IN (SELECT id FROM contracts_contract WHERE commissioner_id = {council.pk})"
+    )
+    plans = [
+        (
+            Contract,
+            {"id": "id + {off}", "commissioner_id": "{org}"},
+            f"commissioner_id = {council.pk}",
+        ),
+        (Return, {"id": "id + {off}", "contract_id": "contract_id + {off}"}, of_council),
+        (
+            Commitment,
+            {"id": "id + {off}", "contract_id": "contract_id + {off}", "priority_id": "NULL"},
+            of_council,
+        ),
+        (
+            ReturnLine,
+            {
+                "id": "id + {off}",
+                "period_return_id": "period_return_id + {off}",
+                "commitment_id": "commitment_id + {off}",
+                "commissioner_id": "{org}",
+            },
+            f"commissioner_id = {council.pk}",
+        ),
+        (
+            LineSums,
+            {
+                "id": "id + {off}",
+                "commitment_id": "commitment_id + {off}",
+                "contract_id": "contract_id + {off}",
+                "commissioner_id": "{org}",
+            },
+            f"commissioner_id = {council.pk}",
+        ),
+    ]
+    # The lines' and sums' secondary indexes are made again once, after the copies, not kept up
+    # row by row (the primary keys and unique constraints stay).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [[ReturnLine._meta.db_table, LineSums._meta.db_table]],
+        )
+        dropped = cursor.fetchall()
+        for name, _definition in dropped:
+            cursor.execute(f'DROP INDEX "{name}"')
+    for k in range(1, count + 1):
+        other = Organisation.objects.create(
+            name=f"Other Council {k}",
+            slug=f"other-council-{k}",
+            kind="commissioner",
+            organisation_type="local_authority",
+        )
+        offset = step * k
+        with connection.cursor() as cursor:
+            for model, overrides, where in plans:
+                columns = [f.column for f in model._meta.concrete_fields]
+                chosen = [overrides.get(c, c).format(off=offset, org=other.pk) for c in columns]
+                cursor.execute(
+                    f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+                    f"SELECT {', '.join(chosen)} FROM {model._meta.db_table} WHERE {where}"
+                )
+    with connection.cursor() as cursor:
+        for _name, definition in dropped:
+            cursor.execute(definition)
+    with connection.cursor() as cursor:
+        for model in (Contract, Return, Commitment, ReturnLine, LineSums):
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            )
 
 
 def _backend_pid(connection) -> int | None:
@@ -312,15 +499,18 @@ def _cpu_seconds(backend: int | None) -> float:
 
 
 def _postgres_url(url: str) -> str | None:
+    """A database made afresh beside DATABASE_URL's, named after it with `_bench` added."""
     if not url.startswith(("postgres://", "postgresql://")):
         return None
     import psycopg
 
-    base, _, _ = url.rpartition("/")
+    base, _, name = url.rpartition("/")
+    name = name.split("?", 1)[0] or "socialvalue"
+    bench = f"{name}_bench"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS bench_portfolio")
-        connection.execute("CREATE DATABASE bench_portfolio")
-    return f"{base}/bench_portfolio"
+        connection.execute(f'DROP DATABASE IF EXISTS "{bench}"')
+        connection.execute(f'CREATE DATABASE "{bench}"')
+    return f"{base}/{bench}"
 
 
 def main() -> int:

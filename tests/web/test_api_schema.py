@@ -157,7 +157,12 @@ def api_client(demo_data, db):
 
 
 @schema.parametrize()
-@settings(max_examples=examples(25), deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=examples(25),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_conforms_to_its_schema(case, api_client):
     _aim_at_data(case, api_client["ids"])
     with transaction.atomic():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -242,3 +243,83 @@ def value_quantity(
         price_year=checked["report_price_year"],
         amount=amount,
     )
+
+
+# ---------------------------------------------------------------- one price basis for sums of pounds
+
+PENNY = Decimal("0.01")
+
+
+def check_price_year(
+    year: object,
+    place: str = "price_year",
+    *,
+    deflators: DeflatorTable | Mapping[int, float] | None = None,
+) -> int:
+    """`year` as a price year the shipped deflator series covers; InputError naming `place` otherwise."""
+    table = _as_table(deflators)
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year.strip())
+    year = _check_year(year, place)
+    if year not in table.index:
+        raise InputError(
+            Problem(
+                place,
+                f"{year} is outside the deflator series {table.first_year}-{table.last_year}",
+            )
+        )
+    _index_for(table, year, place)
+    return year
+
+
+def deflator(year: int, *, deflators: DeflatorTable | Mapping[int, float] | None = None) -> Decimal:
+    """D[year] as an exact decimal (the shipped figure as written, not its binary approximation)."""
+    table = _as_table(deflators)
+    return Decimal(repr(_index_for(table, year, "price_year")))
+
+
+def in_price_year(
+    real: Decimal | float | int,
+    to_year: int,
+    *,
+    deflators: DeflatorTable | Mapping[int, float] | None = None,
+) -> Decimal:
+    """A sum of `value / D[proxy price year]` terms, in `to_year` prices: `real × D[to_year]`, rounded once.
+
+    Sums in several price years are added as `value / D[p]` (in SQL where they are many), and
+    turned into pounds of one year here, to the penny (half up), once at the end: so the same
+    sum in two price years Y1, Y2 differs by exactly D[Y1] / D[Y2] before that one rounding.
+    """
+    if isinstance(real, float):
+        real = Decimal(repr(real))
+    exact = Decimal(real or 0) * deflator(to_year, deflators=deflators)
+    return exact.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def restate_money(
+    amount: Decimal | float | int,
+    from_year: int,
+    to_year: int,
+    *,
+    deflators: DeflatorTable | Mapping[int, float] | None = None,
+) -> Decimal:
+    """Pounds of `from_year` prices in `to_year` prices: `amount / D[from] × D[to]`, to the penny.
+
+    The one restatement of a value that the evidence pages (the provider's side) and the
+    portfolio and reports (the council's side) share, so one line shows the same pounds on both.
+    """
+    if isinstance(amount, float):
+        amount = Decimal(repr(amount))
+    if from_year == to_year:
+        return Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
+    real = Decimal(amount) / deflator(from_year, deflators=deflators)
+    return in_price_year(real, to_year, deflators=deflators)
+
+
+def money_at_proxy_prices(
+    quantity: Decimal | float | int, proxy_value: Decimal | float | int
+) -> Decimal:
+    """`quantity × proxy_value` in the proxy's own prices, to the penny (half up): what a line stores."""
+    q = Decimal(repr(quantity)) if isinstance(quantity, float) else Decimal(quantity)
+    p = Decimal(repr(proxy_value)) if isinstance(proxy_value, float) else Decimal(proxy_value)
+    return (q * p).quantize(PENNY, rounding=ROUND_HALF_UP)

@@ -102,12 +102,24 @@ class OrganisationOut(Schema):
     kind: str
     organisation_type: str
     areas_served: list[str]
+    price_year: int = Field(
+        description="The year whose prices the organisation's money figures are shown in."
+    )
+
+    @staticmethod
+    def resolve_price_year(obj) -> int:
+        return (
+            obj.reporting_price_year if hasattr(obj, "reporting_price_year") else obj["price_year"]
+        )
 
 
 class OrganisationPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     organisation_type: Organisation.Type | None = None
     areas_served: list[str] | None = None
+    price_year: int | None = Field(
+        None, description="A year of the shipped GDP deflator series (the reporting price year)."
+    )
 
 
 @router.post("/auth/token", auth=None, response=answers(TokenOut, 429), summary="Get a token")
@@ -231,7 +243,7 @@ def get_organisation(request: HttpRequest, organisation_id: int):
 
 @router.patch("/organisations/{organisation_id}", response=answers(OrganisationOut, 400, 403, 404))
 def patch_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationPatch):
-    """Change an organisation's name, type or areas served (organisation admins only)."""
+    """Change an organisation's name, type, areas served or reporting price year (organisation admins only)."""
     organisation = get_visible_or_404(Organisation, request.actor, pk=organisation_id)
     membership = require_role(request.actor, organisation, Role.ADMIN)
     return services.update_organisation(

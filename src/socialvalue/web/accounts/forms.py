@@ -35,6 +35,21 @@ class OrganisationForm(GovukForm):
         help_text="One area per line, for example a borough or ward.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    price_year = forms.TypedChoiceField(
+        label="Reporting price year",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text="Sums of pounds are restated to this year's prices with HM Treasury's GDP "
+        "deflator, so values from proxies of different years can be added.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from socialvalue.core.valuation import load_deflators
+
+        super().__init__(*args, **kwargs)
+        years = sorted(load_deflators().index, reverse=True)
+        self.fields["price_year"].choices = [(y, str(y)) for y in years]
 
 
 class InviteForm(GovukForm):

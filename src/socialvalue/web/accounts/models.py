@@ -130,6 +130,14 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     #: When the first-steps list on the home page was dismissed (None: shown until every step is done).
     onboarding_dismissed_at = models.DateTimeField(null=True, blank=True)
+    #: The price year the organisation reports money in; None: the latest year of the shipped
+    #: GDP deflator series (so the default moves on when a newer series is shipped).
+    price_year = models.PositiveSmallIntegerField(
+        "reporting price year",
+        null=True,
+        blank=True,
+        help_text="Every sum of pounds is restated to this year's prices with the GDP deflator.",
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -146,6 +154,13 @@ class Organisation(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def reporting_price_year(self) -> int:
+        """The year whose prices this organisation's figures are shown in."""
+        from socialvalue.core.valuation import load_deflators
+
+        return self.price_year or load_deflators().last_year
 
 
 class Role(models.TextChoices):

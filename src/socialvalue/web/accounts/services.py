@@ -144,7 +144,7 @@ def update_organisation(
 ) -> Organisation:
     if not membership.allows(Role.ADMIN):
         raise PermissionDenied("Only an organisation admin can change its settings.")
-    allowed = {"name", "organisation_type", "areas_served"}
+    allowed = {"name", "organisation_type", "areas_served", "price_year"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({k: "This field cannot be changed." for k in unknown})
@@ -159,6 +159,14 @@ def update_organisation(
         raise ValidationError(
             {"organisation_type": f"Choose one of: {', '.join(Organisation.Type.values)}."}
         )
+    if "price_year" in fields:
+        from socialvalue.core.errors import InputError
+        from socialvalue.core.valuation import check_price_year
+
+        try:
+            fields["price_year"] = check_price_year(fields["price_year"])
+        except InputError as exc:
+            raise ValidationError({"price_year": exc.problems[0].message}) from None
     for key, value in fields.items():
         setattr(organisation, key, value.strip() if isinstance(value, str) else value)
     organisation.full_clean()

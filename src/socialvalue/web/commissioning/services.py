@@ -28,7 +28,7 @@ from django.utils.text import slugify
 
 from socialvalue.core import scoring
 from socialvalue.core.errors import InputError, Problem
-from socialvalue.core.valuation import load_deflators
+from socialvalue.core.valuation import deflator, load_deflators
 from socialvalue.web.errors import Conflict
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
@@ -418,7 +418,8 @@ def tender_data(
         }
     if bids is None:
         bids = submitted_bids(procurement)
-    data["bids"] = [_bid_data(bid, criteria) for bid in bids]
+    price_year = procurement.organisation.reporting_price_year
+    data["bids"] = [_bid_data(bid, criteria, price_year) for bid in bids]
     return data
 
 
@@ -430,7 +431,22 @@ def submitted_bids(procurement: Procurement):
     )
 
 
-def _bid_data(bid: Bid, criteria: Sequence[QualityCriterion]) -> dict[str, Any]:
+def restated_proxy(commitment: BidCommitment, price_year: int) -> Decimal:
+    """An offer's proxy in `price_year` prices: proxy × D[price_year] / D[its price year].
+
+    A proxy without a price year, or with one outside the deflator series, is taken as stated
+    (the offer's page says which). Offers are scored on these, so the bids' pounds are in one
+    price year, the council's reporting year, as its portfolio and reports are.
+    """
+    series = load_deflators().index
+    if commitment.price_year in (None, price_year) or commitment.price_year not in series:
+        return commitment.proxy_value
+    return Decimal(commitment.proxy_value) / deflator(commitment.price_year) * deflator(price_year)
+
+
+def _bid_data(
+    bid: Bid, criteria: Sequence[QualityCriterion], price_year: int | None = None
+) -> dict[str, Any]:
     moderated = {m.criterion: m.score for m in bid.moderated_scores.all()}
     item: dict[str, Any] = {
         "bidder": bid.bidder_name,
@@ -443,7 +459,9 @@ def _bid_data(bid: Bid, criteria: Sequence[QualityCriterion]) -> dict[str, Any]:
         {
             "measure": c.measure.code if c.measure_id and c.measure.code else c.description,
             "quantity": _plain(c.quantity),
-            "proxy_value": _plain(c.proxy_value),
+            "proxy_value": _plain(
+                c.proxy_value if price_year is None else restated_proxy(c, price_year)
+            ),
         }
         for c in bid.commitments.all()
     ]

@@ -214,6 +214,14 @@ class PortfolioOut(Schema):
     commissioner_id: int
     year: int | None
     year_label: str
+    price_year: int = Field(
+        description="Every pound is in this year's prices, restated from each proxy's price year "
+        "with the GDP deflator and rounded to the penny once per figure."
+    )
+    commitments_not_restated: int = Field(
+        description="Valued commitments left out of the pounds: their proxy has no price year "
+        "in the deflator series."
+    )
     totals: FiguresOut
     theme: list[RowOut]
     priority: list[RowOut]
@@ -419,24 +427,31 @@ def download_file(request: HttpRequest, return_id: Id, file_id: Id):
 
 @router.get(
     "/portfolio/summary",
-    response=answers(PortfolioOut, 403, 404),
+    response=answers(PortfolioOut, 400, 403, 404),
     summary="Committed, delivered and verified social value across a council's contracts",
 )
 def portfolio_summary(
     request: HttpRequest,
     year: int | None = Query(None, ge=1900, le=2100),
     commissioner_id: int | None = None,
+    price_year: int | None = Query(None, ge=1, le=9999),
 ):
-    """`year` is a financial year by its first calendar year (2025 is April 2025 to March 2026)."""
+    """`year` is a financial year by its first calendar year (2025 is April 2025 to March 2026).
+
+    `price_year` (default: the council's reporting price year) is a year of the shipped GDP
+    deflator series; outside it the answer is 400 naming `price_year`.
+    """
     commissioner = organisation_to_act_for(request.actor, commissioner_id, Role.VIEWER)
     if not commissioner.is_commissioner:
         raise Http404("The portfolio is for commissioners.")
-    summary = portfolio.summary(commissioner=commissioner, year=year)
+    summary = portfolio.summary(commissioner=commissioner, year=year, price_year=price_year)
     compliance = summary.compliance
     return {
         "commissioner_id": commissioner.pk,
         "year": year,
         "year_label": summary.year_label,
+        "price_year": summary.price_year,
+        "commitments_not_restated": summary.not_restated,
         "totals": summary.totals.as_dict(),
         **{
             key: [_row(r) for r in summary.rows[key]]

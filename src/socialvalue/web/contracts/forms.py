@@ -10,6 +10,7 @@ from socialvalue.core.periods import financial_year_label
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.files.forms import UploadField
 from socialvalue.web.forms import GovukForm
+from socialvalue.web.prices import price_year_choices
 
 from .models import DeliveryProfile, LineReview, ReportingFrequency
 
@@ -238,9 +239,13 @@ class PortfolioForm(GovukForm):
     year = forms.TypedChoiceField(
         label="Financial year", required=False, coerce=int, empty_value=None
     )
+    price_year = forms.TypedChoiceField(
+        label="Price year", required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "All years")] + [
             (y, financial_year_label(y)) for y in years
         ]
+        self.fields["price_year"].choices = price_year_choices()

@@ -345,6 +345,71 @@ class ReturnLine(models.Model):
         return self.reported_quantity is not None
 
 
+class LineSums(models.Model):
+    """The return lines of one commitment in one financial year, summed: what the portfolio reads.
+
+    Kept by `sums.refresh_line_sums` in the same transaction as every change to the lines
+    (a commitment added, a return saved or submitted, a line accepted, queried or rejected) and
+    removed with the commitment. Year `ALL_YEARS` (0) holds the commitment's sums over every
+    year, so the all-years portfolio reads one row per commitment too. Values are pounds in the
+    commitment's proxy price year (`price_year`, copied from the commitment with its contract
+    and whether it is fiscal, none of which changes once the commitment is made); the portfolio
+    restates them to the reader's price year when it reads them, so nothing stored is ever
+    overwritten by a restatement.
+    """
+
+    ALL_YEARS = 0
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    is_fiscal = models.BooleanField(default=False)
+    commissioner = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    price_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    delivered_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    verified_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    target_quantity = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    delivered_quantity = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    verified_quantity = models.DecimalField(**QUANTITY, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "year"], name="one_sum_per_commitment_year"
+            )
+        ]
+        indexes = [
+            # A council's sums for a year (or all years) are one range of this covering index.
+            models.Index(
+                fields=[
+                    "commissioner",
+                    "year",
+                    "commitment",
+                    "price_year",
+                    "contract",
+                    "is_fiscal",
+                    "target_value",
+                    "delivered_value",
+                    "verified_value",
+                    "target_quantity",
+                    "delivered_quantity",
+                    "verified_quantity",
+                ],
+                name="line_sums_portfolio",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Commitment {self.commitment_id}, {self.year}"
+
+
 class ReturnFile(StoredFile):
     """Evidence attached to a return by the provider."""
 

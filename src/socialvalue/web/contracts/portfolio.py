@@ -1,8 +1,12 @@
 """The commissioner's portfolio: committed, delivered and verified social value across its contracts, in SQL.
 
-One statement sums the return lines per commitment and year once (a common table expression),
-then groups those sums by theme, priority, SDG, provider, year, measure and value type, so the
-summary of a council with a million return lines is a single pass over an index. Fiscal value
+The return lines are kept summed per commitment and financial year (`LineSums`, in the same
+transaction as each change to the lines); one statement reads those sums, restates each to the
+reader's price year (value × D[price year] / D[proxy's price year], the GDP deflator of section 6
+of the SROI method), and groups them by theme, priority, SDG, provider, year, measure and value
+type. Restatement is linear, so sums are divided by their own deflator in SQL, added, and
+multiplied by D[price year] and rounded to the penny once per figure, in Python: the same
+portfolio in two price years scales by exactly D[Y1] / D[Y2] before that one rounding. Fiscal value
 (value to the public purse, not necessarily cashable) is always summed apart from the wider economic, social, wellbeing
 and environmental value. `lines_behind` returns the return lines behind any figure, for drill-down.
 
@@ -21,10 +25,11 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import ngettext
 
-from socialvalue.core.money import round_money, round_quantity
+from socialvalue.core.money import round_quantity
 from socialvalue.core.periods import financial_year_label as year_label
+from socialvalue.core.valuation import check_price_year, deflator, in_price_year, load_deflators
 
-from .models import Commitment, Contract, LineReview, ReturnLine
+from .models import Commitment, Contract, LineReview, LineSums, ReturnLine
 
 #: The groupings of the summary, in the order the page shows them.
 DIMENSIONS = {
@@ -42,10 +47,6 @@ FIGURES = {
     "verified": "Verified",
 }
 NONE_KEY = "none"
-
-
-def _money(value: Any) -> Decimal:
-    return round_money(value)
 
 
 def _quantity(value: Any) -> Decimal:
@@ -139,10 +140,18 @@ class Portfolio:
     rows: dict[str, list[Row]]
     compliance: Compliance
     years: list[int]
+    #: The year whose prices every pound is in.
+    price_year: int = 0
+    #: Valued commitments left out of the pounds because their proxy's price year is unknown.
+    not_restated: int = 0
 
     @property
     def year_label(self) -> str:
         return year_label(self.year) if self.year is not None else "All years"
+
+    @property
+    def price_basis(self) -> str:
+        return f"{self.price_year} prices (restated with HM Treasury's GDP deflator)"
 
 
 def _tables() -> dict[str, str]:
@@ -152,6 +161,7 @@ def _tables() -> dict[str, str]:
 
     return {
         "line": ReturnLine._meta.db_table,
+        "sums": LineSums._meta.db_table,
         "commitment": Commitment._meta.db_table,
         "contract": Contract._meta.db_table,
         "measure": Measure._meta.db_table,
@@ -164,12 +174,29 @@ def _tables() -> dict[str, str]:
     }
 
 
-_SUMS = """
-    SUM(committed) AS committed, SUM(committed_fiscal) AS committed_fiscal,
-    SUM(delivered) AS delivered, SUM(delivered_fiscal) AS delivered_fiscal,
-    SUM(verified) AS verified, SUM(verified_fiscal) AS verified_fiscal,
-    SUM(committed_units) AS committed_units, SUM(delivered_units) AS delivered_units,
-    SUM(verified_units) AS verified_units"""
+def _sums() -> str:
+    """The sums of a grouping: pounds each divided by the deflator of their proxy's price year.
+
+    The rows summed are in pounds of one proxy price year each (`p.price_year`), few per
+    grouping (per measure and price year, or per commitment), so the division costs little;
+    the sum is in "deflator points" that `in_price_year` turns into pounds of one year.
+    """
+    index = _deflator_case("p.price_year")
+    money = [
+        f"SUM({v} / {index}) AS {v}"
+        for v in (
+            "committed",
+            "committed_fiscal",
+            "delivered",
+            "delivered_fiscal",
+            "verified",
+            "verified_fiscal",
+        )
+    ]
+    units = [f"SUM({v}) AS {v}" for v in ("committed_units", "delivered_units", "verified_units")]
+    return ", ".join(money + units)
+
+
 _VALUES = (
     "committed",
     "committed_fiscal",
@@ -251,17 +278,52 @@ _GROUPS: dict[str, tuple[str, str, str, str, str, tuple[str, ...]]] = {
 }
 
 
-def _statement(year: int | None) -> str:
-    """One statement: the lines summed per commitment and year once, then every grouping of those sums.
+def _deflator_case(column: str) -> str:
+    """SQL for D[`column`]: the shipped GDP deflator of a price year, NULL outside the series.
 
-    The lines are read once, as one range of the covering index `line_portfolio` (commissioner,
-    year, commitment, values), into a row per commitment (and per year when every year is asked for); each grouping
-    then reads those rows, one per commitment; the groupings that depend only on the measure and
-    priority (the total, theme, priority, SDG, measure, value type) read them summed per measure
-    and priority first, a few hundred rows. Contracts are counted by provider and by year.
+    The figures are written as the series gives them (decimal literals), so PostgreSQL divides
+    exact numerics by them; a value whose proxy has no price year, or one outside the series,
+    divides by NULL and is left out of the money sums (and counted apart: `not_restated`).
+    """
+    whens = " ".join(f"WHEN {int(year)} THEN {deflator(year)}" for year in load_deflators().index)
+    return f"(CASE {column} {whens} END)"
+
+
+def real_terms(field: str, price_year_field: str = "commitment__price_year"):
+    """An ORM expression: a line's pounds over D[its proxy's price year] (NULL outside the series).
+
+    Summed in SQL and passed to `in_price_year`, it gives the pounds of any one price year,
+    rounded once: the restatement of `_statement`, for querysets of return lines.
+    """
+    from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, When
+
+    index = Case(
+        *(
+            When(**{price_year_field: year}, then=Value(deflator(year)))
+            for year in load_deflators().index
+        ),
+        default=None,
+        output_field=DecimalField(max_digits=12, decimal_places=4),
+    )
+    return ExpressionWrapper(
+        F(field) / index, output_field=DecimalField(max_digits=40, decimal_places=20)
+    )
+
+
+def _statement(year: int | None) -> str:
+    """One statement: the kept sums, one row per commitment, then every grouping of them, restated.
+
+    The lines' sums per commitment for the year (or for every year: year 0) are read from
+    `LineSums` as one range of its covering index `line_sums_portfolio` (commissioner, year,
+    commitment, price year, contract, fiscal, values) and joined to the council's own
+    commitments (found through its contracts, so other councils' rows are never read). The
+    groupings that depend only on the measure and priority (total, theme, priority, SDG,
+    measure, value type) read them summed per measure, priority and price year first, a few
+    hundred rows; provider reads them per contract and price year; year reads the kept rows per
+    year summed per contract and price year. Each grouping divides its money sums by the
+    deflator of their price year (`_sums`), so the restatement is a few thousand divisions.
     """
     names = _tables()
-    year_filter = "AND l.year = %s" if year is not None else ""
     selects = []
     for dimension, (key, label, sort, joins, unit, group_by) in _GROUPS.items():
         grouping = f"GROUP BY {', '.join(group_by)}" if group_by else ""
@@ -271,80 +333,88 @@ def _statement(year: int | None) -> str:
                 "SUM(commitments) AS commitments, CAST(NULL AS BIGINT) AS contracts",
             )
         else:
-            source = "per_year" if dimension == "year" else "per_commitment"
-            counts = "COUNT(*) AS commitments, COUNT(DISTINCT contract_id) AS contracts"
+            # Read per contract (and price year) first: a few thousand rows, not one per commitment.
+            source = "per_year" if dimension == "year" else "per_contract"
+            counts = "SUM(commitments) AS commitments, COUNT(DISTINCT contract_id) AS contracts"
         selects.append(
             f"SELECT '{dimension}' AS dimension, {key} AS key, {label} AS label, "
-            f"{sort} AS sort, {unit} AS unit, {_SUMS}, {counts} "
+            f"{sort} AS sort, {unit} AS unit, {_sums()}, {counts} "
             f"FROM {source} p {joins.format(**names)} {grouping}"
         )
-    fiscal = "CASE WHEN c.value_type = 'fiscal' THEN {} ELSE 0 END"
-    values = "committed, delivered, verified, committed_units, delivered_units, verified_units"
-    line_sums = (
-        "SUM(l.target_value) AS committed, SUM(l.delivered_value) AS delivered, "
-        "SUM(l.verified_value) AS verified, SUM(l.target_quantity) AS committed_units, "
-        "SUM(l.delivered_quantity) AS delivered_units, SUM(l.verified_quantity) AS verified_units"
+    fiscal = "CASE WHEN s.is_fiscal THEN {} ELSE 0 END"
+    kept = (
+        "s.target_value AS committed, s.delivered_value AS delivered, "
+        "s.verified_value AS verified, s.target_quantity AS committed_units, "
+        "s.delivered_quantity AS delivered_units, s.verified_quantity AS verified_units"
     )
-    lines_of_council = f"""
-        FROM {names["line"]} l WHERE l.commissioner_id = %s {year_filter}"""
+    # Every year: the per-commitment rows the lines' every-year sums are kept in (year 0).
+    # The year grouping reads the rows per year, summed per contract and price year.
     if year is not None:
-        # One financial year: a row per commitment straight from the lines.
-        sums = f"""
-by_commitment AS (
-    SELECT l.commitment_id AS commitment_id, l.year AS year, {line_sums} {lines_of_council}
-    GROUP BY l.year, l.commitment_id
-),
-by_commitment_year AS (SELECT * FROM by_commitment),"""
+        # One year: its rows per contract are those of the provider grouping.
+        per_year = f"""
+    SELECT CAST(%s AS INTEGER) AS year, contract_id, price_year,
+           {", ".join(_VALUES)}, commitments FROM per_contract"""
     else:
-        # Every year: a row per commitment and year, then folded to a row per commitment.
-        sums = f"""
-by_commitment_year AS (
-    SELECT l.commitment_id AS commitment_id, l.year AS year, {line_sums} {lines_of_council}
-    GROUP BY l.year, l.commitment_id
-),
-by_commitment AS (
-    SELECT commitment_id, {", ".join(f"SUM({v}) AS {v}" for v in values.split(", "))}
-    FROM by_commitment_year GROUP BY commitment_id
-),"""
+        per_year = f"""
+    SELECT s.year, s.contract_id, s.price_year,
+           SUM(s.target_value) AS committed, SUM(s.delivered_value) AS delivered,
+           SUM(s.verified_value) AS verified,
+           SUM({fiscal.format("s.target_value")}) AS committed_fiscal,
+           SUM({fiscal.format("s.delivered_value")}) AS delivered_fiscal,
+           SUM({fiscal.format("s.verified_value")}) AS verified_fiscal,
+           SUM(s.target_quantity) AS committed_units,
+           SUM(s.delivered_quantity) AS delivered_units,
+           SUM(s.verified_quantity) AS verified_units, COUNT(*) AS commitments
+    FROM {names["sums"]} s WHERE s.commissioner_id = %s AND s.year <> 0
+    GROUP BY s.year, s.contract_id, s.price_year"""
     return f"""
-WITH {sums}
+WITH by_commitment AS (
+    SELECT s.commitment_id, s.contract_id, s.is_fiscal, s.price_year, {kept}
+    FROM {names["sums"]} s WHERE s.commissioner_id = %s AND s.year = %s
+),
+council_commitments AS (
+    SELECT c.id, c.measure_id, c.priority_id, c.unit, c.value_type, k.provider_id,
+           k.provider_name
+    FROM {names["contract"]} k JOIN {names["commitment"]} c ON c.contract_id = k.id
+    WHERE k.commissioner_id = %s
+),
 per_commitment AS (
-    SELECT s.commitment_id, c.contract_id, k.provider_id, k.provider_name, c.measure_id,
-           c.priority_id, c.unit, c.value_type, s.committed, s.delivered, s.verified,
+    SELECT s.commitment_id, s.contract_id, c.provider_id, c.provider_name, c.measure_id,
+           c.priority_id, c.unit, c.value_type, s.price_year, s.committed, s.delivered, s.verified,
            {fiscal.format("s.committed")} AS committed_fiscal,
            {fiscal.format("s.delivered")} AS delivered_fiscal,
            {fiscal.format("s.verified")} AS verified_fiscal,
            s.committed_units, s.delivered_units, s.verified_units
-    FROM by_commitment s
-    JOIN {names["commitment"]} c ON c.id = s.commitment_id
-    JOIN {names["contract"]} k ON k.id = c.contract_id
+    FROM by_commitment s JOIN council_commitments c ON c.id = s.commitment_id
 ),
 per_measure AS (
-    SELECT measure_id, unit, value_type, priority_id,
+    SELECT measure_id, unit, value_type, priority_id, price_year,
            {", ".join(f"SUM({v}) AS {v}" for v in _VALUES)}, COUNT(*) AS commitments
-    FROM per_commitment GROUP BY measure_id, unit, value_type, priority_id
+    FROM per_commitment GROUP BY measure_id, unit, value_type, priority_id, price_year
 ),
-per_year AS (
-    SELECT s.year, c.contract_id, s.committed, s.delivered, s.verified,
-           {fiscal.format("s.committed")} AS committed_fiscal,
-           {fiscal.format("s.delivered")} AS delivered_fiscal,
-           {fiscal.format("s.verified")} AS verified_fiscal,
-           s.committed_units, s.delivered_units, s.verified_units
-    FROM by_commitment_year s JOIN {names["commitment"]} c ON c.id = s.commitment_id
+per_contract AS (
+    SELECT contract_id, provider_id, provider_name, price_year,
+           {", ".join(f"SUM({v}) AS {v}" for v in _VALUES)}, COUNT(*) AS commitments
+    FROM per_commitment GROUP BY contract_id, provider_id, provider_name, price_year
+),
+per_year AS ({per_year}
 )
 {" UNION ALL ".join(selects)}
 ORDER BY dimension, sort, label
 """
 
 
-def _figures(row: dict[str, Any]) -> Figures:
+def _figures(row: dict[str, Any], price_year: int) -> Figures:
+    def money(column: str) -> Decimal:
+        return in_price_year(row[column] or 0, price_year)
+
     return Figures(
-        committed=_money(row["committed"]),
-        committed_fiscal=_money(row["committed_fiscal"]),
-        delivered=_money(row["delivered"]),
-        delivered_fiscal=_money(row["delivered_fiscal"]),
-        verified=_money(row["verified"]),
-        verified_fiscal=_money(row["verified_fiscal"]),
+        committed=money("committed"),
+        committed_fiscal=money("committed_fiscal"),
+        delivered=money("delivered"),
+        delivered_fiscal=money("delivered_fiscal"),
+        verified=money("verified"),
+        verified_fiscal=money("verified_fiscal"),
         committed_units=_quantity(row["committed_units"]),
         delivered_units=_quantity(row["delivered_units"]),
         verified_units=_quantity(row["verified_units"]),
@@ -363,21 +433,38 @@ _VALUE_TYPE_LABELS = {
 }
 
 
-def summary(*, commissioner: Any, year: int | None = None) -> Portfolio:
-    """The portfolio of `commissioner`'s contracts, for one financial year or (None) over all years."""
-    params: list[Any] = [commissioner.pk] + ([year] if year is not None else [])
+def summary(
+    *, commissioner: Any, year: int | None = None, price_year: int | None = None
+) -> Portfolio:
+    """The portfolio of `commissioner`'s contracts, for one financial year or (None) over all years.
+
+    Every pound is in `price_year` prices (default: the council's reporting price year): each
+    commitment's sums are restated from its proxy's price year with the GDP deflator, added, and
+    rounded to the penny once, at the end. Raises InputError (`price_year`) outside the series.
+    """
+    price_year = check_price_year(
+        commissioner.reporting_price_year if price_year is None else price_year
+    )
+    params: list[Any] = [
+        commissioner.pk,
+        LineSums.ALL_YEARS if year is None else year,
+        commissioner.pk,
+        year if year is not None else commissioner.pk,
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The statement's estimated cost passes PostgreSQL's JIT threshold, and compiling it
             # takes longer than running it (0.7 s of JIT for 0.3 s of work on a million lines).
             cursor.execute("SET LOCAL jit = off")
+            # The rows per commitment are sorted and grouped in memory, not spilled to disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(_statement(year), params)
         columns = [c[0] for c in cursor.description]
         fetched = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
     rows: dict[str, list[Row]] = {d: [] for d in DIMENSIONS}
     totals = Figures()
     for row in fetched:
-        figures = _figures(row)
+        figures = _figures(row, price_year)
         if row["dimension"] == "total":
             totals = figures
             continue
@@ -398,7 +485,18 @@ def summary(*, commissioner: Any, year: int | None = None) -> Portfolio:
         rows=rows,
         compliance=charter_compliance(commissioner),
         years=years(commissioner),
+        price_year=price_year,
+        not_restated=not_restated(commissioner, year),
     )
+
+
+def not_restated(commissioner: Any, year: int | None = None) -> int:
+    """Valued commitments whose proxy has no price year in the deflator series: left out of the pounds."""
+    table = load_deflators()
+    sums = LineSums.objects.filter(
+        commissioner=commissioner, year=LineSums.ALL_YEARS if year is None else year
+    ).exclude(price_year__in=list(table.index))
+    return sums.filter(Q(target_value__gt=0) | Q(delivered_value__gt=0)).count()
 
 
 def years(commissioner: Any) -> list[int]:
@@ -557,13 +655,14 @@ def as_document(summary: Portfolio):
     from socialvalue.reports.document import Column, Document, KeyFigure, Section, Table
 
     t = summary.totals
+    pounds = f"£, {summary.price_year} prices"
     money = [
-        Column("Committed (£)", "money"),
-        Column("of which fiscal (£)", "money"),
-        Column("Delivered (£)", "money"),
-        Column("of which fiscal (£)", "money"),
-        Column("Verified (£)", "money"),
-        Column("of which fiscal (£)", "money"),
+        Column(f"Committed ({pounds})", "money"),
+        Column(f"of which fiscal ({pounds})", "money"),
+        Column(f"Delivered ({pounds})", "money"),
+        Column(f"of which fiscal ({pounds})", "money"),
+        Column(f"Verified ({pounds})", "money"),
+        Column(f"of which fiscal ({pounds})", "money"),
         Column("Commitments", "integer"),
     ]
 
@@ -610,7 +709,7 @@ def as_document(summary: Portfolio):
         )
     compliance = summary.compliance
     return Document(
-        title=f"Social value portfolio: {summary.year_label}",
+        title=f"Social value portfolio: {summary.year_label}, in {summary.price_year} prices",
         organisation=summary.commissioner.name,
         date=dt.date.today(),
         key_figures=[

@@ -47,6 +47,7 @@ from .models import (
     ReturnFile,
     ReturnLine,
 )
+from .sums import refresh_line_sums
 
 # The pure rules (financial years, reporting periods, delivery profiles, status and RAG) are
 # in core, tested without a database; they are imported here so pages, the API and reports keep
@@ -322,6 +323,7 @@ def _add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
         )
         for r, target, target_value in zip(returns, targets, values, strict=True)
     )
+    refresh_line_sums([commitment.pk])
     return commitment
 
 
@@ -496,6 +498,7 @@ def save_return(
     # Saved one by one (a return has a line per commitment) so the audit trail records each change.
     for line in open_lines:
         line.save(update_fields=LINE_REPORT_FIELDS)
+    refresh_line_sums([line.commitment_id for line in open_lines], [period_return.year])
     period_return.narrative = narrative
     for upload in files:
         ReturnFile.store(
@@ -640,6 +643,7 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
         raise ValidationError(problems)
     for line in changed:
         line.save(update_fields=LINE_DECISION_FIELDS)
+    refresh_line_sums([line.commitment_id for line in changed], [period_return.year])
     pending = [line for line in lines.values() if line.verification == LineReview.PENDING]
     if not pending:
         period_return.status = Return.Status.REVIEWED

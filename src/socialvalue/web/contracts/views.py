@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from socialvalue.core.delivery import RAG_RULE, STATUS_RULE, Rag
+from socialvalue.core.errors import InputError
 from socialvalue.core.periods import financial_year_label
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
@@ -21,6 +24,7 @@ from socialvalue.web.errors import FourEyes
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.forms import add_domain_errors
 from socialvalue.web.measures.models import Measure
+from socialvalue.web.prices import bad_price_year, requested_price_year
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import portfolio, services
@@ -382,9 +386,15 @@ def _chart(summary: portfolio.Portfolio):
 @login_required
 def portfolio_summary(request: HttpRequest) -> HttpResponse:
     commissioner = _commissioner(request)
-    form = PortfolioForm(request.GET or None, years=portfolio.years(commissioner))
+    try:
+        price_year = requested_price_year(request, commissioner)
+    except InputError as error:
+        return bad_price_year(request, error)
+    data = request.GET.copy()
+    data["price_year"] = str(price_year)
+    form = PortfolioForm(data, years=portfolio.years(commissioner))
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    summary = portfolio.summary(commissioner=commissioner, year=year)
+    summary = portfolio.summary(commissioner=commissioner, year=year, price_year=price_year)
     chart = _chart(summary)
     context = {
         "chart_html": mark_safe(chart_html(chart, for_print=True)) if chart else "",  # noqa: S308
@@ -394,7 +404,10 @@ def portfolio_summary(request: HttpRequest) -> HttpResponse:
             (key, label, summary.rows[key]) for key, label in portfolio.DIMENSIONS.items()
         ],
         "chart": chart,
-        "year_query": f"&year={year}" if year is not None else "",
+        "year_query": (f"&year={year}" if year is not None else "") + f"&price_year={price_year}",
+        "download_query": urlencode(
+            {"price_year": price_year, **({"year": year} if year is not None else {})}
+        ),
     }
     return render(request, "contracts/portfolio.html", context)
 
@@ -404,9 +417,13 @@ def portfolio_download(request: HttpRequest, file_format: str) -> HttpResponse:
     commissioner = _commissioner(request)
     if file_format not in ("xlsx", "csv"):
         raise Http404("No such format.")
+    try:
+        price_year = requested_price_year(request, commissioner)
+    except InputError as error:
+        return bad_price_year(request, error)
     form = PortfolioForm(request.GET or None, years=portfolio.years(commissioner))
     year = form.cleaned_data.get("year") if form.is_valid() else None
-    summary = portfolio.summary(commissioner=commissioner, year=year)
+    summary = portfolio.summary(commissioner=commissioner, year=year, price_year=price_year)
     name = f"social-value-portfolio-{year if year is not None else 'all-years'}.{file_format}"
     return document_download(request, portfolio.as_document(summary), file_format, name)
 

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from socialvalue.core.valuation import check_price_year
 from socialvalue.web.api.schemas import Id, Pages, answers
 from socialvalue.web.files.checks import FILE_TYPES, check_upload
 from socialvalue.web.files.schemas import StoredFileOut
@@ -351,11 +352,30 @@ def import_evidence(
     )
 
 
+class EvidenceInPriceYearOut(EvidenceOut):
+    price_year: int = Field(description="The year whose prices value_in_price_year is in.")
+    value_in_price_year: Decimal | None = Field(
+        description="The value restated to price_year prices with the GDP deflator, as the "
+        "council's portfolio restates a return line; null when counted, not valued."
+    )
+
+
 @router.get(
-    "/evidence/{evidence_id}", response=answers(EvidenceOut, 404), summary="One evidence record"
+    "/evidence/{evidence_id}",
+    response=answers(EvidenceInPriceYearOut, 400, 404),
+    summary="One evidence record",
 )
-def get_evidence(request: HttpRequest, evidence_id: Id):
-    return _records().get(pk=_fetch(request, evidence_id).pk)
+def get_evidence(
+    request: HttpRequest, evidence_id: Id, price_year: int | None = Query(None, ge=1, le=9999)
+):
+    """`price_year` (default: the organisation's reporting price year) must be in the deflator series."""
+    evidence = _records().get(pk=_fetch(request, evidence_id).pk)
+    year = check_price_year(
+        evidence.organisation.reporting_price_year if price_year is None else price_year
+    )
+    evidence.price_year = year
+    evidence.value_in_price_year = services.value_of(evidence, year)
+    return evidence
 
 
 @router.patch(

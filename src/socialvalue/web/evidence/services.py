@@ -13,8 +13,16 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError
-from socialvalue.core.money import round_money
-from socialvalue.core.valuation import Valuation, load_deflators, value_quantity
+from socialvalue.core.valuation import (
+    Valuation,
+    check_price_year,
+    deflator,
+    in_price_year,
+    load_deflators,
+    money_at_proxy_prices,
+    restate_money,
+    value_quantity,
+)
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import FourEyes
 from socialvalue.web.measures.models import Measure
@@ -56,9 +64,10 @@ class Rate:
     price_year: int
 
     def fields(self, quantity: Decimal | float) -> dict[str, Any]:
-        amount = float(quantity) * float(self.proxy_value) * self.deflator_factor
         return {
-            "value": round_money(amount),
+            "value": value_in_prices(
+                quantity, self.proxy_value, self.proxy_price_year, self.price_year
+            ),
             "value_price_year": self.price_year,
             "proxy_value": self.proxy_value,
             "proxy_price_year": self.proxy_price_year,
@@ -69,6 +78,27 @@ class Rate:
 NOT_VALUED = dict.fromkeys(
     ("value", "value_price_year", "proxy_value", "proxy_price_year", "deflator_factor")
 )
+
+
+def value_in_prices(
+    quantity: Decimal | float, proxy_value: Decimal, proxy_price_year: int, price_year: int
+) -> Decimal:
+    """Pounds of `quantity` at `proxy_value` in `price_year` prices, to the penny.
+
+    The value in the proxy's own prices (to the penny, as a contract's return line stores it),
+    restated with `restate_money`: the one function the council's portfolio and reports use too,
+    so a record and a return line of the same quantity show the same pounds.
+    """
+    return restate_money(money_at_proxy_prices(quantity, proxy_value), proxy_price_year, price_year)
+
+
+def value_of(evidence: Evidence, price_year: int) -> Decimal | None:
+    """What a valued record is worth in `price_year` prices (None when it is counted, not valued)."""
+    if evidence.value is None or evidence.proxy_value is None:
+        return None
+    return value_in_prices(
+        evidence.quantity, evidence.proxy_value, evidence.proxy_price_year, price_year
+    )
 
 
 def rate_for(measure: Measure) -> Rate | None:
@@ -491,17 +521,56 @@ class Totals:
     by_verification: dict[str, int]
 
 
-def totals(records: QuerySet[Evidence]) -> Totals:
-    """How many records at each level and (leaving out the rejected) what they are worth: one query."""
-    counts = {level: Count("id", filter=Q(verification=level)) for level in Verification.values}
-    found = records.order_by().aggregate(
-        value=Sum("value", filter=~Q(verification=Verification.REJECTED)), **counts
+def _real_terms() -> Any:
+    """SQL for a record's value in its proxy's prices (to the penny) over D[proxy price year]."""
+    from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, When
+    from django.db.models.functions import Round
+
+    index = Case(
+        *(
+            When(proxy_price_year=year, then=Value(deflator(year)))
+            for year in load_deflators().index
+        ),
+        default=None,
+        output_field=DecimalField(max_digits=12, decimal_places=4),
     )
+    in_proxy_prices = Round(
+        ExpressionWrapper(
+            F("quantity") * F("proxy_value"),
+            output_field=DecimalField(max_digits=30, decimal_places=6),
+        ),
+        2,
+    )
+    return ExpressionWrapper(
+        in_proxy_prices / index, output_field=DecimalField(max_digits=40, decimal_places=20)
+    )
+
+
+def totals(records: QuerySet[Evidence], price_year: int | None = None) -> Totals:
+    """How many records at each level and (leaving out the rejected) what they are worth: one query.
+
+    In the prices the records were valued in, the stored values are added. In another
+    `price_year`, each record's value in its proxy's prices is divided by that year's deflator in
+    SQL, the quotients added, and the sum restated and rounded once (`in_price_year`), as the
+    council's portfolio does.
+    """
+    stored_year = report_price_year()
+    price_year = stored_year if price_year is None else check_price_year(price_year)
+    counts = {level: Count("id", filter=Q(verification=level)) for level in Verification.values}
+    counted = ~Q(verification=Verification.REJECTED)
+    if price_year == stored_year:
+        value = Sum("value", filter=counted)
+    else:
+        value = Sum(_real_terms(), filter=counted & Q(value__isnull=False))
+    found = records.order_by().aggregate(value=value, **counts)
     by_level = {level: found[level] for level in Verification.values}
+    total = found["value"] or Decimal(0)
+    if price_year != stored_year:
+        total = in_price_year(total, price_year)
     return Totals(
         records=sum(by_level.values()),
-        value=found["value"] or Decimal(0),
-        price_year=report_price_year(),
+        value=total,
+        price_year=price_year,
         by_verification=by_level,
     )
 

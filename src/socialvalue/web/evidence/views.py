@@ -23,6 +23,7 @@ from socialvalue.web.errors import FourEyes
 from socialvalue.web.files import staging, storage
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.forms import add_domain_errors, upload_problems
+from socialvalue.web.prices import bad_price_year, requested_price_year
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import exports, importing, services
@@ -78,15 +79,21 @@ def _last_month() -> tuple:
 @login_required
 def evidence_list(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
+    try:
+        price_year = requested_price_year(request, organisation)
+    except InputError as error:
+        return bad_price_year(request, error)
     form = FilterForm(request.GET or None, actor=request.actor)
     filters = form.filters()
     records = services.search_evidence(request.actor, filters)
-    summary = services.totals(records)
+    summary = services.totals(records, price_year)
     paginator = Paginator(records, PAGE_SIZE)
     # Counted already with the totals: spare the list a second count.
     paginator.count = summary.records
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = services.page_of(records, (page.number - 1) * PAGE_SIZE, PAGE_SIZE)
+    for record in page.object_list:
+        record.shown_value = services.value_of(record, price_year)
     context = {
         "organisation": organisation,
         "form": form,
@@ -127,12 +134,15 @@ def evidence_export(request: HttpRequest, file_format: str) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, evidence: Evidence, **forms) -> dict:
+    price_year = requested_price_year(request, _organisation(request))
     history = visible(AuditEvent, request.actor).filter(
         object_type=Evidence._meta.label, object_id=str(evidence.pk)
     )[:20]
     return {
         "evidence": evidence,
         "trail": services.trail(evidence),
+        "price_year": price_year,
+        "shown_value": services.value_of(evidence, price_year),
         "why_not_valued": None if evidence.is_valued else services.why_not_valued(evidence),
         "files": evidence.files.all(),
         "can_edit": _may_edit(request),
@@ -149,7 +159,11 @@ def _detail_context(request: HttpRequest, evidence: Evidence, **forms) -> dict:
 @login_required
 def evidence_detail(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _evidence(request, evidence_id)
-    return render(request, "evidence/evidence_detail.html", _detail_context(request, evidence))
+    try:
+        context = _detail_context(request, evidence)
+    except InputError as error:
+        return bad_price_year(request, error)
+    return render(request, "evidence/evidence_detail.html", context)
 
 
 def _form_fields(form: EvidenceForm) -> dict:

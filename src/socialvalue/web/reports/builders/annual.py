@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from socialvalue.core.errors import InputError
-from socialvalue.core.valuation import load_deflators, uplift_factor
+from socialvalue.core.valuation import load_deflators, restate_money, uplift_factor
 from socialvalue.reports import (
     BulletList,
     Column,
@@ -256,9 +256,14 @@ def measures_used(commissioner: Any, year: int | None) -> list[list[Any]]:
 
 
 def price_years(
-    commissioner: Any, year: int | None
+    commissioner: Any, year: int | None, price_year: int | None = None
 ) -> tuple[list[list[Any]], int | None, list[str]]:
-    """Delivered value by the price year of its proxy, and restated in the latest of those years."""
+    """Delivered value by the price year of its proxy, and restated in `price_year` prices.
+
+    `price_year` is the report's price basis (the council's reporting price year); without it,
+    the latest of the proxies' years. The restated column is each sum × D[price_year] / D[its
+    year], to the penny: the portfolio's restatement, so the column adds up to its totals.
+    """
     grouped = (
         _lines(commissioner, year)
         .values("commitment__price_year")
@@ -268,16 +273,17 @@ def price_years(
         .order_by("commitment__price_year")
     )
     known = [g["commitment__price_year"] for g in grouped if g["commitment__price_year"]]
-    base = max(known) if known else None
+    base = price_year if price_year is not None else (max(known) if known else None)
     deflators = load_deflators()
     rows, problems = [], []
     for g in grouped:
         price_year = g["commitment__price_year"]
         delivered = _f(g["delivered"])
-        factor = None
+        factor = restated = None
         if price_year and base:
             try:
                 factor = uplift_factor(price_year, base, deflators=deflators)
+                restated = _f(restate_money(g["delivered"], price_year, base))
             except InputError as exc:
                 problems.append(exc.describe())
         rows.append(
@@ -285,7 +291,7 @@ def price_years(
                 str(price_year) if price_year else "Not stated",
                 delivered,
                 factor,
-                delivered * factor if factor is not None else None,
+                restated,
             ]
         )
     return rows, base, problems
@@ -313,7 +319,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
     compliance = summary.compliance
     progress(0.6, "Listing the measures and proxies used")
     measures = measures_used(organisation, year)
-    years_rows, base_year, deflator_problems = price_years(organisation, year)
+    years_rows, base_year, deflator_problems = price_years(organisation, year, summary.price_year)
     from socialvalue.web.contracts.models import Contract
 
     stories = for_contracts(
@@ -614,7 +620,8 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
     slug_year = f"{year}-{str(year + 1)[-2:]}" if year is not None else "all-years"
     return Document(
         title=f"Annual social value evaluation {label}",
-        subtitle="Social value committed, delivered and verified across the council's contracts",
+        subtitle="Social value committed, delivered and verified across the council's contracts, "
+        f"in {summary.price_year} prices",
         organisation=organisation.name,
         date=today,
         key_figures=key_figures,
@@ -722,11 +729,18 @@ def _methodology_section(
             f"{_count(len(no_source), 'proxy states', 'proxies state')} no source; treat "
             "the values resting on them with care."
         )
-    if len([r for r in years_rows if r[0] != "Not stated"]) > 1 and base_year:
+    if base_year:
         caveats.append(
-            f"Proxies come from different price years and the totals add them as stated. Restated "
-            f"in {base_year} prices with HM Treasury's GDP deflators, the delivered value would be "
-            f"{money(uplifted)} rather than {money(totals.delivered)}."
+            f"Every value is in {base_year} prices: each proxy is restated from its own price "
+            "year with HM Treasury's GDP deflators (value × deflator of "
+            f"{base_year} ÷ deflator of the proxy's year), the restated values added and rounded "
+            f"once. Delivered value as the proxies state it, unrestated: "
+            f"{money(sum(row[1] for row in years_rows))}; restated: {money(totals.delivered)}"
+            + (
+                f" (the table of price years, restated line by line, gives {money(uplifted)})."
+                if abs(uplifted - float(totals.delivered)) >= 0.01
+                else "."
+            )
         )
     caveats.extend(problems)
     deflators = load_deflators()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from socialvalue.core.delivery import RAG_RULE, STATUS_RULE, Status
+from socialvalue.core.valuation import deflator, in_price_year, load_deflators
 from socialvalue.reports import (
     BulletList,
     Column,
@@ -39,20 +40,69 @@ def _zero_sum(field: str):
     return Coalesce(Sum(field), Value(Decimal(0)), output_field=_MONEY)
 
 
-def period_values(contract: Any) -> list[dict[str, Any]]:
-    """Target, delivered and verified value per reporting period, in one grouped query."""
-    from socialvalue.web.contracts.models import ReturnLine
+def period_values(contract: Any, price_year: int | None = None) -> list[dict[str, Any]]:
+    """Target, delivered and verified value per reporting period, in one grouped query.
 
-    return list(
-        ReturnLine.objects.filter(period_return__contract=contract)
-        .values("period_return__period_index", "period_return__period_end", "period_return__status")
-        .annotate(
-            target=_zero_sum("target_value"),
-            delivered=_zero_sum("delivered_value"),
-            verified=_zero_sum("verified_value"),
-        )
-        .order_by("period_return__period_index")
+    With `price_year`, each line's value is divided by the deflator of its commitment's proxy
+    price year in SQL, and each period's sum restated to `price_year` and rounded once.
+    """
+    from socialvalue.web.contracts.models import ReturnLine
+    from socialvalue.web.contracts.portfolio import real_terms
+
+    lines = ReturnLine.objects.filter(period_return__contract=contract).values(
+        "period_return__period_index", "period_return__period_end", "period_return__status"
     )
+    if price_year is None:
+        return list(
+            lines.annotate(
+                target=_zero_sum("target_value"),
+                delivered=_zero_sum("delivered_value"),
+                verified=_zero_sum("verified_value"),
+            ).order_by("period_return__period_index")
+        )
+    rows = list(
+        lines.annotate(
+            target=Sum(real_terms("target_value")),
+            delivered=Sum(real_terms("delivered_value")),
+            verified=Sum(real_terms("verified_value")),
+        ).order_by("period_return__period_index")
+    )
+    for row in rows:
+        for key in ("target", "delivered", "verified"):
+            row[key] = in_price_year(row[key] or 0, price_year)
+    return rows
+
+
+def _restated(commitments: list, price_year: int) -> dict[str, Decimal]:
+    """Restate each commitment's sums to `price_year` (a commitment has one proxy price year).
+
+    Sets `*_restated` on each commitment (to the penny) and returns the totals, each the sum of
+    value / D[proxy's year] restated and rounded once, as the portfolio does. A commitment whose
+    proxy has no price year in the deflator series is left out of the pounds (`not_restated`).
+    """
+    series = load_deflators().index
+    fields = {
+        "committed_value": "committed",
+        "target_value_to_date": "target_to_date",
+        "delivered_value_total": "delivered",
+        "verified_value_total": "verified",
+    }
+    real = dict.fromkeys([*fields.values(), "fiscal"], Decimal(0))
+    for c in commitments:
+        c.restatable = c.proxy_value is None or c.price_year in series
+        index = deflator(c.price_year) if c.price_year in series else None
+        for field, key in fields.items():
+            value = Decimal(getattr(c, field) or 0)
+            if index is None:
+                setattr(c, f"{field}_restated", None if value else Decimal(0))
+                continue
+            setattr(c, f"{field}_restated", in_price_year(value / index, price_year))
+            real[key] += value / index
+            if key == "delivered" and c.is_fiscal:
+                real["fiscal"] += value / index
+    totals = {key: in_price_year(value, price_year) for key, value in real.items()}
+    totals["not_restated"] = sum(1 for c in commitments if not c.restatable)
+    return totals
 
 
 def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Document:
@@ -70,8 +120,11 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
         )
     )
     (labelled,) = services.label_rag([contract], today)
+    price_year = organisation.reporting_price_year
+    restated = _restated(commitments, price_year)
+    pounds = f"{price_year} prices"
     progress(0.4, "Adding up the returns")
-    periods = period_values(contract)
+    periods = period_values(contract, price_year)
     returns = list(
         contract.returns.annotate(
             accepted=Count("lines", filter=Q(lines__verification=LineReview.ACCEPTED)),
@@ -85,21 +138,26 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
     )
     progress(0.7, "Writing the report")
 
-    committed = sum(_f(c.committed_value) for c in commitments)
-    target_to_date = sum(_f(c.target_value_to_date) for c in commitments)
-    delivered = sum(_f(c.delivered_value_total) for c in commitments)
-    verified = sum(_f(c.verified_value_total) for c in commitments)
-    fiscal = sum(_f(c.delivered_value_total) for c in commitments if c.is_fiscal)
+    committed = _f(restated["committed"])
+    target_to_date = _f(restated["target_to_date"])
+    delivered = _f(restated["delivered"])
+    verified = _f(restated["verified"])
+    fiscal = _f(restated["fiscal"])
     behind = [c for c in commitments if c.status == Status.BEHIND]
 
     key_figures = [
         KeyFigure("Contract value", _f(contract.value), "money"),
-        KeyFigure("Social value committed", committed, "money", note="over the whole contract"),
+        KeyFigure(
+            "Social value committed",
+            committed,
+            "money",
+            note=f"over the whole contract, in {pounds}",
+        ),
         KeyFigure(
             "Delivered to date",
             delivered,
             "money",
-            note=f"against {money(target_to_date)} due by {format_value(today, 'date')}",
+            note=f"against {money(target_to_date)} due by {format_value(today, 'date')} ({pounds})",
         ),
         KeyFigure(
             "Verified by the council",
@@ -143,7 +201,15 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
             f"contract ({len(commitments)} {ngettext('commitment', 'commitments', len(commitments))}). "
             f"By {format_value(today, 'date')}, {money(target_to_date)} was due and "
             f"{money(delivered)} has been delivered, of which the council has verified "
-            f"{money(verified)}."
+            f"{money(verified)}. Values are in {pounds}: each proxy is restated from its own "
+            "price year with HM Treasury's GDP deflator."
+            + (
+                f" {restated['not_restated']} valued commitment"
+                f"{'s are' if restated['not_restated'] != 1 else ' is'} left out of the pounds: "
+                "no price year the deflators cover."
+                if restated["not_restated"]
+                else ""
+            )
             + (
                 f" {len(behind)} {ngettext('commitment is', 'commitments are', len(behind))} behind."
                 if behind
@@ -164,7 +230,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
             Column("Unit"),
             Column("Proxy", "money_pence"),
             Column("Price year", "year"),
-            Column("Committed value", "money"),
+            Column(f"Committed value ({pounds})", "money"),
         ],
         [
             [
@@ -174,7 +240,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
                 c.unit,
                 None if c.proxy_value is None else _f(c.proxy_value),
                 c.price_year,
-                _f(c.committed_value),
+                None if c.committed_value_restated is None else _f(c.committed_value_restated),
             ]
             for c in commitments
         ],
@@ -187,8 +253,8 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
             Column("Due to date", "number"),
             Column("Delivered", "number"),
             Column("Verified", "number"),
-            Column("Delivered value", "money"),
-            Column("Verified value", "money"),
+            Column(f"Delivered value ({pounds})", "money"),
+            Column(f"Verified value ({pounds})", "money"),
             Column("Status"),
         ],
         [
@@ -197,8 +263,12 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
                 _f(c.target_to_date),
                 _f(c.delivered),
                 _f(c.verified),
-                _f(c.delivered_value_total),
-                _f(c.verified_value_total),
+                None
+                if c.delivered_value_total_restated is None
+                else _f(c.delivered_value_total_restated),
+                None
+                if c.verified_value_total_restated is None
+                else _f(c.verified_value_total_restated),
                 c.status_label,
             ]
             for c in commitments
@@ -226,7 +296,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
         labels,
         {"Target": cum_target, "Delivered": cum_delivered, "Verified": cum_verified},
         period_label="Reporting period ending",
-        value_label="Cumulative value",
+        value_label=f"Cumulative value ({pounds})",
     )
     returns_table = Table(
         "Returns",
@@ -291,7 +361,10 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
                     "its delivery profile. Delivered value is the quantity in submitted returns "
                     "at the commitment's proxy; verified value is the part the council accepted "
                     "after checking the evidence. Values are gross: no deduction is made for what "
-                    "would have happened anyway."
+                    "would have happened anyway. Each proxy is in its own price year (below); "
+                    f"every value in this report is restated to {pounds} with HM Treasury's GDP "
+                    "deflator (value × deflator of the report's year ÷ deflator of the proxy's "
+                    "year), added, and rounded to the penny once."
                 ),
                 sources,
                 BulletList([STATUS_RULE, RAG_RULE]),
