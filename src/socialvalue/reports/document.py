@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
-
-if TYPE_CHECKING:
-    pass
+from typing import Any, Literal
 
 #: How a value is shown: the one list every renderer understands.
 Kind = Literal[
@@ -178,18 +176,15 @@ class Document:
 
     def tables(self) -> Iterator[tuple[Section, Table]]:
         """Every table (including each chart's data) in reading order, with its section."""
-        from socialvalue.reports.charts import Chart
-
         for _depth, section in self.walk():
             for block in section.blocks:
                 if isinstance(block, Table):
                     yield section, block
-                elif isinstance(block, Chart):
+                # A chart (reports.charts, which builds on this module) carries its data as `table`.
+                elif isinstance(getattr(block, "table", None), Table):
                     yield section, block.table
 
     def file_name(self, fmt: str) -> str:
-        import re
-
         stem = re.sub(r"[^a-z0-9]+", "-", (self.slug or self.title).lower()).strip("-")[:80]
         stem = stem or "report"
         return f"{stem}.{fmt}"

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
-from socialvalue.web.tenancy import TenantQuerySet
+if TYPE_CHECKING:
+    from socialvalue.web.tenancy import Actor
+
+
+class TenantQuerySet(models.QuerySet):
+    """Rows owned by one organisation through an `organisation` foreign key.
+
+    Every app's models take it from `socialvalue.web.tenancy`, which builds on this module.
+    """
+
+    def visible_to(self, actor: Actor) -> models.QuerySet:
+        return self.filter(organisation_id__in=actor.organisation_ids)
 
 
 class OrganisationQuerySet(models.QuerySet):

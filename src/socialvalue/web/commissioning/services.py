@@ -42,6 +42,7 @@ from .models import (
     Priority,
     Procurement,
     QualityCriterion,
+    ReportingFrequency,
     RequestedOutcome,
 )
 
@@ -799,6 +800,22 @@ def require_awardable(procurement: Procurement) -> None:
         )
 
 
+# Contracts build on commissioning (a contract is let from an awarded bid), so this module does not
+# import them: the contracts app names, once it is ready, the function an award makes its contract with.
+_make_contract: list[Callable[..., Any]] = []
+
+
+def award_makes_contract_with(make_contract: Callable[..., Any]) -> None:
+    """Name the function `award` makes the contract with (contracts' `create_contract`)."""
+    _make_contract[:] = [make_contract]
+
+
+def _contract_maker() -> Callable[..., Any]:
+    if not _make_contract:
+        raise RuntimeError("No app has said how an award makes its contract.")
+    return _make_contract[0]
+
+
 @transaction.atomic
 def award(
     *,
@@ -810,9 +827,6 @@ def award(
     reporting_frequency: str | None = None,
 ):
     """Award the procurement to a submitted bid: a contract with the bid's commitments."""
-    from socialvalue.web.contracts.models import ReportingFrequency
-    from socialvalue.web.contracts.services import create_contract
-
     require_role(actor, procurement, "editor")
     require_awardable(procurement)
     errors: Errors = {}
@@ -830,7 +844,7 @@ def award(
         )
     _refuse(errors)
     options = {"reporting_frequency": reporting_frequency} if reporting_frequency else {}
-    contract = create_contract(
+    contract = _contract_maker()(
         procurement=procurement,
         bid=bid,
         start_date=start_date,

@@ -39,7 +39,7 @@ from .forms import (
     ScoresForm,
     TenderImportForm,
 )
-from .models import Bid, Priority, Procurement
+from .models import Bid, Priority, Procurement, ReportingFrequency
 
 MAX_TENDER_FILE_BYTES = 2 * 1024 * 1024
 
@@ -823,8 +823,6 @@ def procurement_evaluation(request: HttpRequest, procurement_id: int) -> HttpRes
 
 @login_required
 def procurement_award(request: HttpRequest, procurement_id: int) -> HttpResponse:
-    from socialvalue.web.contracts.models import ReportingFrequency
-
     procurement = _own_procurement(request, procurement_id, "editor")
     try:
         services.require_awardable(procurement)

@@ -491,9 +491,9 @@ def refresh_statistics() -> None:
 
 def provider_contracts(organisation: Any) -> QuerySet:
     """Contracts evidence may be recorded against: those the organisation delivers."""
-    from socialvalue.web.contracts.models import Contract
-
-    return Contract.objects.filter(provider=organisation)
+    # Through the record's foreign key: contracts build on evidence, which does not import them.
+    contracts = Evidence._meta.get_field("contract").related_model._default_manager
+    return contracts.filter(provider=organisation)
 
 
 def teams_and_areas(actor: Actor) -> tuple[list[str], list[str]]:
