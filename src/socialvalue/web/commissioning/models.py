@@ -22,7 +22,6 @@ PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
-
 class ReportingFrequency(models.TextChoices):
     """How often a contract's returns are due: chosen at award, kept by the contract."""
 
