@@ -36,8 +36,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.formats.spreadsheet import FORMULA_STARTS, safe_text
+from socialvalue.core.valuation import load_shipped
 
 __all__ = [
     "COLUMNS",
@@ -158,8 +161,6 @@ class ValueSetFile:
 @lru_cache(maxsize=1)
 def sdg_target_codes() -> frozenset[str]:
     """The 169 SDG target codes shipped in `socialvalue/data/sdgs.yaml`."""
-    from socialvalue.core.valuation import load_shipped
-
     data = load_shipped("sdgs.yaml")
     return frozenset(str(target["code"]) for goal in data["goals"] for target in goal["targets"])
 
@@ -216,8 +217,6 @@ def _csv_grid(data: bytes, source: str) -> list[list[Any]]:
 
 
 def _xlsx_sheets(data: bytes, source: str) -> list[tuple[str, list[list[Any]]]]:
-    import openpyxl  # imported here: CSV users should not pay for loading it
-
     try:
         # openpyxl warns about harmless quirks of workbooks saved by other tools; the reader
         # reports what matters as problems instead.
@@ -701,8 +700,6 @@ def write_value_set(rows: Iterable[ValueSetRow], path: str | Path) -> Path:
     ]
     if problems:
         raise InputError(problems, source=str(path))
-
-    import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Value set")

@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import yaml
+
 from socialvalue.core.discounting import CONVENTIONS, SCHEDULES
 from socialvalue.core.errors import InputError, Problem
 
@@ -203,8 +205,6 @@ class ImpactMap:
         return out
 
     def to_yaml(self) -> str:
-        import yaml
-
         return str(yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True))
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from socialvalue.web.emails import send_email
@@ -120,8 +121,6 @@ def user_for_token(secret: str) -> User | None:
 def revoke_token(*, user: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(user=user, pk=token_id).first()
     if token is None:
-        from django.http import Http404
-
         raise Http404("No such token.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

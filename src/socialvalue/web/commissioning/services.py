@@ -28,7 +28,9 @@ from django.utils.text import slugify
 
 from socialvalue.core import scoring
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.errors import Conflict
+from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from .models import (
@@ -139,8 +141,6 @@ def _priority_error(procurement_or_org_id: int, priority: Priority | None) -> st
 
 
 def _measure_error(actor, measure) -> str | None:
-    from socialvalue.web.measures.models import Measure
-
     if measure is None or visible(Measure, actor).filter(pk=measure.pk).exists():
         return None
     return "Choose a measure you can use."
@@ -945,8 +945,6 @@ def _bidding_provider(actor):
 
 
 def _bidder_errors(bidder, name: str) -> Errors:
-    from socialvalue.web.accounts.models import Organisation
-
     errors: Errors = {}
     if bidder is not None and bidder.kind != Organisation.Kind.PROVIDER:
         _add(errors, "bidder", "Choose a registered provider.")
@@ -1202,8 +1200,6 @@ def unique_code(text: str, taken: set[str]) -> str:
 
 
 def _import_tender(organisation, data: Any, user) -> Procurement:
-    from socialvalue.web.measures.models import Measure
-
     tender = scoring.load_tender(data)
     procurement = Procurement.objects.create(
         organisation=organisation,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 
 import yaml
 from django.contrib import messages
@@ -499,8 +501,6 @@ def _read_tender_upload(upload) -> object:
     with_suffix = {"json": ".json", "yml": ".yaml", "yaml": ".yaml"}.get(suffix)
     if with_suffix is None:
         raise ValidationError(f"{upload.name} must end in .yaml, .yml or .json.")
-    import tempfile
-    from pathlib import Path
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"tender{with_suffix}"

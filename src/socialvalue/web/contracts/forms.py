@@ -11,6 +11,7 @@ from socialvalue.web.files.forms import UploadField
 from socialvalue.web.forms import GovukForm
 
 from .models import DeliveryProfile, ReportingFrequency, Verification
+from .services import year_label
 
 
 def _govuk(field: forms.Field) -> forms.Field:
@@ -239,7 +240,5 @@ class PortfolioForm(GovukForm):
     )
 
     def __init__(self, *args, years=(), **kwargs):
-        from .services import year_label
-
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", "All years")] + [(y, year_label(y)) for y in years]

@@ -12,6 +12,7 @@ annual evaluation, so a figure on the screen and in the report cannot differ.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,12 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Commitment, Contract, ReturnLine, Verification
+from socialvalue.reports.document import Column, Document, KeyFigure, Section, Table
+from socialvalue.web.accounts.models import Organisation
+from socialvalue.web.commissioning.models import Charter, Priority
+from socialvalue.web.measures.models import Measure, SdgGoal, SdgTarget, Theme
+
+from .models import Commitment, Contract, Return, ReturnLine, Verification
 from .services import year_label
 
 CENT = Decimal("0.01")
@@ -146,10 +152,6 @@ class Portfolio:
 
 
 def _tables() -> dict[str, str]:
-    from socialvalue.web.accounts.models import Organisation
-    from socialvalue.web.commissioning.models import Priority
-    from socialvalue.web.measures.models import Measure, SdgGoal, SdgTarget, Theme
-
     return {
         "line": ReturnLine._meta.db_table,
         "commitment": Commitment._meta.db_table,
@@ -403,8 +405,6 @@ def summary(*, commissioner: Any, year: int | None = None) -> Portfolio:
 
 def years(commissioner: Any) -> list[int]:
     """The financial years the commissioner's contracts report in."""
-    from .models import Return
-
     return list(
         Return.objects.filter(contract__commissioner=commissioner)
         .order_by("year")
@@ -424,8 +424,6 @@ def charter_compliance(commissioner: Any) -> Compliance:
     for a contract let through a procurement here, a social value weight of at least the minimum.
     The charter's current rules are applied to every contract.
     """
-    from socialvalue.web.commissioning.models import Charter
-
     charter = Charter.objects.filter(organisation=commissioner).first()
     if charter is None:
         return Compliance(has_charter=False)
@@ -488,8 +486,6 @@ def lines_behind(
 
     Raises ValueError for a dimension, key or figure the summary does not have.
     """
-    from socialvalue.web.measures.models import Measure
-
     if figure not in FIGURES:
         raise ValueError(f"No figure {figure!r}.")
     lines = ReturnLine.objects.filter(commissioner=commissioner)
@@ -552,10 +548,6 @@ def lines_behind(
 
 def as_document(summary: Portfolio):
     """The summary as a report document (key figures and a table per grouping) for Excel and CSV."""
-    import datetime as dt
-
-    from socialvalue.reports.document import Column, Document, KeyFigure, Section, Table
-
     t = summary.totals
     money = [
         Column("Committed (£)", "money"),

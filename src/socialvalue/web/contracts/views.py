@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from socialvalue.reports import charts
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.commissioning.models import Priority
 from socialvalue.web.downloads import document_download
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.forms import add_domain_errors
@@ -118,7 +120,6 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
 def commitment_new(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = get_visible_or_404(Contract, request.actor, pk=contract_id)
     services.require_commissioner(request.actor, contract)
-    from socialvalue.web.commissioning.models import Priority
 
     form = CommitmentForm(
         request.POST or None,
@@ -335,8 +336,6 @@ def _commissioner(request: HttpRequest):
 
 
 def _chart(summary: portfolio.Portfolio):
-    from socialvalue.reports import charts
-
     rows = summary.rows["theme"]
     if not rows:
         return None

@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -92,8 +93,6 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    import openpyxl
-
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = (

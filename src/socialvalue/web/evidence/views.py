@@ -20,6 +20,7 @@ from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.downloads import notes_wanted
 from socialvalue.web.files import staging, storage
 from socialvalue.web.files.serving import attachment
+from socialvalue.web.planning.models import Activity
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import exports, importing, services
@@ -414,7 +415,6 @@ def evidence_import_confirm(request: HttpRequest) -> HttpResponse:
 def evidence_import_template(request: HttpRequest) -> HttpResponse:
     """A CSV with the columns an import reads and one example row from the organisation's own names."""
     organisation = _organisation(request)
-    from socialvalue.web.planning.models import Activity
 
     activity = visible(Activity, request.actor).first()
     start, end = _last_month()

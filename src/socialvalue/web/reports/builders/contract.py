@@ -21,6 +21,9 @@ from socialvalue.reports import (
     charts,
 )
 from socialvalue.reports.formatting import format_value, money, percent
+from socialvalue.web.contracts import services
+from socialvalue.web.contracts.models import Contract, Return, ReturnLine, Verification
+from socialvalue.web.tenancy import visible
 
 from ..registry import ReportType, object_parameter, register
 from .stories import for_contracts
@@ -39,8 +42,6 @@ def _zero_sum(field: str):
 
 def period_values(contract: Any) -> list[dict[str, Any]]:
     """Target, delivered and verified value per reporting period, in one grouped query."""
-    from socialvalue.web.contracts.models import ReturnLine
-
     return list(
         ReturnLine.objects.filter(period_return__contract=contract)
         .values("period_return__period_index", "period_return__period_end", "period_return__status")
@@ -54,9 +55,6 @@ def period_values(contract: Any) -> list[dict[str, Any]]:
 
 
 def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Document:
-    from socialvalue.web.contracts import services
-    from socialvalue.web.contracts.models import Contract, Return, ReturnLine, Verification
-
     today = timezone.localdate()
     progress(0.1, "Reading the commitments")
     commitments = services.with_status(
@@ -309,9 +307,6 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
 
 
 def register_report() -> None:
-    from socialvalue.web.contracts.models import Contract
-    from socialvalue.web.tenancy import visible
-
     def contracts(actor: Any, organisation: Any):
         return (
             visible(Contract, actor)
