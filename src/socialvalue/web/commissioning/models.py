@@ -22,9 +22,9 @@ PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
+# How often a contract's returns are due: chosen at award, kept by the contract. (A comment, not
+# a docstring: the API's schema would take a docstring as the enum's description.)
 class ReportingFrequency(models.TextChoices):
-    """How often a contract's returns are due: chosen at award, kept by the contract."""
-
     MONTHLY = "monthly", "Monthly"
     QUARTERLY = "quarterly", "Quarterly"
     SIX_MONTHLY = "six_monthly", "Six-monthly"
