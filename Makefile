@@ -29,6 +29,7 @@ lint: setup-test
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src/socialvalue/core
+	$(BIN)/lint-imports
 
 format: setup-test
 	$(BIN)/ruff format src tests

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import ModuleType
 
 import click
+from django.db import DatabaseError
 
 from socialvalue.cli.common import fail, setup_django
 
@@ -18,14 +20,17 @@ def _setup() -> None:
     setup_django()
 
 
+def _backups() -> ModuleType:
+    """Backup and restore (Django's models and migrations, loaded when the command runs)."""
+    from socialvalue.web import backup  # noqa: PLC0415 - heavy (Django's ORM and migrations): loaded by these commands, not at start
+
+    return backup
+
+
 def _run(action, archive: Path):  # type: ignore[no-untyped-def]
-    from django.db import DatabaseError
-
-    from socialvalue.web.backup import BackupError
-
     try:
         return action(archive, report=click.echo)
-    except BackupError as exc:
+    except _backups().BackupError as exc:
         fail(str(exc))
     except DatabaseError as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -44,17 +49,14 @@ def backup(archive: Path) -> None:
     The database and storage are the ones the environment names (DATABASE_URL or
     SOCIALVALUE_HOME, SOCIALVALUE_STORAGE), as for `socialvalue serve`.
     """
-    from socialvalue.web.backup import BackupError, check_archive_name
-
+    backups = _backups()
     try:
-        check_archive_name(archive)
-    except BackupError as exc:
+        backups.check_archive_name(archive)
+    except backups.BackupError as exc:
         fail(str(exc))
     if not archive.resolve().parent.is_dir():
         fail(f"{archive}: the folder {archive.resolve().parent} does not exist")
     _setup()
-    from socialvalue.web import backup as backups
-
     summary = _run(backups.backup, archive)
     if summary.missing:
         click.echo(
@@ -75,9 +77,7 @@ def restore(archive: Path) -> None:
     if not archive.is_file():
         fail(f"{archive}: no such file")
     _setup()
-    from socialvalue.web import backup as backups
-
-    summary = _run(backups.restore, archive)
+    summary = _run(_backups().restore, archive)
     click.echo(
         f"Restored {summary.rows} rows in {summary.tables} tables and {summary.files} files "
         f"from {archive}"

@@ -8,9 +8,12 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from gettext import ngettext
+from types import ModuleType
 from typing import Any, TypeVar
 
 import click
+import django
+from django.db import DatabaseError, connection
 
 from socialvalue.core.errors import InputError
 
@@ -47,8 +50,6 @@ def echo_json(data: Any) -> None:
 def setup_django() -> None:
     """Django configured from the environment, or one line saying why not (exit 2)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialvalue.web.settings")
-    import django
-
     try:
         django.setup()
     except Exception as exc:  # a configuration error reads as a sentence, not a traceback
@@ -66,15 +67,18 @@ def setup_database() -> None:
     ensure_migrated()
 
 
+def release() -> ModuleType:
+    """The release step's module (migrating under a lock, pending migrations)."""
+    from socialvalue.web import release  # noqa: PLC0415 - Django's migration machinery is heavy: loaded by the commands that use it, not at start
+
+    return release
+
+
 def ensure_migrated() -> None:
-    from django.db import DatabaseError, connection
-
-    from socialvalue.web.release import migrate, pending_migrations
-
     try:
-        pending = pending_migrations()
+        pending = release().pending_migrations()
         if pending and connection.vendor == "sqlite":
-            migrate(verbosity=0)
+            release().migrate(verbosity=0)
             pending = []
     except DatabaseError as exc:
         first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -10,22 +10,20 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+from django.conf import settings
+from django.core.management import execute_from_command_line
+from django.db import connections
 
-from socialvalue.cli.common import ensure_migrated, setup_django
-from socialvalue.cli.server import check_address_free, default_workers
+from socialvalue.cli.common import ensure_migrated, release, setup_django
+from socialvalue.cli.server import check_address_free, default_workers, run
 
 
 def _migrate(verbosity: int = 0) -> list[str]:
-    from socialvalue.web.release import migrate as migrate_under_lock
-
-    return migrate_under_lock(verbosity=verbosity)
+    return release().migrate(verbosity=verbosity)
 
 
 def _serve(host: str, port: int, *, workers: int, threads: int, quiet: bool = False) -> None:
-    from django.db import connections
-
-    from socialvalue.cli.server import run
-    from socialvalue.web.wsgi import application
+    from socialvalue.web.wsgi import application  # noqa: PLC0415 - importing it sets up Django, which the command has configured first
 
     # Workers are forked from this process: a connection opened here must not be shared by them.
     connections.close_all()
@@ -68,7 +66,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         "SOCIALVALUE_URL", f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     )
     setup_django()
-    from socialvalue.web.demo import demo_password, load_demo
+    from socialvalue.web.demo import demo_password, load_demo  # noqa: PLC0415 - models load only after Django's setup, not when the command line starts
 
     click.echo(f"Preparing the demo database in {home} ...")
     _migrate()
@@ -151,10 +149,6 @@ def _stop_worker(worker: subprocess.Popen) -> None:
 def serve(host: str, port: int, workers: int, threads: int, apply_migrations: bool) -> None:
     """Run the production server (gunicorn; static files by whitenoise), configured from the environment."""
     _production_setup()
-    from django.conf import settings
-
-    from socialvalue.web.release import pending_migrations
-
     if not settings.EMAIL_CHOSEN:
         click.echo(
             "EMAIL_URL is not set: refusing to start, as password-reset links would only be "
@@ -166,7 +160,7 @@ def serve(host: str, port: int, workers: int, threads: int, apply_migrations: bo
     try:
         if apply_migrations:
             _migrate(verbosity=1)
-        pending = pending_migrations()
+        pending = release().pending_migrations()
     except Exception as exc:  # an unreachable database is an operator's error, not a traceback
         _database_error(exc)
     if pending:
@@ -209,8 +203,6 @@ def manage(ctx: click.Context) -> None:
     setup_django()
     if ctx.args and ctx.args[0] not in NEEDS_NO_MIGRATED_DATABASE:
         ensure_migrated()
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(["socialvalue manage", *ctx.args])
 
 

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
 
 import click
+from django.core.exceptions import ValidationError
 
 from socialvalue.cli.common import echo_json, fail, reports_input_errors, setup_database
+
+
+def _services() -> ModuleType:
+    """Django and its database set up, then the measures' services the commands call."""
+    setup_database()
+    from socialvalue.web.measures import services  # noqa: PLC0415 - models load only after Django's setup, not when the command line starts
+
+    return services
 
 
 def _organisation(slug: str | None):
     if slug is None:
         return None
-    from socialvalue.web.accounts.models import Organisation
+    from socialvalue.web.accounts.models import Organisation  # noqa: PLC0415 - called after Django's setup; models cannot load before
 
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
@@ -94,11 +104,7 @@ def import_command(
     replace: bool,
 ) -> None:
     """Import a .csv or .xlsx value set: every row is checked, and a bad row means nothing is saved."""
-    setup_database()
-    from django.core.exceptions import ValidationError
-
-    from socialvalue.web.measures.services import import_value_set
-
+    services = _services()
     if site_wide and org:
         fail(
             "--site-wide and --org cannot be used together: a site-wide set belongs to no organisation"
@@ -107,7 +113,7 @@ def import_command(
         fail("say which organisation holds the licence with --org SLUG, or use --site-wide")
     organisation = _organisation(org)
     try:
-        value_set = import_value_set(
+        value_set = services.import_value_set(
             path=file,
             name=name,
             version=version,
@@ -133,17 +139,11 @@ def import_command(
 @reports_input_errors
 def export_command(name: str, version: str, file: Path, org: str | None) -> None:
     """Write a set to FILE (.csv or .xlsx) in the columns `measures import` reads."""
-    setup_database()
-    from socialvalue.web.measures.services import (
-        actor_for_organisation,
-        export_value_set,
-        find_value_set,
+    services = _services()
+    value_set = services.find_value_set(
+        services.actor_for_organisation(_organisation(org)), name=name, version=version
     )
-
-    value_set = find_value_set(
-        actor_for_organisation(_organisation(org)), name=name, version=version
-    )
-    export_value_set(value_set, file)
+    services.export_value_set(value_set, file)
     click.echo(f"Wrote {value_set.measures.count()} measures of {value_set} to {file}.")
 
 
@@ -152,10 +152,8 @@ def export_command(name: str, version: str, file: Path, org: str | None) -> None
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def sets_command(org: str | None, as_json: bool) -> None:
     """List value sets with their licences."""
-    setup_database()
-    from socialvalue.web.measures.services import actor_for_organisation, visible_sets
-
-    value_sets = list(visible_sets(actor_for_organisation(_organisation(org))))
+    services = _services()
+    value_sets = list(services.visible_sets(services.actor_for_organisation(_organisation(org))))
     if as_json:
         echo_json([_set_json(s) for s in value_sets])
         return
@@ -182,11 +180,12 @@ def list_command(
     set_name: str | None, search: str, sdg: str, value_type: str, org: str | None, as_json: bool
 ) -> None:
     """List or search measures."""
-    setup_database()
-    from socialvalue.web.measures.services import actor_for_organisation, search_measures
-
-    found = search_measures(
-        actor_for_organisation(_organisation(org)), text=search, sdg=sdg, value_type=value_type
+    services = _services()
+    found = services.search_measures(
+        services.actor_for_organisation(_organisation(org)),
+        text=search,
+        sdg=sdg,
+        value_type=value_type,
     )
     if set_name:
         found = found.filter(value_set__name__iexact=set_name)
@@ -209,9 +208,7 @@ def list_command(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def sdgs(as_json: bool) -> None:
     """The 17 UN Sustainable Development Goals and their 169 targets."""
-    setup_database()
-    from socialvalue.web.measures.services import sdg_goals
-
+    services = _services()
     goals = [
         {
             "number": g.number,
@@ -222,7 +219,7 @@ def sdgs(as_json: bool) -> None:
                 for t in g.targets.all()
             ],
         }
-        for g in sdg_goals()
+        for g in services.sdg_goals()
     ]
     if as_json:
         echo_json(goals)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import smtplib
 from gettext import ngettext
+from types import ModuleType
 
 import click
+from django.core.exceptions import ValidationError
 
 from socialvalue.cli.common import echo_json, fail, setup_database
 
@@ -13,10 +15,16 @@ KINDS = ("provider", "commissioner")
 TYPES = ("charity", "social_enterprise", "company", "local_authority")
 
 
-def _organisation(slug: str):
-    from socialvalue.web.accounts.models import Organisation
+def _accounts() -> tuple[ModuleType, ModuleType, ModuleType]:
+    """Django and its database set up, then the accounts modules the commands use."""
+    setup_database()
+    from socialvalue.web.accounts import models, registration, services  # noqa: PLC0415 - models load only after Django's setup, not when the command line starts
 
-    organisation = Organisation.objects.filter(slug=slug).first()
+    return models, registration, services
+
+
+def _organisation(models: ModuleType, slug: str):
+    organisation = models.Organisation.objects.filter(slug=slug).first()
     if organisation is None:
         fail(f'no organisation with the slug "{slug}" (see `socialvalue org list`)')
     return organisation
@@ -48,14 +56,9 @@ def create_command(
     name: str, kind: str, organisation_type: str, admin_email: str, areas: str
 ) -> None:
     """Create an active organisation and invite its first admin by email."""
-    setup_database()
-    from django.core.exceptions import ValidationError
-
-    from socialvalue.web.accounts.registration import create_organisation
-    from socialvalue.web.accounts.services import invitation_link
-
+    _models, registration, services = _accounts()
     try:
-        organisation, invitation, secret = create_organisation(
+        organisation, invitation, secret = registration.create_organisation(
             name=name,
             kind=kind,
             organisation_type=organisation_type,
@@ -74,19 +77,19 @@ def create_command(
     click.echo(
         f"Invitation emailed to {invitation.email}; it is valid for {invitation.VALID_DAYS} days."
     )
-    click.echo(f"invitation: {invitation_link(secret)}")
+    click.echo(f"invitation: {services.invitation_link(secret)}")
 
 
 @org.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_command(as_json: bool) -> None:
     """Every organisation with its kind, status and number of members."""
-    setup_database()
-    from django.db.models import Count
+    models, _registration, _services = _accounts()
+    from django.db.models import Count  # noqa: PLC0415 - Django's ORM is heavy: loaded for the command that queries
 
-    from socialvalue.web.accounts.models import Organisation
-
-    organisations = Organisation.objects.annotate(members=Count("memberships")).order_by("name")
+    organisations = models.Organisation.objects.annotate(members=Count("memberships")).order_by(
+        "name"
+    )
     rows = [
         {
             "slug": o.slug,
@@ -116,13 +119,9 @@ def list_command(as_json: bool) -> None:
 @click.argument("slug")
 def approve_command(slug: str) -> None:
     """Approve a registration awaiting approval; the person who registered it is emailed."""
-    setup_database()
-    from django.core.exceptions import ValidationError
-
-    from socialvalue.web.accounts.registration import approve_organisation
-
+    models, registration, _services = _accounts()
     try:
-        organisation = approve_organisation(organisation=_organisation(slug))
+        organisation = registration.approve_organisation(organisation=_organisation(models, slug))
     except ValidationError as exc:
         fail(_problems(exc))
     click.echo(f"Approved {organisation.name}: its workspace is open and its admin has been told.")
@@ -133,13 +132,11 @@ def approve_command(slug: str) -> None:
 @click.option("--reason", required=True, help="Why: it is emailed to the person who registered.")
 def refuse_command(slug: str, reason: str) -> None:
     """Refuse a registration awaiting approval, with the reason."""
-    setup_database()
-    from django.core.exceptions import ValidationError
-
-    from socialvalue.web.accounts.registration import refuse_organisation
-
+    models, registration, _services = _accounts()
     try:
-        organisation = refuse_organisation(organisation=_organisation(slug), reason=reason)
+        organisation = registration.refuse_organisation(
+            organisation=_organisation(models, slug), reason=reason
+        )
     except ValidationError as exc:
         fail(_problems(exc))
     click.echo(f"Refused {organisation.name}; the person who registered it has been told why.")

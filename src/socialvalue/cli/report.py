@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from django.core.exceptions import PermissionDenied
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from socialvalue.cli.common import fail, reports_input_errors, setup_database
 
@@ -12,7 +14,7 @@ FORMATS = ("pdf", "docx", "xlsx", "csv", "html")
 
 
 def _organisation(slug: str):
-    from socialvalue.web.accounts.models import Organisation
+    from socialvalue.web.accounts.models import Organisation  # noqa: PLC0415 - models load only after Django's setup, not when the command line starts
 
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
@@ -46,9 +48,7 @@ def _parameters(year: int | None, contract: int | None, params: tuple[str, ...])
 def _render_with_progress(  # type: ignore[no-untyped-def]
     build, out: Path, fmt: str, notes: bool = True
 ) -> None:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from socialvalue.reports import render
+    from socialvalue.reports import render  # noqa: PLC0415 - documents bring matplotlib and the format writers: loaded when a report is made
 
     with Progress(
         TextColumn("{task.description}"),
@@ -121,8 +121,8 @@ def report(
     if map_file is not None:
         if name != "sroi":
             fail("--map: only the sroi report reads an impact map file")
-        from socialvalue.core.sroi import load_impact_map
-        from socialvalue.reports.sroi import sroi_document
+        from socialvalue.core.sroi import load_impact_map  # noqa: PLC0415 - the SROI engine (numpy, scipy) loads only for the command that needs it
+        from socialvalue.reports.sroi import sroi_document  # noqa: PLC0415 - as above
 
         impact_map = load_impact_map(map_file)
         _render_with_progress(
@@ -132,11 +132,10 @@ def report(
     if org is None:
         fail("--org: say which organisation the report is for (its slug)")
 
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
     setup_database()
-    from socialvalue.web.reports import registry, services
+    from django.http import Http404  # noqa: PLC0415 - loaded with Django's setup, not when the command line starts
+
+    from socialvalue.web.reports import registry, services  # noqa: PLC0415 - models load only after Django's setup, not when the command line starts
 
     organisation = _organisation(org)
     reports = {r.name: r for r in registry.available_to(organisation)}

@@ -41,7 +41,7 @@ def run(
     """Serve `app` until interrupted (Ctrl+C or SIGTERM stop it cleanly)."""
     check_address_free(host, port)
     try:
-        from gunicorn.app.base import BaseApplication
+        from gunicorn.app.base import BaseApplication  # noqa: PLC0415 - absent on Windows (no fork), where waitress serves
     except ImportError:  # gunicorn needs fork and fcntl: on Windows only waitress runs
         _run_waitress(app, host=host, port=port, threads=threads)
         return
@@ -94,7 +94,7 @@ def check_address_free(host: str, port: int) -> None:
 
 def _run_waitress(app: WSGIApp, *, host: str, port: int, threads: int) -> None:
     try:
-        from waitress import serve as waitress_serve
+        from waitress import serve as waitress_serve  # noqa: PLC0415 - installed only on Windows
     except ImportError:
         click.echo("Neither gunicorn nor waitress is installed: reinstall socialvalue.", err=True)
         sys.exit(2)

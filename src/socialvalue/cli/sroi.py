@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import click
@@ -37,11 +38,21 @@ def _ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f} : 1"
 
 
-def _load(path: str) -> Any:
-    from socialvalue.core.sroi import load_impact_map
+def _engine() -> ModuleType:
+    from socialvalue.core import sroi as engine  # noqa: PLC0415 - the SROI engine (numpy, scipy, openpyxl) loads when a command runs: `socialvalue --help` stays quick
 
+    return engine
+
+
+def _workbooks() -> ModuleType:
+    from socialvalue.core.sroi import xlsx  # noqa: PLC0415 - as `_engine`
+
+    return xlsx
+
+
+def _load(path: str) -> Any:
     try:
-        return load_impact_map(path)
+        return _engine().load_impact_map(path)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is the file's fault, not ours
@@ -69,8 +80,7 @@ def calc(
     map_path: str, as_json: bool, draws: int | None, seed: int | None, out: str | None
 ) -> None:
     """Calculate the SROI of the impact map MAP (.yaml, .yml, .json or .xlsx)."""
-    from socialvalue.core.sroi import calculate
-
+    calculate = _engine().calculate
     if out is not None and Path(out).suffix.lower() not in (".xlsx", ".json"):
         fail(f"--out: {out!r} must end in .xlsx or .json")
     impact_map = _load(map_path)
@@ -116,9 +126,7 @@ def _write(out: str, result: Any, impact_map: Any, data: dict[str, Any]) -> None
                 encoding="utf-8",
             )
         else:
-            from socialvalue.core.sroi.xlsx import write_results
-
-            write_results(result, impact_map, out)
+            _workbooks().write_results(result, impact_map, out)
     except OSError as exc:
         fail(f"{out}: cannot write ({exc.strerror or exc})")
 
@@ -222,11 +230,9 @@ def _show(result: Any, data: dict[str, Any]) -> None:
 @reports_input_errors
 def template(out: str) -> None:
     """Write a blank impact-map workbook to OUT (.xlsx) for practitioners to fill in."""
-    from socialvalue.core.sroi.xlsx import write_template
-
     if not out.lower().endswith(".xlsx"):
         fail(f"{out}: the template is an Excel workbook; name it .xlsx")
-    write_template(out)
+    _workbooks().write_template(out)
     click.echo(f"Template written to {out}")
 
 

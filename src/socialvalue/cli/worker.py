@@ -8,8 +8,12 @@ import signal
 import sys
 import threading
 import time
+from urllib.parse import urlsplit
 
 import click
+from django.conf import settings
+from django.db import connections
+from django.utils.module_loading import autodiscover_modules
 
 from socialvalue.cli.common import setup_django
 
@@ -41,10 +45,7 @@ def worker(workers: int, stop_with_parent: int | None) -> None:
     stops; Ctrl+C (SIGINT) stops at once. A report stopped either way is queued again.
     """
     setup_django()
-    from django.conf import settings
-    from django.db import connections
-    from django.utils.module_loading import autodiscover_modules
-    from huey.contrib.djhuey import HUEY
+    from huey.contrib.djhuey import HUEY  # noqa: PLC0415 - it reads Django's settings as it loads: only after setup
 
     if HUEY.immediate:
         click.echo(
@@ -55,7 +56,7 @@ def worker(workers: int, stop_with_parent: int | None) -> None:
         sys.exit(2)
     where = _check_queue(settings, HUEY)
     # Every app's tasks module registers its tasks; the shared ones live in socialvalue.web.tasks.
-    import socialvalue.web.tasks  # noqa: F401
+    import socialvalue.web.tasks  # noqa: PLC0415, F401 - models load only after Django's setup
 
     autodiscover_modules("tasks")
     # Worker processes are forks of this one: they must not share its database connections.
@@ -98,8 +99,6 @@ def worker(workers: int, stop_with_parent: int | None) -> None:
 def _check_queue(settings, huey) -> str:
     """Where the queue is, after one round trip to it; exits with a sentence when it cannot be reached."""
     if settings.SOCIALVALUE_QUEUE == "redis":
-        from urllib.parse import urlsplit
-
         url = urlsplit(settings.HUEY["connection"]["url"])
         where = f"Redis at {url.hostname}:{url.port or 6379}{url.path or ''}"
     else:

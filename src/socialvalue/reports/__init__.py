@@ -67,6 +67,12 @@ from socialvalue.reports.document import (
     Table,
 )
 from socialvalue.reports.formatting import format_value, money
+from socialvalue.reports.to_csv import csv_bytes
+from socialvalue.reports.to_excel import xlsx_bytes
+from socialvalue.reports.to_html import html_fragment as fragment
+from socialvalue.reports.to_html import html_page
+from socialvalue.reports.to_pdf import pdf_bytes
+from socialvalue.reports.to_word import docx_bytes
 
 #: Every format a report renders to, with the MIME type it is served as.
 FORMATS: dict[str, str] = {
@@ -100,8 +106,6 @@ __all__ = [
 
 def html_fragment(document: Document) -> str:
     """The report as HTML to place inside a page of the site (GOV.UK classes, no <h1>)."""
-    from socialvalue.reports.to_html import html_fragment as fragment
-
     return fragment(document)
 
 
@@ -111,23 +115,13 @@ def render(document: Document, fmt: str, *, notes: bool = True) -> bytes:
     ``notes=False`` leaves the leading ``#`` notes lines out of a CSV, for machine readers.
     """
     if fmt == "html":
-        from socialvalue.reports.to_html import html_page
-
         return html_page(document).encode("utf-8")
     if fmt == "pdf":
-        from socialvalue.reports.to_pdf import pdf_bytes
-
         return pdf_bytes(document)
     if fmt == "docx":
-        from socialvalue.reports.to_word import docx_bytes
-
         return docx_bytes(document)
     if fmt == "xlsx":
-        from socialvalue.reports.to_excel import xlsx_bytes
-
         return xlsx_bytes(document)
     if fmt == "csv":
-        from socialvalue.reports.to_csv import csv_bytes
-
         return csv_bytes(document, notes=notes)
     raise ValueError(f"{fmt!r} is not a report format; use one of {', '.join(FORMATS)}")

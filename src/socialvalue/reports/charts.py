@@ -13,10 +13,12 @@ as a `Table`, which screen readers, Excel and CSV get instead of the picture.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -59,16 +61,12 @@ class Chart:
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def figure(self) -> Figure:
-        import matplotlib
-
         with matplotlib.rc_context(_RC):
             fig = Figure(figsize=(WIDTH_INCHES, self.height), layout="constrained")
             self.draw(fig)
         return fig
 
     def _save(self, fmt: str, **options: Any) -> bytes:
-        import matplotlib
-
         buffer = io.BytesIO()
         with matplotlib.rc_context(_RC):
             fig = self.figure()
@@ -139,8 +137,6 @@ def _title(fig: Figure, title: str) -> None:
 
 
 def _wrap(label: str, width: int = 28) -> str:
-    import textwrap
-
     return "\n".join(textwrap.wrap(str(label), width)) or str(label)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    pass
+from socialvalue.core.text import for_export
 
 #: How a value is shown: the one list every renderer understands.
 Kind = Literal[
@@ -179,18 +179,15 @@ class Document:
 
     def tables(self) -> Iterator[tuple[Section, Table]]:
         """Every table (including each chart's data) in reading order, with its section."""
-        from socialvalue.reports.charts import Chart
-
         for _depth, section in self.walk():
             for block in section.blocks:
                 if isinstance(block, Table):
                     yield section, block
-                elif isinstance(block, Chart):
+                # A chart (reports.charts, which builds on this module) carries its data as `table`.
+                elif isinstance(getattr(block, "table", None), Table):
                     yield section, block.table
 
     def file_name(self, fmt: str) -> str:
-        import re
-
         stem = re.sub(r"[^a-z0-9]+", "-", (self.slug or self.title).lower()).strip("-")[:80]
         stem = stem or "report"
         return f"{stem}.{fmt}"
@@ -200,8 +197,6 @@ def export_ready(value: Any) -> Any:
     """A copy of a document (or any part of one) with every text passed through the writers' one
     cleaner, `socialvalue.core.text.for_export`: every file writer (PDF, Word, Excel, CSV) starts
     with this, so a control character stored before the text policy cannot break a report."""
-    from socialvalue.core.text import for_export
-
     if isinstance(value, str):
         return for_export(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

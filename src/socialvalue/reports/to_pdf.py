@@ -13,7 +13,7 @@ def pdf_bytes(document: Document) -> bytes:
     the page's <title> and <meta name="author">), tagged so screen readers get its headings,
     tables and images' alt text: public bodies must publish accessible documents."""
     document = export_ready(document)
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - needs Pango, a system library: loaded only when a PDF is made
 
     # WeasyPrint logs every CSS property it skips; a report reader has nothing to learn from it.
     for name in ("weasyprint", "fontTools"):

@@ -32,10 +32,13 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.apps import apps
+from django.core import serializers
 from django.core.files import File
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 from socialvalue import __version__
 from socialvalue.web.files import storage
@@ -97,15 +100,11 @@ def table_counts(alias: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
 
 def schema(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     """The latest migration of each app in this version of the code, as "app.name"."""
-    from django.db.migrations.loader import MigrationLoader
-
     loader = MigrationLoader(connections[alias], ignore_no_migrations=True)
     return sorted(f"{app}.{name}" for app, name in loader.graph.leaf_nodes())
 
 
 def unapplied_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connections[alias])
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
@@ -189,8 +188,6 @@ def dump_database(path: Path, alias: str = DEFAULT_DB_ALIAS) -> int:
     Written here rather than by the command so the file is UTF-8 whatever the machine's locale.
     Rows of automatic many-to-many tables travel inside their owner's rows, as in dumpdata.
     """
-    from django.core import serializers
-
     written = 0
     with path.open("w", encoding="utf-8") as out:
         for model in apps.get_models():
@@ -344,12 +341,16 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
 def _holds_data() -> str | None:
     """What the target already holds, in words, or None when the database and storage are empty."""
-    from socialvalue.web.accounts.models import Organisation, User
-
     connection = connections[DEFAULT_DB_ALIAS]
     tables = set(connection.introspection.table_names())
     held = []
-    for model, words in ((User, "users"), (Organisation, "organisations")):
+    # Models through the app registry: this module loads before Django is set up (the command
+    # line checks an archive's name first), when models cannot be imported.
+    users, organisations = (
+        apps.get_model("accounts", "User"),
+        apps.get_model("accounts", "Organisation"),
+    )
+    for model, words in ((users, "users"), (organisations, "organisations")):
         if model._meta.db_table in tables:
             count = model._base_manager.count()
             if count:
@@ -393,9 +394,7 @@ def restore(path: Path, *, report: Report = _quiet) -> Summary:
     call_command("migrate", interactive=False, verbosity=0)
     # migrate made content types, permissions and shipped data; the archive has its own, ids and all.
     call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
+    apps.get_model("contenttypes", "ContentType").objects.clear_cache()
     with tempfile.TemporaryDirectory(prefix="socialvalue-restore-") as work:
         with _open(path) as archive:
             for member in archive:

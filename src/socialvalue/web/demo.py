@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from socialvalue.web.accounts.models import Membership, Organisation, User
+
 DEFAULT_PASSWORD = "demo-password"
 
 ORGANISATIONS = [
@@ -82,8 +84,6 @@ def demo_password() -> str:
 
 @transaction.atomic
 def load_demo(password: str | None = None) -> list[DemoLogin]:
-    from socialvalue.web.accounts.models import Membership, Organisation, User
-
     password = password or demo_password()
     organisations = {}
     for data in ORGANISATIONS:

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.defaults import bad_request as django_bad_request
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -24,7 +25,6 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
             {"detail": "The request cannot be read: it is malformed or refused as unsafe."},
             status=400,
         )
-    from django.views.defaults import bad_request as django_bad_request
 
     return django_bad_request(request, exception)
 

@@ -113,8 +113,6 @@ def add_domain_errors(form: forms.BaseForm, error: Exception, field_for=lambda k
     `error` is a Django ValidationError (a dict of field -> messages, or messages for the whole
     form) or a `socialvalue.web.errors.Conflict`; `field_for` maps the domain's key to a field name.
     """
-    from django.core.exceptions import ValidationError
-
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         placed = [(field_for(key), messages) for key, messages in error.message_dict.items()]
     elif isinstance(error, ValidationError):

@@ -17,6 +17,9 @@ import uuid
 from collections.abc import Callable
 
 import structlog
+from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, storages
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 log = structlog.get_logger("socialvalue.health")
@@ -42,8 +45,6 @@ def registered() -> list[str]:
 
 
 def check_database() -> None:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
@@ -51,8 +52,6 @@ def check_database() -> None:
 
 def check_storage() -> None:
     """Uploaded files can be kept: a writable folder on disk, or a storage service that answers."""
-    from django.core.files.storage import FileSystemStorage, storages
-
     storage = storages["default"]
     if isinstance(storage, FileSystemStorage):
         location = storage.location
@@ -66,8 +65,6 @@ def check_storage() -> None:
 
 
 def check_cache() -> None:
-    from django.core.cache import cache
-
     key = f"readyz-probe-{uuid.uuid4().hex}"
     cache.set(key, "ok", timeout=5)
     if cache.get(key) != "ok":

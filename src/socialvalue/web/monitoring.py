@@ -10,7 +10,10 @@ import re
 import sys
 from typing import Any
 
+import sentry_sdk
 import structlog
+from django.core.exceptions import ImproperlyConfigured
+from sentry_sdk.integrations.django import DjangoIntegration
 
 LOG_FORMATS = ("json", "console")
 
@@ -76,8 +79,6 @@ def _shared_processors() -> list[Any]:
 
 def logging_settings(log_format: str, level: str) -> dict[str, Any]:
     """Django's LOGGING for the chosen format and level; also points structlog at the same handler."""
-    from django.core.exceptions import ImproperlyConfigured
-
     log_format = log_format.strip().lower()
     level = level.strip().upper()
     if log_format not in LOG_FORMATS:
@@ -172,9 +173,6 @@ def init_sentry(
     dsn: str, *, environment: str, release: str, traces_sample_rate: float = 0.0
 ) -> None:
     """Send unhandled errors to Sentry; no personal data (no cookies, user details or bodies' secrets)."""
-    import sentry_sdk
-    from sentry_sdk.integrations.django import DjangoIntegration
-
     sentry_sdk.init(
         dsn=dsn,
         integrations=[DjangoIntegration()],

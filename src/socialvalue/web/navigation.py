@@ -34,6 +34,16 @@ def is_admin(request: Any) -> bool:
     return membership is not None and membership.role == "admin"
 
 
+def is_provider(request: Any) -> bool:
+    organisation = getattr(request, "organisation", None)
+    return organisation is not None and not organisation.is_commissioner
+
+
+def is_commissioner(request: Any) -> bool:
+    organisation = getattr(request, "organisation", None)
+    return organisation is not None and organisation.is_commissioner
+
+
 def navigation_context(request: Any) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"navigation": []}

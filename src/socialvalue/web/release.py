@@ -18,6 +18,11 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+try:
+    import fcntl
+except ImportError:  # Windows has no fcntl: see migration_lock
+    fcntl = None  # type: ignore[assignment]
+
 #: One fixed 32-bit key: every socialvalue process migrating this database asks for the same lock.
 ADVISORY_LOCK_KEY = zlib.crc32(b"socialvalue.migrate")
 
@@ -47,9 +52,7 @@ def migration_lock(alias: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     if connection.vendor != "sqlite" or connection.is_in_memory_db() or not name:
         yield
         return
-    try:
-        import fcntl
-    except ImportError:  # Windows: one machine, one operator; nothing else starts servers there
+    if fcntl is None:  # Windows: one machine, one operator; nothing else starts servers there
         yield
         return
     lock_path = Path(name).with_name(Path(name).name + ".migrate-lock")

@@ -11,9 +11,26 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+
+# TenantQuerySet lives beside Membership (accounts builds no further on tenancy); it is named here
+# too, where every app's models have always found it.
+from socialvalue.web.accounts.models import Membership, Role, TenantQuerySet, User
+
+__all__ = [
+    "SESSION_KEY",
+    "Actor",
+    "CurrentOrganisationMiddleware",
+    "TenantQuerySet",
+    "get_visible_or_404",
+    "organisation_context",
+    "organisation_to_act_for",
+    "require_role",
+    "switch_organisation",
+    "visible",
+]
 
 SESSION_KEY = "organisation_id"
 
@@ -22,14 +39,14 @@ SESSION_KEY = "organisation_id"
 class Actor:
     """A signed-in user acting for the organisations in scope (the current one on the web, all of them in the API)."""
 
-    user: Any
-    memberships: dict[int, Any] = field(default_factory=dict)  # organisation id -> Membership
+    #: None for the system acting alone (the demo loader, the command line, a built-in set).
+    user: User | None
+    #: By organisation id; a system actor's values are None, as it holds no membership.
+    memberships: dict[int, Membership | None] = field(default_factory=dict)
 
     @classmethod
-    def for_user(cls, user, memberships: Iterable[Any] | None = None) -> Actor:
+    def for_user(cls, user: User, memberships: Iterable[Membership] | None = None) -> Actor:
         if memberships is None:
-            from socialvalue.web.accounts.models import Membership
-
             # An organisation awaiting approval (or refused) gives its members no workspace.
             memberships = Membership.objects.filter(
                 user=user, organisation__status="active"
@@ -40,12 +57,10 @@ class Actor:
     def organisation_ids(self) -> list[int]:
         return list(self.memberships)
 
-    def membership_for(self, organisation_id: int | None) -> Any:
+    def membership_for(self, organisation_id: int | None) -> Membership | None:
         return self.memberships.get(organisation_id) if organisation_id is not None else None
 
-    def require(self, organisation_id: int, role: str = "viewer") -> Any:
-        from socialvalue.web.accounts.models import Role
-
+    def require(self, organisation_id: int, role: str = "viewer") -> Membership:
         membership = self.membership_for(organisation_id)
         if membership is None:
             raise Http404("No such organisation.")
@@ -54,13 +69,6 @@ class Actor:
                 f"This needs the {Role(role).label.lower()} role in {membership.organisation.name}."
             )
         return membership
-
-
-class TenantQuerySet(models.QuerySet):
-    """Rows owned by one organisation through an `organisation` foreign key."""
-
-    def visible_to(self, actor: Actor) -> models.QuerySet:
-        return self.filter(organisation_id__in=actor.organisation_ids)
 
 
 def visible(model: type[models.Model], actor: Actor) -> models.QuerySet:
@@ -89,8 +97,6 @@ def organisation_to_act_for(actor: Actor, organisation_id: int | None, role: str
     """
     if organisation_id is None:
         if len(actor.memberships) != 1:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(
                 {"organisation_id": ["You belong to several organisations: say which one."]}
             )

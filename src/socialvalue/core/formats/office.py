@@ -79,7 +79,7 @@ def open_workbook(source: Source, name: str = "", **options: Any) -> Any:
         if isinstance(source, bytes):
             source = io.BytesIO(source)
         check_archive(source, name or "the workbook")
-    import openpyxl  # only once the file has passed: a refusal should not pay for loading it
+    import openpyxl  # noqa: PLC0415 - loaded only once the file has passed: a refusal should not pay for it
 
     settings = {"read_only": True, "data_only": True, "keep_links": False, **options}
     return openpyxl.load_workbook(source, **settings)

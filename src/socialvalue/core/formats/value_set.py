@@ -37,10 +37,13 @@ from gettext import ngettext
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.formats.office import open_workbook
 from socialvalue.core.formats.spreadsheet import FORMULA_STARTS, safe_text
 from socialvalue.core.text import strip_controls
+from socialvalue.core.valuation import load_shipped
 
 __all__ = [
     "COLUMNS",
@@ -161,8 +164,6 @@ class ValueSetFile:
 @lru_cache(maxsize=1)
 def sdg_target_codes() -> frozenset[str]:
     """The 169 SDG target codes shipped in `socialvalue/data/sdgs.yaml`."""
-    from socialvalue.core.valuation import load_shipped
-
     data = load_shipped("sdgs.yaml")
     return frozenset(str(target["code"]) for goal in data["goals"] for target in goal["targets"])
 
@@ -704,8 +705,6 @@ def write_value_set(rows: Iterable[ValueSetRow], path: str | Path) -> Path:
     ]
     if problems:
         raise InputError(problems, source=str(path))
-
-    import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Value set")

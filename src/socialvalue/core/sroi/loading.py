@@ -19,6 +19,7 @@ import yaml
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.formats.strict import load_json, load_yaml, yaml_message
 from socialvalue.core.sroi.model import ImpactMap, parse_impact_map
+from socialvalue.core.sroi.xlsx import load_workbook_map, read_workbook
 
 SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
 
@@ -32,8 +33,6 @@ def read_map_file(path: str | os.PathLike[str]) -> Any:
             f"{p.name}: not an impact map file (use {', '.join(SUFFIXES)})", source=None
         )
     if suffix == ".xlsx":
-        from socialvalue.core.sroi.xlsx import read_workbook
-
         return read_workbook(p)
     try:
         raw = p.read_bytes()
@@ -72,7 +71,5 @@ def load_impact_map(source: str | os.PathLike[str] | Mapping[str, Any] | ImpactM
         raise InputError(Problem("", f"cannot read an impact map from {type(source).__name__}"))
     path = Path(source)
     if path.suffix.lower() == ".xlsx":
-        from socialvalue.core.sroi.xlsx import load_workbook_map
-
         return load_workbook_map(path)
     return parse_impact_map(read_map_file(path), source=str(path))

@@ -34,6 +34,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import yaml
+
 from socialvalue.core.discounting import CONVENTIONS, SCHEDULES
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.valuation import DeflatorTable, load_deflators
@@ -246,8 +248,6 @@ class ImpactMap:
         return out
 
     def to_yaml(self) -> str:
-        import yaml
-
         return str(yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True))
 
 

@@ -19,7 +19,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
 from socialvalue.core.errors import InputError, Problem
+from socialvalue.core.formats.office import open_workbook
 from socialvalue.core.formats.spreadsheet import safe_text, unsafe_text
 from socialvalue.core.sroi.model import (
     VALUE_TYPES,
@@ -150,8 +156,6 @@ def _currency_format(currency: str) -> str:
 
 
 def _header(ws: Worksheet, labels: list[str]) -> None:
-    from openpyxl.styles import Font
-
     ws.append(labels)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -161,14 +165,10 @@ def _header(ws: Worksheet, labels: list[str]) -> None:
 
 
 def _col(k: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return str(get_column_letter(k))
 
 
 def _text_rows(ws: Worksheet, lines: list[str]) -> None:
-    from openpyxl.styles import Font
-
     for line in lines:
         ws.append([safe_text(line)])
     ws["A1"].font = Font(bold=True, size=14)
@@ -177,9 +177,6 @@ def _text_rows(ws: Worksheet, lines: list[str]) -> None:
 
 def write_template(path: PathLike, impact_map: ImpactMap | None = None) -> Path:
     """Write the impact-map workbook, blank or filled in with ``impact_map``."""
-    from openpyxl import Workbook
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     wb = Workbook()
     instructions = wb.active
     assert instructions is not None
@@ -281,8 +278,6 @@ def _outcome_row(o: Any, k: int) -> dict[str, Any]:
 
 
 def _outcome_validations(ws: Worksheet) -> None:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     letters = {key: _col(k) for k, (_, key) in enumerate(OUTCOME_COLUMNS, start=1)}
 
     def cells(*keys: str) -> list[str]:
@@ -365,8 +360,6 @@ class _Places:
 
 
 def _open(path: Path) -> Any:
-    from socialvalue.core.formats.office import open_workbook
-
     if not path.exists():
         raise InputError("cannot read the file: No such file or directory", source=str(path))
     try:
@@ -588,8 +581,6 @@ def load_workbook_map(path: PathLike) -> ImpactMap:
 
 def write_results(result: SroiResult, impact_map: ImpactMap, path: PathLike) -> Path:
     """A workbook of the map, year-by-year values and the results; numbers stay numbers."""
-    from openpyxl import Workbook
-
     out = result.to_dict()
     money = _currency_format(impact_map.currency)
     wb = Workbook()

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 
+from socialvalue.core.valuation import load_deflators
 from socialvalue.web.forms import GovukForm
 from socialvalue.web.links import absolute_reverse
 
@@ -45,8 +46,6 @@ class OrganisationForm(GovukForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from socialvalue.core.valuation import load_deflators
-
         super().__init__(*args, **kwargs)
         years = sorted(load_deflators().index, reverse=True)
         self.fields["price_year"].choices = [(y, str(y)) for y in years]

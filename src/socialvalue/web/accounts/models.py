@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 
-from socialvalue.web.tenancy import TenantQuerySet
+from socialvalue.core.valuation import load_deflators
+
+if TYPE_CHECKING:
+    from socialvalue.web.tenancy import Actor
+
+
+class TenantQuerySet(models.QuerySet):
+    """Rows owned by one organisation through an `organisation` foreign key.
+
+    Every app's models take it from `socialvalue.web.tenancy`, which builds on this module.
+    """
+
+    def visible_to(self, actor: Actor) -> models.QuerySet:
+        return self.filter(organisation_id__in=actor.organisation_ids)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -158,8 +172,6 @@ class Organisation(models.Model):
     @property
     def reporting_price_year(self) -> int:
         """The year whose prices this organisation's figures are shown in."""
-        from socialvalue.core.valuation import load_deflators
-
         return self.price_year or load_deflators().last_year
 
 

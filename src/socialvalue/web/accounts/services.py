@@ -11,9 +11,12 @@ from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from socialvalue.core.errors import InputError
+from socialvalue.core.valuation import check_price_year
 from socialvalue.web.emails import send_email
 from socialvalue.web.links import absolute_reverse
 from socialvalue.web.ratelimit import RateLimited, client_ip
@@ -121,8 +124,6 @@ def user_for_token(secret: str) -> User | None:
 def revoke_token(*, user: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(user=user, pk=token_id).first()
     if token is None:
-        from django.http import Http404
-
         raise Http404("No such token.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -160,9 +161,6 @@ def update_organisation(
             {"organisation_type": f"Choose one of: {', '.join(Organisation.Type.values)}."}
         )
     if "price_year" in fields:
-        from socialvalue.core.errors import InputError
-        from socialvalue.core.valuation import check_price_year
-
         try:
             fields["price_year"] = check_price_year(fields["price_year"])
         except InputError as exc:

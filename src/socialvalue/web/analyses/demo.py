@@ -9,6 +9,11 @@ import copy
 
 import yaml
 
+from socialvalue.web.accounts.models import Organisation, User
+
+from . import services
+from .models import Analysis
+
 COMMUNITY_MEALS = """
 title: Community meals for older people
 currency: GBP
@@ -184,10 +189,6 @@ def _involvement(analysis) -> None:
 
 
 def load_demo_analyses() -> None:
-    from socialvalue.web.accounts.models import Organisation, User
-
-    from . import services
-    from .models import Analysis
 
     brightwater = Organisation.objects.filter(slug="brightwater").first()
     if brightwater is not None and not Analysis.objects.filter(organisation=brightwater).exists():

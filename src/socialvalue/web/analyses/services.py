@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.db import transaction
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.sroi import ImpactMap, SroiResult, calculate, load_impact_map
 from socialvalue.core.sroi.model import UNCERTAIN_FIELDS, parse_impact_map
+from socialvalue.core.sroi.xlsx import write_results, write_template
 
 from .models import Analysis
 
@@ -612,12 +614,8 @@ def export_map(analysis: Analysis, file_format: str, path: Path) -> Path:
     if file_format == "json":
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     elif file_format == "yaml":
-        import yaml
-
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     else:
-        from socialvalue.core.sroi.xlsx import write_template
-
         write_template(path, parse_impact_map(data))
     return path
 
@@ -630,7 +628,5 @@ def export_results(analysis: Analysis, file_format: str, path: Path) -> Path:
             json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
     else:
-        from socialvalue.core.sroi.xlsx import write_results
-
         write_results(result, result.impact_map, path)
     return path

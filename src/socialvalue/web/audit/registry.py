@@ -17,6 +17,8 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from .models import AuditEvent
+
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_actor", default=None)
 _registered: dict[type[models.Model], tuple[Callable[[Any], Any], frozenset[str]]] = {}
 
@@ -57,8 +59,6 @@ def snapshot(instance: models.Model, exclude: frozenset[str]) -> dict[str, Any]:
 
 
 def _record(instance: models.Model, action: str, changes: dict[str, list[Any]]) -> None:
-    from .models import AuditEvent
-
     organisation_of, _ = _registered[type(instance)]
     organisation = organisation_of(instance)
     user = _actor.get()

@@ -9,14 +9,6 @@ class CasestudiesConfig(AppConfig):
     verbose_name = "Case studies"
 
     def ready(self) -> None:
-        from socialvalue.web import demo, navigation
-        from socialvalue.web.audit.registry import audit
-        from socialvalue.web.planning.apps import is_provider
+        from . import registrations  # noqa: PLC0415 - imports models: not before the app registry is ready
 
-        from .demo import load_demo_case_studies
-        from .models import CaseStudy, CaseStudyFile
-
-        audit(CaseStudy, exclude=("search_text", "created_at", "updated_at"))
-        audit(CaseStudyFile, exclude=("file",))
-        navigation.add("Case studies", "casestudies:library", order=45, shown=is_provider)
-        demo.add_loader(load_demo_case_studies)
+        registrations.register()

@@ -8,6 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from matplotlib.figure import Figure
+
+from socialvalue.web.accounts.models import Organisation, User
+from socialvalue.web.measures.models import Measure, SdgGoal, ValueSet
+
+from . import services
+from .models import CaseStudy
+
 #: slug -> [(title, team, area, measure codes, SDGs, consent, anonymised, summary, story, replication notes)]
 DEMO_CASE_STUDIES = {
     "brightwater": [
@@ -169,8 +178,6 @@ DEMO_CASE_STUDIES = {
 
 def demo_chart_png() -> bytes:
     """A small chart for the befriending story: members at the lunch club each month."""
-    from matplotlib.figure import Figure
-
     figure = Figure(figsize=(6, 3), dpi=80)
     axes = figure.add_subplot()
     months = ["Apr", "May", "Jun", "Jul", "Aug", "Sep"]
@@ -182,13 +189,6 @@ def demo_chart_png() -> bytes:
 
 
 def load_demo_case_studies() -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from socialvalue.web.accounts.models import Organisation, User
-    from socialvalue.web.measures.models import Measure, SdgGoal, ValueSet
-
-    from . import services
-    from .models import CaseStudy
 
     starter = ValueSet.objects.filter(shipped_key="socialvalue-starter").first()
     measures = {

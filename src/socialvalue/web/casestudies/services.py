@@ -8,6 +8,7 @@ from typing import Any
 
 import markdown
 import nh3
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from socialvalue.web.measures.models import Outcome, SdgGoal, Theme, ValueSet
+from socialvalue.web.planning.models import Activity
 from socialvalue.web.tenancy import Actor, visible
 
 from .models import CaseStudy, CaseStudyFile
@@ -214,8 +216,6 @@ def _text_search(case_studies: QuerySet[CaseStudy], text: str) -> QuerySet[CaseS
     if not words:
         return case_studies.order_by("-updated_at", "-id")
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
         vector = (
             SearchVector("title", weight="A", config="english")
             + SearchVector("summary", weight="B", config="english")
@@ -268,8 +268,6 @@ class Choices:
 
 def library_choices(actor: Actor) -> Choices:
     """Themes, teams and areas the organisation's case studies and activities use, for the filters."""
-    from socialvalue.web.planning.models import Activity
-
     case_studies = visible(CaseStudy, actor)
     activities = visible(Activity, actor)
     themes = Theme.objects.filter(case_studies__in=case_studies).values_list("name", flat=True)

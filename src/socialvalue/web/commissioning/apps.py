@@ -3,54 +3,12 @@
 from django.apps import AppConfig
 
 
-def _is_commissioner(request) -> bool:
-    organisation = getattr(request, "organisation", None)
-    return organisation is not None and organisation.is_commissioner
-
-
 class CommissioningConfig(AppConfig):
     name = "socialvalue.web.commissioning"
     label = "commissioning"
     verbose_name = "Commissioning"
 
     def ready(self) -> None:
-        from socialvalue.web import demo, navigation, onboarding
-        from socialvalue.web.audit.registry import audit
+        from . import registrations  # noqa: PLC0415 - imports models: not before the app registry is ready
 
-        from .demo import load_demo_commissioning
-        from .models import Bid, Charter, ModeratedScore, Priority, Procurement
-
-        audit(Charter, exclude=("updated_at", "version"))
-        audit(Priority)
-        audit(Procurement, exclude=("updated_at",))
-        audit(Bid, organisation=lambda bid: bid.procurement.organisation)
-        audit(ModeratedScore, organisation=lambda score: score.bid.procurement.organisation)
-        navigation.add("Charter", "commissioning:charter", order=30, shown=_is_commissioner)
-        navigation.add("Procurements", "commissioning:procurements", order=32)
-        demo.add_loader(load_demo_commissioning)
-
-        def charter(org) -> str:
-            has_charter = Charter.objects.filter(organisation=org).exists()
-            ranked = Priority.objects.filter(organisation=org, active=True).exists()
-            return onboarding.done_if(has_charter and ranked, started=has_charter or ranked)
-
-        onboarding.add(
-            "charter",
-            "Set your charter and rank your local priorities",
-            hint="The minimum social value weighting, thresholds and the priorities bids answer.",
-            url_name="commissioning:charter",
-            order=30,
-            kinds=(onboarding.COMMISSIONER,),
-            status=charter,
-        )
-        onboarding.add(
-            "procurement",
-            "Draft a first procurement",
-            hint="Its evaluation model, with the social value weighting and the outcomes asked for.",
-            url_name="commissioning:procurements",
-            order=40,
-            kinds=(onboarding.COMMISSIONER,),
-            status=lambda org: onboarding.done_if(
-                Procurement.objects.filter(organisation=org).exists()
-            ),
-        )
+        registrations.register()

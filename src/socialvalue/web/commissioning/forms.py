@@ -8,6 +8,7 @@ from django import forms
 
 from socialvalue.web.forms import GovukForm, GovukModelForm
 from socialvalue.web.measures.models import Measure
+from socialvalue.web.tenancy import visible
 
 from .models import Bid, Charter, Priority, Procurement, QualityCriterion, RequestedOutcome
 from .services import PROCUREMENT_FIELDS
@@ -44,8 +45,6 @@ def priority_choices(field: forms.ModelChoiceField, procurement: Procurement) ->
 
 
 def measure_choices(actor) -> forms.ModelChoiceField:
-    from socialvalue.web.tenancy import visible
-
     return forms.ModelChoiceField(
         queryset=visible(Measure, actor).select_related("value_set").order_by("code", "title"),
         required=False,

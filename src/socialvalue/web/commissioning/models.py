@@ -22,6 +22,19 @@ PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
 
 
+# How often a contract's returns are due: chosen at award, kept by the contract. (A comment, not
+# a docstring: the API's schema would take a docstring as the enum's description.)
+class ReportingFrequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    SIX_MONTHLY = "six_monthly", "Six-monthly"
+    ANNUAL = "annual", "Annual"
+
+    @property
+    def months(self) -> int:
+        return {"monthly": 1, "quarterly": 3, "six_monthly": 6, "annual": 12}[self.value]
+
+
 class Charter(models.Model):
     """A commissioner's social value rules for its own procurements; every change is a new version."""
 

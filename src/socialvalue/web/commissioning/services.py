@@ -29,7 +29,9 @@ from django.utils.text import slugify
 from socialvalue.core import scoring
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.valuation import deflator, load_deflators
+from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.errors import Conflict
+from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from .models import (
@@ -43,6 +45,7 @@ from .models import (
     Priority,
     Procurement,
     QualityCriterion,
+    ReportingFrequency,
     RequestedOutcome,
 )
 
@@ -139,8 +142,6 @@ def _priority_error(procurement_or_org_id: int, priority: Priority | None) -> st
 
 
 def _measure_error(actor, measure) -> str | None:
-    from socialvalue.web.measures.models import Measure
-
     if measure is None or visible(Measure, actor).filter(pk=measure.pk).exists():
         return None
     return "Choose a measure you can use."
@@ -895,6 +896,22 @@ def require_awardable(procurement: Procurement) -> None:
         )
 
 
+# Contracts build on commissioning (a contract is let from an awarded bid), so this module does not
+# import them: the contracts app names, once it is ready, the function an award makes its contract with.
+_make_contract: list[Callable[..., Any]] = []
+
+
+def award_makes_contract_with(make_contract: Callable[..., Any]) -> None:
+    """Name the function `award` makes the contract with (contracts' `create_contract`)."""
+    _make_contract[:] = [make_contract]
+
+
+def _contract_maker() -> Callable[..., Any]:
+    if not _make_contract:
+        raise RuntimeError("No app has said how an award makes its contract.")
+    return _make_contract[0]
+
+
 @transaction.atomic
 def award(
     *,
@@ -906,9 +923,6 @@ def award(
     reporting_frequency: str | None = None,
 ):
     """Award the procurement to a submitted bid: a contract with the bid's commitments."""
-    from socialvalue.web.contracts.models import ReportingFrequency
-    from socialvalue.web.contracts.services import create_contract
-
     require_role(actor, procurement, "editor")
     require_awardable(procurement)
     errors: Errors = {}
@@ -926,7 +940,7 @@ def award(
         )
     _refuse(errors)
     options = {"reporting_frequency": reporting_frequency} if reporting_frequency else {}
-    contract = create_contract(
+    contract = _contract_maker()(
         procurement=procurement,
         bid=bid,
         start_date=start_date,
@@ -1045,8 +1059,6 @@ def _bidding_provider(actor):
 
 
 def _bidder_errors(bidder, name: str) -> Errors:
-    from socialvalue.web.accounts.models import Organisation
-
     errors: Errors = {}
     if bidder is not None and bidder.kind != Organisation.Kind.PROVIDER:
         _add(errors, "bidder", "Choose a registered provider.")
@@ -1302,8 +1314,6 @@ def unique_code(text: str, taken: set[str]) -> str:
 
 
 def _import_tender(organisation, data: Any, user) -> Procurement:
-    from socialvalue.web.measures.models import Measure
-
     tender = scoring.load_tender(data)
     procurement = Procurement.objects.create(
         organisation=organisation,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 
 import yaml
 from django.contrib import messages
@@ -40,7 +42,7 @@ from .forms import (
     ScoresForm,
     TenderImportForm,
 )
-from .models import Bid, Priority, Procurement
+from .models import Bid, Priority, Procurement, ReportingFrequency
 
 MAX_TENDER_FILE_BYTES = 2 * 1024 * 1024
 
@@ -544,8 +546,6 @@ def _read_tender_upload(upload) -> object:
     with_suffix = {"json": ".json", "yml": ".yaml", "yaml": ".yaml"}.get(suffix)
     if with_suffix is None:
         raise ValidationError(f"{upload.name} must end in .yaml, .yml or .json.")
-    import tempfile
-    from pathlib import Path
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"tender{with_suffix}"
@@ -868,8 +868,6 @@ def procurement_evaluation(request: HttpRequest, procurement_id: int) -> HttpRes
 
 @login_required
 def procurement_award(request: HttpRequest, procurement_id: int) -> HttpResponse:
-    from socialvalue.web.contracts.models import ReportingFrequency
-
     procurement = _own_procurement(request, procurement_id, "editor")
     try:
         services.require_awardable(procurement)

@@ -14,9 +14,11 @@ from ninja.pagination import paginate
 
 from socialvalue.web.accounts.models import Organisation, Role
 from socialvalue.web.api.schemas import Id, Pages, answers
+from socialvalue.web.commissioning.models import Priority
 from socialvalue.web.files.checks import FILE_TYPES
 from socialvalue.web.files.schemas import StoredFileOut
 from socialvalue.web.files.serving import attachment
+from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, visible
 
 from . import portfolio, services
@@ -273,9 +275,6 @@ def get_contract(request: HttpRequest, contract_id: Id):
 def _spec(
     data: ContractCommitmentIn, request: HttpRequest, commissioner
 ) -> services.CommitmentSpec:
-    from socialvalue.web.commissioning.models import Priority
-    from socialvalue.web.measures.models import Measure
-
     measure = (
         get_visible_or_404(Measure, request.actor, pk=data.measure_id)
         if data.measure_id is not None

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from socialvalue.web.accounts.models import Organisation, User
+from socialvalue.web.commissioning.models import Priority
+from socialvalue.web.measures.models import Measure
 
 from .models import Contract, LineReview, Return, ReturnLine
 from .services import (
@@ -58,9 +60,6 @@ NARRATIVES = [
 
 
 def _oakways_contract(riverside, oakways, commissioner) -> Contract:
-    from socialvalue.web.commissioning.models import Priority
-    from socialvalue.web.measures.models import Measure
-
     existing = Contract.objects.filter(
         commissioner=riverside, reference=OAKWAYS_CONTRACT["reference"]
     ).first()

@@ -17,21 +17,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# Chosen when a procurement is awarded, so it is commissioning's; contracts build on commissioning.
+from socialvalue.web.commissioning.models import ReportingFrequency
 from socialvalue.web.files.models import StoredFile
 
 QUANTITY = {"max_digits": 18, "decimal_places": 4}
 MONEY = {"max_digits": 20, "decimal_places": 2}
-
-
-class ReportingFrequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    SIX_MONTHLY = "six_monthly", "Six-monthly"
-    ANNUAL = "annual", "Annual"
-
-    @property
-    def months(self) -> int:
-        return {"monthly": 1, "quarterly": 3, "six_monthly": 6, "annual": 12}[self.value]
 
 
 class DeliveryProfile(models.TextChoices):

@@ -16,20 +16,38 @@ annual evaluation, so a figure on the screen and in the report cannot differ.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import ngettext
 
 from socialvalue.core.money import round_quantity
 from socialvalue.core.periods import financial_year_label as year_label
 from socialvalue.core.valuation import check_price_year, deflator, in_price_year, load_deflators
+from socialvalue.reports.document import Column, Document, KeyFigure, Section, Table
+from socialvalue.web.accounts.models import Organisation
+from socialvalue.web.commissioning.models import Charter, Priority
+from socialvalue.web.measures.models import Measure, SdgGoal, SdgTarget, Theme
 
-from .models import Commitment, Contract, LineReview, LineSums, ReturnLine
+from .models import Commitment, Contract, LineReview, LineSums, Return, ReturnLine
 
 #: The groupings of the summary, in the order the page shows them.
 DIMENSIONS = {
@@ -155,10 +173,6 @@ class Portfolio:
 
 
 def _tables() -> dict[str, str]:
-    from socialvalue.web.accounts.models import Organisation
-    from socialvalue.web.commissioning.models import Priority
-    from socialvalue.web.measures.models import Measure, SdgGoal, SdgTarget, Theme
-
     return {
         "line": ReturnLine._meta.db_table,
         "sums": LineSums._meta.db_table,
@@ -295,8 +309,6 @@ def real_terms(field: str, price_year_field: str = "commitment__price_year"):
     Summed in SQL and passed to `in_price_year`, it gives the pounds of any one price year,
     rounded once: the restatement of `_statement`, for querysets of return lines.
     """
-    from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, When
-
     index = Case(
         *(
             When(**{price_year_field: year}, then=Value(deflator(year)))
@@ -501,8 +513,6 @@ def not_restated(commissioner: Any, year: int | None = None) -> int:
 
 def years(commissioner: Any) -> list[int]:
     """The financial years the commissioner's contracts report in."""
-    from .models import Return
-
     return list(
         Return.objects.filter(contract__commissioner=commissioner)
         .order_by("year")
@@ -522,8 +532,6 @@ def charter_compliance(commissioner: Any) -> Compliance:
     for a contract let through a procurement here, a social value weight of at least the minimum.
     The charter's current rules are applied to every contract.
     """
-    from socialvalue.web.commissioning.models import Charter
-
     charter = Charter.objects.filter(organisation=commissioner).first()
     if charter is None:
         return Compliance(has_charter=False)
@@ -586,8 +594,6 @@ def lines_behind(
 
     Raises ValueError for a dimension, key or figure the summary does not have.
     """
-    from socialvalue.web.measures.models import Measure
-
     if figure not in FIGURES:
         raise ValueError(f"No figure {figure!r}.")
     lines = ReturnLine.objects.filter(commissioner=commissioner)
@@ -650,10 +656,6 @@ def lines_behind(
 
 def as_document(summary: Portfolio):
     """The summary as a report document (key figures and a table per grouping) for Excel and CSV."""
-    import datetime as dt
-
-    from socialvalue.reports.document import Column, Document, KeyFigure, Section, Table
-
     t = summary.totals
     pounds = f"£, {summary.price_year} prices"
     money = [

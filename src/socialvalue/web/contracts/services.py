@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -351,16 +351,12 @@ def is_provider(actor: Any, contract: Contract) -> bool:
 
 
 def require_commissioner(actor: Any, contract: Contract, role: str = Role.EDITOR) -> None:
-    from django.core.exceptions import PermissionDenied
-
     if not is_commissioner(actor, contract):
         raise PermissionDenied("Only the commissioner of this contract can do this.")
     actor.require(contract.commissioner_id, role)
 
 
 def require_provider(actor: Any, contract: Contract, role: str = Role.EDITOR) -> None:
-    from django.core.exceptions import PermissionDenied
-
     if not is_provider(actor, contract):
         raise PermissionDenied("Only the provider of this contract can do this.")
     actor.require(contract.provider_id, role)

@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
+from django.db.models import Sum
+
+from .models import Commitment, LineSums, ReturnLine
 
 #: Insert the sums of the lines matching `{where}` (a condition on `l`, the lines), grouped per
 #: commitment and year, with the commitment's proxy price year. Table names are the models' own.
@@ -69,8 +72,6 @@ def refresh_line_sums(commitment_ids: Iterable[int], years: Iterable[int] | None
     Call inside the transaction that changed the lines. The commitments are locked first, in id
     order, so two decisions on the same commitment's lines are summed one after the other.
     """
-    from .models import Commitment
-
     ids = sorted(set(commitment_ids))
     if not ids:
         return
@@ -103,9 +104,6 @@ def rebuild_line_sums(commissioner_id: int) -> None:
 
 def recomputed(commissioner_id: int) -> dict[tuple[int, int], tuple]:
     """The sums as they would be recomputed from the lines now: (commitment, year) -> columns."""
-    from django.db.models import Sum
-
-    from .models import ReturnLine
 
     rows = (
         ReturnLine.objects.filter(commissioner_id=commissioner_id)
@@ -151,8 +149,6 @@ def recomputed(commissioner_id: int) -> dict[tuple[int, int], tuple]:
 
 def stored(commissioner_id: int) -> dict[tuple[int, int], tuple]:
     """The sums as kept: (commitment, year) -> columns, in `recomputed`'s order."""
-    from .models import LineSums
-
     return {
         (r[0], r[4]): tuple(r[1:])
         for r in LineSums.objects.filter(commissioner_id=commissioner_id).values_list(

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 from socialvalue.core.delivery import RAG_RULE, STATUS_RULE, Rag
 from socialvalue.core.errors import InputError
 from socialvalue.core.periods import financial_year_label
+from socialvalue.reports import charts
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
+from socialvalue.web.commissioning.models import Priority
 from socialvalue.web.downloads import document_download
 from socialvalue.web.errors import FourEyes
 from socialvalue.web.files.serving import attachment
@@ -123,7 +125,6 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
 def commitment_new(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = get_visible_or_404(Contract, request.actor, pk=contract_id)
     services.require_commissioner(request.actor, contract)
-    from socialvalue.web.commissioning.models import Priority
 
     form = CommitmentForm(
         request.POST or None,
@@ -364,8 +365,6 @@ def _commissioner(request: HttpRequest):
 
 
 def _chart(summary: portfolio.Portfolio):
-    from socialvalue.reports import charts
-
     rows = summary.rows["theme"]
     if not rows:
         return None

@@ -20,6 +20,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from socialvalue.reports import charts
+from socialvalue.reports.to_html import chart_html as render
 from socialvalue.web.casestudies.models import CaseStudy
 from socialvalue.web.evidence.models import Evidence, Verification
 from socialvalue.web.measures.models import Measure, SdgTarget
@@ -183,8 +184,6 @@ def chart_html(
     additive: bool = True,
 ) -> str:
     """The chart as page HTML with its data table; drawn once per distinct data, then cached."""
-    from socialvalue.reports.to_html import chart_html as render
-
     key = (
         "dashboard-chart-"
         + hashlib.sha256(

@@ -13,6 +13,18 @@ import io
 import random
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from matplotlib.figure import Figure
+
+from socialvalue.web.accounts.models import Organisation, User
+from socialvalue.web.planning.demo import DEMO_ACTIVITIES, DEMO_LEADS
+from socialvalue.web.planning.models import Activity
+
+from . import services
+from .models import Evidence, Verification
+
 #: Monthly quantity range per measure code; fractions where the unit is one (QALYs, tonnes).
 MONTHLY = {
     "SV-EMP-01": (1, 3),
@@ -69,8 +81,6 @@ def _quantity(rng: random.Random, low, high) -> Decimal:
 
 def _level(index: int, total: int) -> str:
     """The older half verified, the rest self-reported until files are attached (see below)."""
-    from .models import Verification
-
     return Verification.VERIFIED if index < total * 0.5 else Verification.SELF_REPORTED
 
 
@@ -85,8 +95,6 @@ def demo_register_csv(activity_name: str, month: str) -> bytes:
 
 def demo_summary_pdf(title: str, lines: list[str]) -> bytes:
     """A one-page PDF drawn with matplotlib, so pdftotext reads its words back."""
-    from matplotlib.figure import Figure
-
     figure = Figure(figsize=(8.27, 11.69))
     figure.text(0.08, 0.92, title, fontsize=16, weight="bold")
     for number, line in enumerate(lines):
@@ -98,10 +106,6 @@ def demo_summary_pdf(title: str, lines: list[str]) -> bytes:
 
 def _attach_demo_files(records, lead) -> None:
     """Registers and summaries for the autumn months, which makes those records evidenced."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from . import services
-
     autumn = [
         r
         for r in records
@@ -131,15 +135,6 @@ def _attach_demo_files(records, lead) -> None:
 
 
 def load_demo_evidence() -> None:
-    from django.db import transaction
-    from django.utils import timezone
-
-    from socialvalue.web.accounts.models import Organisation, User
-    from socialvalue.web.planning.demo import DEMO_ACTIVITIES, DEMO_LEADS
-    from socialvalue.web.planning.models import Activity
-
-    from . import services
-    from .models import Evidence, Verification
 
     for slug, months in MONTHS.items():
         organisation = Organisation.objects.filter(slug=slug).first()

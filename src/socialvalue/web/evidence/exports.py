@@ -12,8 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from django.db.models import Count, Q, QuerySet, Sum
 from django.template.defaultfilters import pluralize
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from socialvalue.core.formats.spreadsheet import safe_text
 from socialvalue.reports.to_csv import note_lines
@@ -194,10 +197,6 @@ def write_csv(records: Iterable[Evidence], path: str | Path, notes: Sequence[str
 
 def write_xlsx(records: Iterable[Evidence], path: str | Path, notes: Sequence[str] = ()) -> Path:
     """The records on an "Evidence" sheet (what an import reads back), the notes on "Notes"."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("Evidence")
     sheet.freeze_panes = "A2"

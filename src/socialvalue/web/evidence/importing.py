@@ -42,6 +42,7 @@ from django.utils.translation import ngettext
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.formats.office import open_workbook
 from socialvalue.core.text import LONG_TEXT_MAX, strip_controls
+from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.errors import Conflict
 from socialvalue.web.files import staging
@@ -611,8 +612,6 @@ def save(
     A file whose content was imported into the organisation before (looked up again here, not
     trusted from the check) raises DuplicateImport unless `confirm_duplicate`; nothing is saved.
     """
-    from socialvalue.web.accounts.models import Organisation
-
     with transaction.atomic():
         # One import of an organisation at a time, so two of the same file cannot both pass.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()

@@ -9,7 +9,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError
@@ -523,9 +535,6 @@ class Totals:
 
 def _real_terms() -> Any:
     """SQL for a record's value in its proxy's prices (to the penny) over D[proxy price year]."""
-    from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, When
-    from django.db.models.functions import Round
-
     index = Case(
         *(
             When(proxy_price_year=year, then=Value(deflator(year)))
@@ -585,9 +594,9 @@ def refresh_statistics() -> None:
 
 def provider_contracts(organisation: Any) -> QuerySet:
     """Contracts evidence may be recorded against: those the organisation delivers."""
-    from socialvalue.web.contracts.models import Contract
-
-    return Contract.objects.filter(provider=organisation)
+    # Through the record's foreign key: contracts build on evidence, which does not import them.
+    contracts = Evidence._meta.get_field("contract").related_model._default_manager
+    return contracts.filter(provider=organisation)
 
 
 def teams_and_areas(actor: Actor) -> tuple[list[str], list[str]]:

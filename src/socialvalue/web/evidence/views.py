@@ -23,6 +23,7 @@ from socialvalue.web.errors import FourEyes
 from socialvalue.web.files import staging, storage
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.forms import add_domain_errors, upload_problems
+from socialvalue.web.planning.models import Activity
 from socialvalue.web.prices import bad_price_year, requested_price_year
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
@@ -467,7 +468,6 @@ def evidence_import_confirm(request: HttpRequest) -> HttpResponse:
 def evidence_import_template(request: HttpRequest) -> HttpResponse:
     """A CSV with the columns an import reads and one example row from the organisation's own names."""
     organisation = _organisation(request)
-    from socialvalue.web.planning.models import Activity
 
     activity = visible(Activity, request.actor).first()
     start, end = _last_month()

@@ -9,9 +9,6 @@ class FilesConfig(AppConfig):
     verbose_name = "Files"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete
+        from . import registrations  # noqa: PLC0415 - imports models: not before the app registry is ready
 
-        from .models import remove_stored_file
-
-        # Every concrete StoredFile, whichever app defines it; the receiver ignores other models.
-        post_delete.connect(remove_stored_file, dispatch_uid="files-remove-stored-file")
+        registrations.register()

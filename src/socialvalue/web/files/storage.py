@@ -20,6 +20,7 @@ from typing import IO, Any
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage, storages
+from storages.utils import clean_name
 
 #: Bytes read at a time when a file is copied or hashed.
 CHUNK = 1024 * 1024
@@ -32,7 +33,7 @@ def storage() -> Storage:
 def _s3(store: Storage) -> Any | None:
     """The S3 backend behind `store`, or None when files are elsewhere (the import waits until needed)."""
     try:
-        from storages.backends.s3 import S3Storage
+        from storages.backends.s3 import S3Storage  # noqa: PLC0415 - boto3 is heavy: loaded only to look for S3
     except ImportError:  # pragma: no cover - django-storages is a dependency
         return None
     # default_storage is a lazy stand-in; the configured backend itself is what to look at.
@@ -41,8 +42,6 @@ def _s3(store: Storage) -> Any | None:
 
 
 def _key(s3: Any, name: str) -> str:
-    from storages.utils import clean_name
-
     return s3._normalize_name(clean_name(name))
 
 
@@ -72,7 +71,7 @@ def open_stream(name: str, *, store: Storage | None = None) -> tuple[IO[bytes], 
     if s3 is None:
         handle = store.open(name, "rb")
         return handle, handle.size
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError  # noqa: PLC0415 - only on S3, where boto3 is already loaded
 
     try:
         answer = s3.bucket.Object(_key(s3, name)).get()

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.db.models import Count
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -99,8 +100,6 @@ class GoalOut(Schema):
 @router.get("/value-sets", response=answers(list[ValueSetOut]), summary="Value sets you can use")
 def list_value_sets(request: HttpRequest):
     """Built-in and site-wide sets, and the sets your organisations imported, each with its licence."""
-    from django.db.models import Count
-
     return services.visible_sets(request.actor).annotate(measure_count=Count("measures"))
 
 

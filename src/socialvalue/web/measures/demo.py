@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from socialvalue.core.formats.value_set import ValueSetRow
+from socialvalue.web.accounts.models import Organisation
+
+from .models import ValueSet
+from .services import import_value_set
 
 DEMO_SET_NAME = "Riverside local outcomes"
 DEMO_SET_VERSION = "2025"
@@ -39,10 +43,6 @@ DEMO_ROWS = (
 
 
 def load_demo_value_set() -> None:
-    from socialvalue.web.accounts.models import Organisation
-
-    from .models import ValueSet
-    from .services import import_value_set
 
     riverside = Organisation.objects.filter(slug="riverside").first()
     if (

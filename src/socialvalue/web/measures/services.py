@@ -10,10 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, ProtectedError, QuerySet, Sum
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, ProtectedError, QuerySet
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from socialvalue.core.errors import InputError
 from socialvalue.core.formats.value_set import (
@@ -26,7 +24,9 @@ from socialvalue.core.valuation import load_deflators, uplift
 from socialvalue.web.files import staging
 from socialvalue.web.tenancy import Actor, visible
 
+from . import usage
 from .models import Measure, Outcome, SdgGoal, SdgTarget, Theme, ValueSet, search_text_for
+from .usage import Use
 
 IMPORT_BATCH = 1000
 
@@ -400,50 +400,9 @@ def proxy_in_latest_prices(measure: Measure) -> ProxyInPrices | None:
     )
 
 
-@dataclass(frozen=True)
-class Use:
-    """One kind of thing in the actor's organisations that counts this measure."""
-
-    label: str
-    url: str = ""
-
-
 def where_used(measure: Measure, actor: Actor) -> list[Use]:
     """What in the actor's organisations refers to the measure: activities, evidence, bids, contracts."""
-    from socialvalue.web.commissioning.models import Bid, BidCommitment
-    from socialvalue.web.contracts.models import Commitment
-    from socialvalue.web.evidence.models import Evidence
-    from socialvalue.web.planning.models import Activity
-
-    def count(n: int, one: str, many: str) -> str:
-        return f"{n:,} {ngettext(one, many, n)}"
-
-    uses = []
-    activities = visible(Activity, actor).filter(measures=measure).count()
-    if activities:
-        uses.append(Use(count(activities, "activity", "activities") + " plan to deliver it"))
-    evidence = visible(Evidence, actor).counted().filter(measure=measure)
-    totals = evidence.aggregate(records=Count("id"), value=Sum("value"))
-    if totals["records"]:
-        value = f", worth £{totals['value']:,.0f}" if totals["value"] else ""
-        uses.append(
-            Use(
-                count(totals["records"], "evidence record", "evidence records") + value,
-                f"{reverse('evidence:list')}?measure={measure.id}",
-            )
-        )
-    bids = BidCommitment.objects.filter(measure=measure, bid__in=visible(Bid, actor)).count()
-    if bids:
-        uses.append(Use(count(bids, "bid commitment", "bid commitments")))
-    contracts = visible(Commitment, actor).filter(measure=measure).count()
-    if contracts:
-        uses.append(
-            Use(
-                count(contracts, "contract commitment", "contract commitments"),
-                reverse("contracts:list"),
-            )
-        )
-    return uses
+    return usage.where_used(measure, actor)
 
 
 def organisation_may_import(actor: Actor, organisation: Any) -> bool:

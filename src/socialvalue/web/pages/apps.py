@@ -2,14 +2,14 @@
 
 from django.apps import AppConfig
 
+from socialvalue.web import navigation
+
 
 class PagesConfig(AppConfig):
     name = "socialvalue.web.pages"
     label = "pages"
 
     def ready(self) -> None:
-        from socialvalue.web import navigation
-
         navigation.add("Home", "pages:home", order=0)
         navigation.add("Organisation", "accounts:organisation", order=80)
         navigation.add("Members", "accounts:members", order=81)

@@ -3,6 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 
 from socialvalue.web.accounts.views import no_organisation, sign_in
+from socialvalue.web.commissioning.views import commissioner_home
+from socialvalue.web.dashboard.views import dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -10,11 +12,7 @@ def home(request: HttpRequest) -> HttpResponse:
         # The address people type is the address they sign in at; no redirect to follow.
         return sign_in(request)
     if request.organisation is not None and request.organisation.is_commissioner:
-        from socialvalue.web.commissioning.views import commissioner_home
-
         return commissioner_home(request)
     if request.organisation is not None:
-        from socialvalue.web.dashboard.views import dashboard
-
         return dashboard(request)
     return no_organisation(request)

@@ -9,6 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from socialvalue.web.accounts.models import Organisation, User
+from socialvalue.web.measures.models import Measure, ValueSet
+
+from .models import Activity, Objective
+from .services import STARTER_SET
+
 #: Objectives by organisation slug: (reference, title, owner, description).
 DEMO_OBJECTIVES = {
     "brightwater": [
@@ -188,12 +194,6 @@ DEMO_LEADS = {
 
 def load_demo_plan() -> None:
     """Objectives and activities for each demo provider; a second run finds them and adds nothing."""
-    from socialvalue.web.accounts.models import Organisation, User
-    from socialvalue.web.measures.models import Measure, ValueSet
-
-    from .models import Activity, Objective
-    from .services import STARTER_SET
-
     starter = ValueSet.objects.filter(shipped_key=STARTER_SET).first()
     measures = {m.code: m for m in Measure.objects.filter(value_set=starter)} if starter else {}
     for slug, objectives in DEMO_OBJECTIVES.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -16,6 +16,7 @@ from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for,
 
 from . import registry, services
 from .models import ReportRun
+from .views import attachment
 
 router = Router(tags=["reports"])
 
@@ -164,9 +165,6 @@ def download_run(
         "basis and caveats, for machine readers. Excel files keep their Notes sheet.",
     ),
 ):
-    from django.http import Http404
-
-    from .views import attachment
 
     run = get_visible_or_404(ReportRun, request.actor, pk=run_id)
     opened = services.open_file(run, file_format)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.periods import financial_year, financial_year_label
 from socialvalue.reports import Document
+from socialvalue.web.tenancy import visible
 
 Progress = Callable[[float, str], None]
 
@@ -205,7 +206,6 @@ def object_parameter(
     `queryset(actor, organisation)` narrows what is offered and accepted (by default every
     object visible to the actor); an id outside it is a 404, as for any other route.
     """
-    from socialvalue.web.tenancy import visible
 
     def rows(actor: Any, organisation: Any) -> Any:
         return queryset(actor, organisation) if queryset else visible(model, actor)

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
+from socialvalue.web.accounts.models import Organisation, User
+from socialvalue.web.measures.models import Measure, SdgGoal, Theme
+from socialvalue.web.planning.models import Objective
+from socialvalue.web.planning.services import STARTER_SET
+
+from . import services
+from .models import Commitment, Statement
+
 BRIGHTWATER = {
     "title": "Brightwater Care social value statement 2025 to 2026",
     "mission": "Brightwater Care supports older and disabled people across Riverside to live well at "
@@ -112,9 +122,6 @@ OTHERS = {
 
 
 def _add_commitments(statement, commitments, measures, start: int = 1) -> None:
-    from socialvalue.web.measures.models import SdgGoal, Theme
-
-    from .models import Commitment
 
     for position, (title, target, codes, description) in enumerate(commitments, start=start):
         chosen = [measures[c] for c in codes if c in measures]
@@ -133,21 +140,12 @@ def _add_commitments(statement, commitments, measures, start: int = 1) -> None:
 def _in_days(days: int) -> dt.date:
     # Relative to the day the demo is loaded, so the demo shows a review that is due soon
     # (Brightwater), one in good time (Meridian) and one overdue (Oakways) whenever it is run.
-    from django.utils import timezone
 
     return timezone.localdate() + dt.timedelta(days=days)
 
 
 def load_demo_statements() -> None:
     """Statements for the demo providers; a second run finds them and adds nothing."""
-    from socialvalue.web.accounts.models import Organisation, User
-    from socialvalue.web.measures.models import Measure
-    from socialvalue.web.planning.models import Objective
-    from socialvalue.web.planning.services import STARTER_SET
-
-    from . import services
-    from .models import Statement
-
     measures = {m.code: m for m in Measure.objects.filter(value_set__shipped_key=STARTER_SET)}
     brightwater = Organisation.objects.filter(slug="brightwater").first()
     if brightwater is not None and not Statement.objects.filter(organisation=brightwater).exists():

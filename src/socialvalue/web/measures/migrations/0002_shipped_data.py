@@ -2,10 +2,10 @@
 
 from django.db import migrations
 
+from socialvalue.web.measures.shipped import load_all
+
 
 def load(apps, schema_editor):
-    from socialvalue.web.measures.shipped import load_all
-
     load_all(apps)
 
 

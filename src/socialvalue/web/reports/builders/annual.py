@@ -30,6 +30,8 @@ from socialvalue.reports import (
 )
 from socialvalue.reports.document import CAVEATS
 from socialvalue.reports.formatting import money, percent
+from socialvalue.web.contracts import portfolio
+from socialvalue.web.contracts.models import Contract, LineReview, Return, ReturnLine
 
 from ..registry import (
     ReportType,
@@ -125,16 +127,12 @@ def _grouped_chart(title: str, rows: list, heading: str, *, ranked: bool = True)
 
 
 def _lines(commissioner: Any, year: int | None):
-    from socialvalue.web.contracts.models import ReturnLine
-
     lines = ReturnLine.objects.filter(commissioner=commissioner)  # copied onto each line: no join
     return lines.filter(year=year) if year is not None else lines
 
 
 def verification_levels(commissioner: Any, year: int | None, today: dt.date) -> list[list[Any]]:
     """Lines and value by the council's decision, and the lines due but not yet reported."""
-    from socialvalue.web.contracts.models import LineReview, Return
-
     lines = _lines(commissioner, year)
     reported = lines.filter(
         reported_quantity__isnull=False,
@@ -298,8 +296,6 @@ def price_years(
 
 
 def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = None) -> Document:
-    from socialvalue.web.contracts import portfolio
-
     today = timezone.localdate()
     label = financial_year_label(year) if year is not None else "all years"
     progress(0.05, "Adding up the portfolio")
@@ -320,7 +316,6 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
     progress(0.6, "Listing the measures and proxies used")
     measures = measures_used(organisation, year)
     years_rows, base_year, deflator_problems = price_years(organisation, year, summary.price_year)
-    from socialvalue.web.contracts.models import Contract
 
     stories = for_contracts(
         Contract.objects.filter(commissioner=organisation), _lines(organisation, year)
@@ -797,8 +792,6 @@ def _methodology_section(
 
 def register_report() -> None:
     def years_reported(actor: Any, organisation: Any) -> list[int]:
-        from socialvalue.web.contracts import portfolio
-
         return portfolio.years(organisation)
 
     register(

@@ -24,6 +24,10 @@ from socialvalue.reports import (
     charts,
 )
 from socialvalue.reports.formatting import format_value, money, percent
+from socialvalue.web.contracts import services
+from socialvalue.web.contracts.models import Contract, LineReview, Return, ReturnLine
+from socialvalue.web.contracts.portfolio import real_terms
+from socialvalue.web.tenancy import visible
 
 from ..registry import ReportType, object_parameter, register
 from .stories import for_contracts
@@ -46,8 +50,6 @@ def period_values(contract: Any, price_year: int | None = None) -> list[dict[str
     With `price_year`, each line's value is divided by the deflator of its commitment's proxy
     price year in SQL, and each period's sum restated to `price_year` and rounded once.
     """
-    from socialvalue.web.contracts.models import ReturnLine
-    from socialvalue.web.contracts.portfolio import real_terms
 
     lines = ReturnLine.objects.filter(period_return__contract=contract).values(
         "period_return__period_index", "period_return__period_end", "period_return__status"
@@ -106,9 +108,6 @@ def _restated(commitments: list, price_year: int) -> dict[str, Decimal]:
 
 
 def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Document:
-    from socialvalue.web.contracts import services
-    from socialvalue.web.contracts.models import Contract, LineReview, Return, ReturnLine
-
     today = timezone.localdate()
     progress(0.1, "Reading the commitments")
     commitments = services.with_status(
@@ -384,9 +383,6 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
 
 
 def register_report() -> None:
-    from socialvalue.web.contracts.models import Contract
-    from socialvalue.web.tenancy import visible
-
     def contracts(actor: Any, organisation: Any):
         return (
             visible(Contract, actor)

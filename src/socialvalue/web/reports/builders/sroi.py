@@ -7,13 +7,14 @@ from typing import Any
 from socialvalue.core.sroi import load_impact_map
 from socialvalue.reports import Document
 from socialvalue.reports.sroi import sroi_document
+from socialvalue.web.analyses.models import Analysis
+from socialvalue.web.analyses.services import engine_map
+from socialvalue.web.tenancy import visible
 
 from ..registry import ReportType, object_parameter, register
 
 
 def build(*, actor: Any, organisation: Any, progress: Any, analysis: Any) -> Document:
-    from socialvalue.web.analyses.services import engine_map
-
     impact_map = load_impact_map(engine_map(analysis))
     kind = analysis.get_kind_display()
     subtitle = f"{kind} social return on investment" + (
@@ -32,9 +33,6 @@ def build(*, actor: Any, organisation: Any, progress: Any, analysis: Any) -> Doc
 
 
 def register_report() -> None:
-    from socialvalue.web.analyses.models import Analysis
-    from socialvalue.web.tenancy import visible
-
     register(
         ReportType(
             name="sroi",

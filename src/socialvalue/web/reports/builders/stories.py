@@ -13,6 +13,8 @@ from typing import Any
 from django.db.models import Count, Q
 
 from socialvalue.reports import Column, Markdown, Paragraph, Section, Table
+from socialvalue.web.casestudies.models import CaseStudy
+from socialvalue.web.measures.models import Theme
 
 #: Case studies told in full in a report; the table lists up to TABLE_LIMIT.
 IN_FULL = 5
@@ -20,8 +22,6 @@ TABLE_LIMIT = 20
 
 
 def shared_case_studies(*, providers: Any, themes: Any, limit: int = TABLE_LIMIT) -> list[Any]:
-    from socialvalue.web.casestudies.models import CaseStudy
-
     return list(
         CaseStudy.objects.filter(
             organisation__in=providers, shared_at__isnull=False, consent_given_on__isnull=False
@@ -35,8 +35,6 @@ def shared_case_studies(*, providers: Any, themes: Any, limit: int = TABLE_LIMIT
 
 def for_contracts(contracts: Any, lines: Any) -> list[Any]:
     """The best shared case studies of these contracts' providers, for the themes of these lines."""
-    from socialvalue.web.measures.models import Theme
-
     providers = contracts.exclude(provider=None).values("provider")
     themes = Theme.objects.filter(
         pk__in=lines.exclude(commitment__measure__theme=None).values("commitment__measure__theme")

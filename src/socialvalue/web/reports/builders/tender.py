@@ -20,6 +20,9 @@ from socialvalue.reports import (
     charts,
 )
 from socialvalue.reports.formatting import format_value, money, percent
+from socialvalue.web.commissioning import services
+from socialvalue.web.commissioning.models import Bid, Procurement
+from socialvalue.web.tenancy import visible
 
 from ..registry import ReportType, object_parameter, register
 
@@ -164,8 +167,6 @@ def build_response(*, actor: Any, organisation: Any, progress: Any, bid: Any) ->
 
 
 def build_evaluation(*, actor: Any, organisation: Any, progress: Any, procurement: Any) -> Document:
-    from socialvalue.web.commissioning import services
-
     progress(0.2, "Scoring the bids")
     evaluation = services.evaluate(procurement)  # InputError names any missing score
     result = evaluation.result
@@ -350,9 +351,6 @@ def _moderated(bid: Any, criterion: str) -> Any:
 
 
 def register_reports() -> None:
-    from socialvalue.web.commissioning.models import Bid, Procurement
-    from socialvalue.web.tenancy import visible
-
     def own_procurements(actor: Any, organisation: Any):
         return (
             Procurement.objects.owned_by(actor)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from socialvalue.reports import Document
-
-from . import services
+from socialvalue.web.reports.registry import ReportType, object_parameter, register
+from socialvalue.web.statements import services
+from socialvalue.web.statements.models import Statement
+from socialvalue.web.tenancy import visible
 
 
 def build(*, actor: Any, organisation: Any, progress: Any, statement: Any) -> Document:
@@ -17,11 +19,6 @@ def build(*, actor: Any, organisation: Any, progress: Any, statement: Any) -> Do
 
 
 def register_report() -> None:
-    from socialvalue.web.reports.registry import ReportType, object_parameter, register
-    from socialvalue.web.tenancy import visible
-
-    from .models import Statement
-
     register(
         ReportType(
             name="statement",

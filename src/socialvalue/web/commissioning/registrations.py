@@ -1,0 +1,54 @@
+"""What the commissioning app adds, once every app is loaded: its models in the audit trail, navigation, the demo, first steps, where measures are used and how an award's contract is made."""
+
+from __future__ import annotations
+
+from socialvalue.web import demo, navigation, onboarding
+from socialvalue.web.audit.registry import audit
+from socialvalue.web.measures.usage import Use, add_use_finder, count
+from socialvalue.web.tenancy import visible
+
+from .demo import load_demo_commissioning
+from .models import Bid, BidCommitment, Charter, ModeratedScore, Priority, Procurement
+
+
+def register() -> None:
+    audit(Charter, exclude=("updated_at", "version"))
+    audit(Priority)
+    audit(Procurement, exclude=("updated_at",))
+    audit(Bid, organisation=lambda bid: bid.procurement.organisation)
+    audit(ModeratedScore, organisation=lambda score: score.bid.procurement.organisation)
+    navigation.add("Charter", "commissioning:charter", order=30, shown=navigation.is_commissioner)
+    navigation.add("Procurements", "commissioning:procurements", order=32)
+    demo.add_loader(load_demo_commissioning)
+
+    def charter(org) -> str:
+        has_charter = Charter.objects.filter(organisation=org).exists()
+        ranked = Priority.objects.filter(organisation=org, active=True).exists()
+        return onboarding.done_if(has_charter and ranked, started=has_charter or ranked)
+
+    onboarding.add(
+        "charter",
+        "Set your charter and rank your local priorities",
+        hint="The minimum social value weighting, thresholds and the priorities bids answer.",
+        url_name="commissioning:charter",
+        order=30,
+        kinds=(onboarding.COMMISSIONER,),
+        status=charter,
+    )
+    onboarding.add(
+        "procurement",
+        "Draft a first procurement",
+        hint="Its evaluation model, with the social value weighting and the outcomes asked for.",
+        url_name="commissioning:procurements",
+        order=40,
+        kinds=(onboarding.COMMISSIONER,),
+        status=lambda org: onboarding.done_if(
+            Procurement.objects.filter(organisation=org).exists()
+        ),
+    )
+    add_use_finder("commissioning", _uses_of_measure, order=30)
+
+
+def _uses_of_measure(measure, actor) -> list[Use]:
+    bids = BidCommitment.objects.filter(measure=measure, bid__in=visible(Bid, actor)).count()
+    return [Use(count(bids, "bid commitment", "bid commitments"))] if bids else []

@@ -1,0 +1,12 @@
+"""What the files app adds, once every app is loaded: removing a stored file's content when its row is deleted."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete
+
+from .models import remove_stored_file
+
+
+def register() -> None:
+    # Every concrete StoredFile, whichever app defines it; the receiver ignores other models.
+    post_delete.connect(remove_stored_file, dispatch_uid="files-remove-stored-file")
