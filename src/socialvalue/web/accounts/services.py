@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from socialvalue.web.audit.registry import acting_as
 from socialvalue.web.emails import send_email
 from socialvalue.web.links import absolute_reverse
 from socialvalue.web.ratelimit import RateLimited, client_ip
@@ -99,7 +100,9 @@ def note_password_reset_request(*, email: str, request: Any = None) -> None:
 
 
 def issue_token(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
-    return ApiToken.issue(user, name=name or "API token")
+    # Through the API a token is asked for before anyone is signed in: its owner is the actor.
+    with acting_as(user):
+        return ApiToken.issue(user, name=name or "API token")
 
 
 def user_for_token(secret: str) -> User | None:

@@ -76,9 +76,19 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _stored(field: models.Field, value: Any) -> Any:
+    """A decimal as the column stores it, so 4 and 4.00 are not recorded as a change."""
+    if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+        try:
+            return f"{value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places)):f}"
+        except decimal.InvalidOperation:
+            return str(value)
+    return _plain(value)
+
+
 def snapshot(instance: models.Model, exclude: frozenset[str]) -> dict[str, Any]:
     return {
-        f.attname: _plain(getattr(instance, f.attname))
+        f.attname: _stored(f, getattr(instance, f.attname))
         for f in instance._meta.concrete_fields
         if f.attname not in exclude and not f.primary_key
     }
