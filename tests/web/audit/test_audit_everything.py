@@ -133,7 +133,9 @@ def test_api_tokens_made_and_revoked_on_the_web_are_recorded(client, demo_world)
     client.post("/account/tokens/", {"name": "Laptop"})
     token = ApiToken.objects.get(user=demo_world.admin, name="Laptop")
     client.post(f"/account/tokens/{token.pk}/revoke/")
-    actions = set(events("accounts.ApiToken", object_id=str(token.pk)).values_list("action", flat=True))
+    actions = set(
+        events("accounts.ApiToken", object_id=str(token.pk)).values_list("action", flat=True)
+    )
     assert actions == {"create", "update"}
 
 
@@ -189,7 +191,9 @@ def test_a_password_reset_is_a_user_event_by_the_link_holder(client, demo_world)
 
 def test_sign_ins_and_failed_sign_ins_are_security_events(client, demo_world):
     client.post(
-        "/sign-in/", {"email": demo_world.editor.email, "password": "wrong"}, REMOTE_ADDR="203.0.113.9"
+        "/sign-in/",
+        {"email": demo_world.editor.email, "password": "wrong"},
+        REMOTE_ADDR="203.0.113.9",
     )
     failed = events("accounts.User", AuditEvent.Action.SIGN_IN_FAILED).get()
     assert failed.object_id == str(demo_world.editor.pk)

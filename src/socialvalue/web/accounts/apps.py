@@ -10,7 +10,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from socialvalue.web.audit.registry import audit
-
         from socialvalue.web.audit.security import organisations_of
 
         from .models import ApiToken, Invitation, Membership, Organisation, Registration, User

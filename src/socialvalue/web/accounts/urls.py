@@ -1,7 +1,7 @@
 """URLs for signing in, organisations, members, invitations, password reset and API tokens."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from . import views
 
