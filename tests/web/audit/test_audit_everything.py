@@ -232,3 +232,20 @@ def test_an_update_of_unrecorded_fields_only_writes_no_event(demo_world):
     before = AuditEvent.objects.count()
     ApiToken.objects.filter(pk=token.pk).update(last_used_at="2026-01-01T00:00:00Z")
     assert AuditEvent.objects.count() == before
+
+
+def test_links_made_and_undone_are_recorded_by_name(demo_world):
+    from socialvalue.web.planning.models import Activity, Objective
+
+    org = demo_world.alice_org
+    objective = Objective.objects.create(organisation=org, code="O1", title="Local jobs")
+    activity = Activity.objects.create(organisation=org, name="Job club")
+    with acting_as(demo_world.editor):
+        activity.objectives.add(objective)
+        objective.activities.remove(activity)
+    linked = events("planning.Activity", "update", object_id=str(activity.pk))
+    assert [e.changes for e in linked.order_by("id")] == [
+        {"objectives": [[], [str(objective)]]},
+        {"objectives": [[str(objective)], []]},
+    ]
+    assert {e.actor_email for e in linked} == {demo_world.editor.email}

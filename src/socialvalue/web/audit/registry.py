@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_actor", default=None)
 
@@ -184,6 +184,44 @@ def _after_delete(sender, instance, **kwargs):
     _record(instance, "delete", {k: [v, None] for k, v in snapshot(instance, exclude).items()})
 
 
+def _linked(instance: models.Model, field: models.ManyToManyField) -> list[str]:
+    """What a many-to-many field links to, by name: the record must outlive what it names."""
+    return sorted(str(obj) for obj in getattr(instance, field.name).all())
+
+
+def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    owner, field = _through[sender]
+    if action not in (
+        "pre_add",
+        "pre_remove",
+        "pre_clear",
+        "post_add",
+        "post_remove",
+        "post_clear",
+    ):
+        return
+    if reverse:
+        # Changed from the other side (`objective.activities.remove(...)`): each owner changed.
+        if not pk_set:
+            return
+        owners = list(owner._base_manager.filter(pk__in=pk_set))
+    else:
+        owners = [instance]
+    # Kept on the instance the signal names, which is the same object before and after.
+    state = instance.__dict__.setdefault("_audit_links", {})
+    for obj in owners:
+        key = (field.name, obj.pk)
+        if action.startswith("pre_"):
+            state[key] = _linked(obj, field)
+            continue
+        before, after = state.pop(key, None), _linked(obj, field)
+        if before is not None and before != after:
+            _record(obj, "update", {field.name: [before, after]})
+
+
+_through: dict[type[models.Model], tuple[type[models.Model], models.ManyToManyField]] = {}
+
+
 # ---------------------------------------------------------------- bulk paths
 
 
@@ -305,13 +343,20 @@ def audit(
     """Register `model`: its changes are recorded under the organisation `organisation(instance)`
     returns (or under each of several it returns). `exclude` names attributes that are not
     recorded at all; `redact` those recorded as changed without their values."""
+    exclude_set = frozenset(exclude)
     _registered[model] = Registration(
-        organisation or (lambda obj: obj.organisation), frozenset(exclude), frozenset(redact)
+        organisation or (lambda obj: obj.organisation), exclude_set, frozenset(redact)
     )
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=uid + "-pre")
     post_save.connect(_after_save, sender=model, dispatch_uid=uid + "-post")
     post_delete.connect(_after_delete, sender=model, dispatch_uid=uid + "-del")
+    for field in model._meta.local_many_to_many:
+        if field.name in exclude_set:
+            continue
+        through = field.remote_field.through
+        _through[through] = (model, field)
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"{uid}-{field.name}")
     _audit_bulk_paths(model)
 
 
