@@ -78,9 +78,10 @@ def _plain(value: Any) -> Any:
 
 def _stored(field: models.Field, value: Any) -> Any:
     """A decimal as the column stores it, so 4 and 4.00 are not recorded as a change."""
-    if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+    if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal | int | float):
         try:
-            return f"{value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places)):f}"
+            number = decimal.Decimal(str(value))
+            return f"{number.quantize(decimal.Decimal(1).scaleb(-field.decimal_places)):f}"
         except decimal.InvalidOperation:
             return str(value)
     return _plain(value)
