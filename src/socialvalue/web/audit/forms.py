@@ -22,7 +22,6 @@ def _date_field(label: str) -> forms.DateField:
         label=label,
         required=False,
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
-        help_text="For example, 2026-03-31",
     )
 
 
