@@ -31,6 +31,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("audit_actor", default=None)
 
+#: Rows read at a time around a bulk update (below every database's limit on query parameters).
+BATCH = 500
 #: What the trail shows instead of the value of a redacted field (a password hash, for one).
 HIDDEN = "(hidden)"
 
@@ -159,6 +161,9 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        # Loaded from a fixture or a backup as it was: neither it nor its links are new changes.
+        instance._audit_raw = True
     if raw or instance.pk is None:
         instance._audit_before = None
         return
@@ -200,6 +205,8 @@ def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
         "post_remove",
         "post_clear",
     ):
+        return
+    if instance.__dict__.get("_audit_raw"):
         return
     if reverse:
         # Changed from the other side (`objective.activities.remove(...)`): each owner changed.
@@ -244,12 +251,19 @@ class AuditedQuerySet(models.QuerySet):
         if not self._watches(kwargs):
             return super().update(**kwargs)
         exclude = _registered[self.model].exclude
+        rows = self.model._base_manager.using(self.db)
         with transaction.atomic(using=self.db, savepoint=False):
-            before = {row.pk: snapshot(row, exclude) for row in self._chain()}
+            # By primary key, so that `.values()` querysets and ones the update moves out of
+            # their own filter are read the same way before and after.
+            pks = list(self._chain().values_list("pk", flat=True))
+            before = {
+                row.pk: snapshot(row, exclude)
+                for start in range(0, len(pks), BATCH)
+                for row in rows.filter(pk__in=pks[start : start + BATCH])
+            }
             count = super().update(**kwargs)
-            if before:
-                rows = self.model._base_manager.using(self.db).filter(pk__in=list(before))
-                for row in rows:
+            for start in range(0, len(pks), BATCH):
+                for row in rows.filter(pk__in=pks[start : start + BATCH]):
                     changes = _diff(before[row.pk], snapshot(row, exclude))
                     if changes:
                         _record(row, "update", changes)
