@@ -112,6 +112,7 @@ CORE_ROUTES = [
     Route("organisation/"),
     Route("organisation/members/"),
     Route("organisation/audit/"),
+    Route("organisation/audit/export.csv"),
     Route("invitations/<str:secret>/"),
     Route("account/tokens/"),
     Route("password-reset/"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from socialvalue.web import onboarding
 from socialvalue.web.audit.registry import audit
+from socialvalue.web.audit.security import organisations_of
 
-from .models import Invitation, Membership, Organisation, Registration
+from .models import ApiToken, Invitation, Membership, Organisation, Registration, User
 
 
 def register() -> None:
@@ -21,6 +22,15 @@ def register() -> None:
         Registration,
         organisation=lambda r: r.organisation,
         exclude=("password_hash", "token_hash"),
+    )
+    # A person's account is filed in each organisation they belong to. The password is
+    # recorded as changed (a change or a reset), never its hash; a sign-in's time is a
+    # security event of its own, not an account change.
+    audit(User, organisation=organisations_of, exclude=("last_login",), redact=("password",))
+    audit(
+        ApiToken,
+        organisation=lambda token: organisations_of(token.user),
+        exclude=("token_hash", "last_used_at"),
     )
     _first_steps()
 

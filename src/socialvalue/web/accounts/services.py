@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from socialvalue.core.errors import InputError
 from socialvalue.core.valuation import check_price_year
+from socialvalue.web.audit.registry import acting_as
 from socialvalue.web.emails import send_email
 from socialvalue.web.links import absolute_reverse
 from socialvalue.web.ratelimit import RateLimited, client_ip
@@ -103,7 +104,9 @@ def note_password_reset_request(*, email: str, request: Any = None) -> None:
 
 
 def issue_token(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
-    return ApiToken.issue(user, name=name or "API token")
+    # Through the API a token is asked for before anyone is signed in: its owner is the actor.
+    with acting_as(user):
+        return ApiToken.issue(user, name=name or "API token")
 
 
 def user_for_token(secret: str) -> User | None:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
+from socialvalue.web.audit.registry import acting_as
 from socialvalue.web.ratelimit import client_ip
 from socialvalue.web.tenancy import SESSION_KEY, get_visible_or_404, switch_organisation
 
@@ -73,6 +74,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         {"form": form, "can_register": registration.registration_is_open()},
         status=status,
     )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new-password page: the audit trail records the reset as the link holder's own."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        with acting_as(form.user):
+            return super().form_valid(form)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -26,6 +26,9 @@ class AuditEvent(models.Model):
         CREATE = "create", "Created"
         UPDATE = "update", "Updated"
         DELETE = "delete", "Deleted"
+        # Security events: about a person (the object is the user), not a change of data.
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_fail", "Failed sign-in"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Plain ids and copies of names, not foreign keys: the record must outlive what it describes.

@@ -8,7 +8,18 @@ from socialvalue.web.measures.usage import Use, add_use_finder, count
 from socialvalue.web.tenancy import visible
 
 from .demo import load_demo_commissioning
-from .models import Bid, BidCommitment, Charter, ModeratedScore, Priority, Procurement
+from .models import (
+    Bid,
+    BidCommitment,
+    Charter,
+    CharterVersion,
+    EvaluatorScore,
+    ModeratedScore,
+    Priority,
+    Procurement,
+    QualityCriterion,
+    RequestedOutcome,
+)
 
 
 def register() -> None:
@@ -17,6 +28,13 @@ def register() -> None:
     audit(Procurement, exclude=("updated_at",))
     audit(Bid, organisation=lambda bid: bid.procurement.organisation)
     audit(ModeratedScore, organisation=lambda score: score.bid.procurement.organisation)
+    # The saved version's snapshot repeats the charter and priorities, whose own events
+    # carry the changes: the version's event says who saved it and why.
+    audit(CharterVersion, organisation=lambda v: v.charter.organisation, exclude=("snapshot",))
+    audit(QualityCriterion, organisation=lambda c: c.procurement.organisation)
+    audit(RequestedOutcome, organisation=lambda o: o.procurement.organisation)
+    audit(BidCommitment, organisation=lambda c: c.bid.procurement.organisation)
+    audit(EvaluatorScore, organisation=lambda score: score.bid.procurement.organisation)
     navigation.add("Charter", "commissioning:charter", order=30, shown=navigation.is_commissioner)
     navigation.add("Procurements", "commissioning:procurements", order=32)
     demo.add_loader(load_demo_commissioning)
