@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 # The suite runs on every core (xdist); CI's machines have two. `make test PYTEST_WORKERS=0` runs it serially.
-# worksteal, not loadscope/loadgroup: those key tests by id and silently drop the 79 schemathesis
+# worksteal, not loadscope/loadgroup: those key tests by id and silently drop the 81 schemathesis
 # cases that share one id (tests/web/test_api_schema.py).
 PYTEST_WORKERS ?= $(if $(CI),2,auto)
 # Python dependencies install from hashed locks made from pyproject.toml by `make lock`.

@@ -248,6 +248,13 @@ def test_portfolio_downloads_read_back_in_excel_and_csv(client, world):
     assert themes["Health"][3] == 2000  # delivered £
     text = client.get("/portfolio/download.csv").content.decode("utf-8-sig")
     assert "By provider" in text and any("Bright Care" in r for r in csv.reader(io.StringIO(text)))
+    notes = [line for line in text.splitlines() if line.startswith("#")]
+    assert text.startswith("# Notes on these figures")
+    assert any("Price basis: every pound is in 2024 prices" in line for line in notes)
+    assert any("gross" in line for line in notes) and any("claim" in line for line in notes)
+    assert "Notes" in workbook.sheetnames
+    bare = client.get("/portfolio/download.csv?notes=0").content.decode("utf-8-sig")
+    assert not bare.startswith("#") and "By provider" in bare
     assert client.get("/portfolio/download.pdf").status_code == 404
 
 

@@ -48,7 +48,10 @@ class OrganisationForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         years = sorted(load_deflators().index, reverse=True)
-        self.fields["price_year"].choices = [(y, str(y)) for y in years]
+        # Left on the first choice, the year moves on when a newer deflator series ships.
+        self.fields["price_year"].choices = [
+            ("", f"The latest year of the deflator series (now {years[0]})")
+        ] + [(y, str(y)) for y in years]
 
 
 class InviteForm(GovukForm):

@@ -163,7 +163,7 @@ def update_organisation(
         raise ValidationError(
             {"organisation_type": f"Choose one of: {', '.join(Organisation.Type.values)}."}
         )
-    if "price_year" in fields:
+    if fields.get("price_year") is not None:  # None: follow the latest year of the series
         try:
             fields["price_year"] = check_price_year(fields["price_year"])
         except InputError as exc:

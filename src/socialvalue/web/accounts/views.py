@@ -139,15 +139,13 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         "name": organisation.name,
         "organisation_type": organisation.organisation_type,
         "areas_served": "\n".join(organisation.areas_served),
-        "price_year": organisation.reporting_price_year,
+        "price_year": organisation.price_year,
     }
     form = OrganisationForm(request.POST or None, initial=initial)
     if request.method == "POST":
         request.actor.require(organisation.id, Role.ADMIN)
         if form.is_valid():
-            fields = dict(form.cleaned_data)
-            if fields.get("price_year") is None:
-                fields.pop("price_year", None)  # not sent: the price year stays as it is
+            fields = dict(form.cleaned_data)  # a price year of None follows the latest series
             try:
                 services.update_organisation(
                     organisation=organisation, membership=membership, **fields

@@ -733,4 +733,34 @@ def as_document(summary: Portfolio):
         ],
         sections=sections,
         slug="social-value-portfolio",
+        notes=portfolio_notes(summary),
     )
+
+
+def portfolio_notes(summary: Portfolio) -> list[str]:
+    """What a reader of the portfolio's figures must know, in every file made from it."""
+    notes = [
+        f"Price basis: every pound is in {summary.price_basis}: each return line's value at its "
+        "proxy, times D[price year] / D[the proxy's price year]. Proxies and quantities are "
+        "kept as recorded.",
+        "Committed is the target of the periods ending in the year; delivered is what providers "
+        "reported, less lines the council rejected; verified is the part the council accepted "
+        "against the evidence. Delivered but not verified is a claim.",
+        "Values are gross: nothing is deducted for deadweight, attribution or displacement "
+        "beyond what a measure's proxy itself allows for.",
+        "Fiscal value is value to the public purse, not necessarily cashable. Measures can "
+        "overlap (a job and the training that led to it), so a total across measures may count "
+        "one change twice.",
+    ]
+    if summary.not_restated:
+        notes.append(
+            ngettext(
+                "%(n)d valued commitment is left out of the pounds: its proxy states no price "
+                "year the GDP deflator series covers.",
+                "%(n)d valued commitments are left out of the pounds: their proxies state no "
+                "price year the GDP deflator series covers.",
+                summary.not_restated,
+            )
+            % {"n": summary.not_restated}
+        )
+    return notes
