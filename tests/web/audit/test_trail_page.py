@@ -165,3 +165,23 @@ def test_the_api_keeps_the_raw_form(client, priya):
     renamed = next(i for i in items if i["action"] == "update")
     assert renamed["object_type"] == "accounts.Organisation"
     assert renamed["changes"] == {"name": ["Alice Care", "Renamed"]}
+
+
+def test_a_person_outside_the_organisation_named_in_a_value_reads_as_a_name(client, priya):
+    from tests.factories import UserFactory
+
+    provider_lead = UserFactory(email="lead@provider.example", full_name="Sam Okafor")
+    record_event(
+        action="update",
+        object_type="contracts.Return",
+        object_id=7,
+        object_repr="RBC-1 Day opportunities: 1 Oct to 31 Dec",
+        organisations=priya.alice_org,
+        changes={"submitted_by_id": [None, provider_lead.pk]},
+        actor=priya.admin,
+    )
+    client.force_login(priya.admin)
+    page = page_text(client)
+    assert "Sam Okafor" in page and f"no. {provider_lead.pk}" not in page
+    text = b"".join(client.get("/organisation/audit/export.csv").streaming_content).decode()
+    assert "Sam Okafor" in text

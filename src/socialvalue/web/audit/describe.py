@@ -165,6 +165,23 @@ def people_for(
     return {u.pk: str(u) for u in users.distinct()}
 
 
+def with_people_named_in(events: Iterable[AuditEvent], people: dict[int, str]) -> dict[int, str]:
+    """`people`, plus the names of everyone the events' values point to (a return's submitter
+    from the provider, say), found in one query, so a value reads as a name, not "no. 4"."""
+    User = get_user_model()
+    wanted: set[int] = set()
+    for event in events:
+        fields = _fields(model_for(event.object_type))
+        for name, values in (event.changes or {}).items():
+            f = fields.get(name)
+            if f is not None and getattr(f, "related_model", None) is User:
+                wanted.update(v for v in values if isinstance(v, int) and v not in people)
+    if not wanted:
+        return people
+    found = {u.pk: str(u) for u in User._default_manager.filter(pk__in=wanted)}
+    return {**people, **found}
+
+
 def _who(event: AuditEvent, people: dict[int, str]) -> str:
     if event.actor_id and event.actor_id in people:
         return people[event.actor_id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,11 +17,13 @@ from socialvalue.core.formats.spreadsheet import safe_text
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.tenancy import visible
 
-from .describe import changes_of, describe, people_for
+from .describe import changes_of, describe, people_for, with_people_named_in
 from .forms import TrailFilterForm
 from .models import AuditEvent
 
 PER_PAGE = 25
+#: Events the CSV names people for at a time (one query for each batch).
+CSV_BATCH = 500
 CSV_HEADERS = (
     "when",
     "person",
@@ -60,10 +63,12 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         events = form.apply(events)
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    named = with_people_named_in(shown, people)
     context = {
         "form": form,
         "page": page,
-        "entries": [describe(event, people) for event in page.object_list],
+        "entries": [describe(event, named) for event in shown],
         "filtered": form.is_bound and form.any,
         "query": query,
     }
@@ -79,28 +84,33 @@ def csv_lines(events: Iterable[AuditEvent], people: dict[int, str]) -> Iterator[
     """The trail line by line; every text cell is made safe against formula injection."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(CSV_HEADERS)  # the BOM tells Excel the file is UTF-8
-    for event in events:
-        told = describe(event, people, whole=True)
-        deleted = event.action == AuditEvent.Action.DELETE
-        changes = "; ".join(
-            f"{c.label}: {c.before if deleted else c.after}"
-            if told.values_only
-            else f"{c.label}: {c.before} → {c.after}"
-            for c in changes_of(event, people, whole=True)
-        )
-        yield writer.writerow(
-            [
-                timezone.localtime(event.at).isoformat(timespec="seconds"),
-                safe_text(told.who),
-                safe_text(event.actor_email),
-                event.get_action_display(),
-                safe_text(told.type_label),
-                safe_text(event.object_id),
-                safe_text(event.object_repr),
-                safe_text(told.sentence),
-                safe_text(changes),
-            ]
-        )
+    rest = iter(events)
+    while batch := list(islice(rest, CSV_BATCH)):
+        named = with_people_named_in(batch, people)
+        for event in batch:
+            yield writer.writerow(_csv_row(event, named))
+
+
+def _csv_row(event: AuditEvent, people: dict[int, str]) -> list[str]:
+    told = describe(event, people, whole=True)
+    deleted = event.action == AuditEvent.Action.DELETE
+    changes = "; ".join(
+        f"{c.label}: {c.before if deleted else c.after}"
+        if told.values_only
+        else f"{c.label}: {c.before} → {c.after}"
+        for c in changes_of(event, people, whole=True)
+    )
+    return [
+        timezone.localtime(event.at).isoformat(timespec="seconds"),
+        safe_text(told.who),
+        safe_text(event.actor_email),
+        event.get_action_display(),
+        safe_text(told.type_label),
+        safe_text(event.object_id),
+        safe_text(event.object_repr),
+        safe_text(told.sentence),
+        safe_text(changes),
+    ]
 
 
 @login_required
