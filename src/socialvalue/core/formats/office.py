@@ -38,15 +38,17 @@ def archive_problem(source: Source) -> str | None:
     (or it is no zip archive at all, which any parser refuses at once)."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
-    position = source.tell() if hasattr(source, "tell") else None
+    # A file object is read from where it stands and put back there; a path is opened afresh.
+    stream = None if isinstance(source, str | os.PathLike) else source
+    position = stream.tell() if stream is not None else None
     try:
         with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         return None  # not an archive at all: the parser says so in its own words, at once
     finally:
-        if position is not None:
-            source.seek(position)
+        if stream is not None and position is not None:
+            stream.seek(position)
     if len(members) > MAX_MEMBERS:
         return (
             f"holds {len(members):,} parts: an Office file may hold at most {MAX_MEMBERS:,}; "
