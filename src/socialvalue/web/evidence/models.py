@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from socialvalue.web.files.models import StoredFile
 from socialvalue.web.tenancy import TenantQuerySet
@@ -251,8 +252,8 @@ class EvidenceImport(models.Model):
     def description(self) -> str:
         """ "april.csv (3 records), imported on 3 December 2026 at 11:42 by Eddie Editor"."""
         when = timezone.localtime(self.imported_at)
-        plural = "" if self.records == 1 else "s"
+        records = ngettext("record", "records", self.records)
         return (
-            f"{self.filename} ({self.records:,} record{plural}), imported on "
+            f"{self.filename} ({self.records:,} {records}), imported on "
             f"{_day_long(when.date())} at {when:%H:%M} by {self.person}"
         )

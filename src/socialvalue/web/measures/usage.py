@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import ngettext
+
 if TYPE_CHECKING:
     from socialvalue.web.tenancy import Actor
 
@@ -46,4 +48,4 @@ def where_used(measure: Measure, actor: Actor) -> list[Use]:
 
 def count(n: int, one: str, many: str) -> str:
     """`n` things, with the thousands separated: "1 activity", "1,250 activities"."""
-    return f"{n:,} {one if n == 1 else many}"
+    return f"{n:,} {ngettext(one, many, n)}"
