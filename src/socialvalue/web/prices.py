@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Case, DecimalField, ExpressionWrapper, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from socialvalue.core.errors import InputError, Problem
-from socialvalue.core.valuation import check_price_year, load_deflators
+from socialvalue.core.valuation import check_price_year, deflator, load_deflators
 
 
 def requested_price_year(request: HttpRequest, organisation: Any) -> int:
@@ -39,4 +40,23 @@ def bad_price_year(request: HttpRequest, error: InputError) -> HttpResponse:
         "errors/400.html",
         {"problems": error.problems, "field": "price_year"},
         status=400,
+    )
+
+
+def over_deflator(pounds: Any, price_year_field: str) -> ExpressionWrapper:
+    """An ORM expression: `pounds` over D[the row's `price_year_field`] (NULL outside the series).
+
+    Summed in SQL and passed to `core.valuation.in_price_year`, it gives the pounds of any one
+    price year, rounded once: the evidence totals and the portfolio's line lists both use it.
+    """
+    index = Case(
+        *(
+            When(**{price_year_field: year}, then=Value(deflator(year)))
+            for year in load_deflators().index
+        ),
+        default=None,
+        output_field=DecimalField(max_digits=12, decimal_places=4),
+    )
+    return ExpressionWrapper(
+        pounds / index, output_field=DecimalField(max_digits=40, decimal_places=20)
     )

@@ -23,18 +23,13 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import (
-    Case,
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import ngettext
@@ -46,6 +41,7 @@ from socialvalue.reports.document import Column, Document, KeyFigure, Section, T
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.commissioning.models import Charter, Priority
 from socialvalue.web.measures.models import Measure, SdgGoal, SdgTarget, Theme
+from socialvalue.web.prices import over_deflator
 
 from .models import Commitment, Contract, LineReview, LineSums, Return, ReturnLine
 
@@ -309,17 +305,7 @@ def real_terms(field: str, price_year_field: str = "commitment__price_year"):
     Summed in SQL and passed to `in_price_year`, it gives the pounds of any one price year,
     rounded once: the restatement of `_statement`, for querysets of return lines.
     """
-    index = Case(
-        *(
-            When(**{price_year_field: year}, then=Value(deflator(year)))
-            for year in load_deflators().index
-        ),
-        default=None,
-        output_field=DecimalField(max_digits=12, decimal_places=4),
-    )
-    return ExpressionWrapper(
-        F(field) / index, output_field=DecimalField(max_digits=40, decimal_places=20)
-    )
+    return over_deflator(F(field), price_year_field)
 
 
 def _statement(year: int | None) -> str:

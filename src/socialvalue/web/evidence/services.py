@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -18,8 +17,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import Round
 from django.utils import timezone
@@ -28,7 +25,6 @@ from socialvalue.core.errors import InputError
 from socialvalue.core.valuation import (
     Valuation,
     check_price_year,
-    deflator,
     in_price_year,
     load_deflators,
     money_at_proxy_prices,
@@ -39,6 +35,7 @@ from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import FourEyes
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.planning.models import Activity
+from socialvalue.web.prices import over_deflator
 from socialvalue.web.tenancy import Actor, visible
 
 from .models import Evidence, EvidenceFile, Verification
@@ -535,14 +532,6 @@ class Totals:
 
 def _real_terms() -> Any:
     """SQL for a record's value in its proxy's prices (to the penny) over D[proxy price year]."""
-    index = Case(
-        *(
-            When(proxy_price_year=year, then=Value(deflator(year)))
-            for year in load_deflators().index
-        ),
-        default=None,
-        output_field=DecimalField(max_digits=12, decimal_places=4),
-    )
     in_proxy_prices = Round(
         ExpressionWrapper(
             F("quantity") * F("proxy_value"),
@@ -550,9 +539,7 @@ def _real_terms() -> Any:
         ),
         2,
     )
-    return ExpressionWrapper(
-        in_proxy_prices / index, output_field=DecimalField(max_digits=40, decimal_places=20)
-    )
+    return over_deflator(in_proxy_prices, "proxy_price_year")
 
 
 def totals(records: QuerySet[Evidence], price_year: int | None = None) -> Totals:
