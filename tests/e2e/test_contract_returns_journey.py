@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -66,7 +67,7 @@ def test_provider_returns_commissioner_verifies_portfolio_shows(page):
     )
     page.get_by_role("button", name="Submit the return").click()
     page.get_by_text("Return submitted").wait_for()
-    assert page.get_by_role("link", name="attendance-register.pdf").is_visible()
+    expect(page.get_by_role("link", name="attendance-register.pdf")).to_be_visible()
     page.check_accessibility()
     page.screenshot_as("contract-return-submitted")
     _sign_out(page)
@@ -79,13 +80,13 @@ def test_provider_returns_commissioner_verifies_portfolio_shows(page):
     count = decisions.count()
     assert count == lines
     page.get_by_role("button", name="Save decisions").click()
-    assert page.get_by_text("Choose a decision for at least one line").first.is_visible()
+    expect(page.get_by_text("Choose a decision for at least one line").first).to_be_visible()
     page.check_accessibility()
     decisions = page.locator("select[name^=decision_]")
     for i in range(count):
         decisions.nth(i).select_option("accepted" if i < count - 1 else "queried")
     page.get_by_role("button", name="Save decisions").click()
-    assert page.get_by_text("Give the reason for the query").first.is_visible()
+    expect(page.get_by_text("Give the reason for the query").first).to_be_visible()
     page.check_accessibility()
     page.locator("textarea[name^=reason_]").nth(count - 1).fill("Please send the pairing log.")
     for i in range(count):
@@ -94,7 +95,7 @@ def test_provider_returns_commissioner_verifies_portfolio_shows(page):
         )
     page.get_by_role("button", name="Save decisions").click()
     page.get_by_text("Decisions saved").wait_for()
-    assert page.get_by_text("Please send the pairing log.").is_visible()
+    expect(page.get_by_text("Please send the pairing log.")).to_be_visible()
     page.check_accessibility()
 
     due.refresh_from_db()
@@ -107,4 +108,6 @@ def test_provider_returns_commissioner_verifies_portfolio_shows(page):
     page.get_by_role("link", name="verified: show the return lines").first.click()
     page.get_by_role("heading", name="Verified value: the return lines behind it").wait_for()
     page.check_accessibility()
-    assert page.get_by_role("link", name=f"{contract.title}, {due.period_label}").first.is_visible()
+    expect(
+        page.get_by_role("link", name=f"{contract.title}, {due.period_label}").first
+    ).to_be_visible()

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 from tests.web.files.samples import EXE_BYTES
@@ -68,15 +69,15 @@ def test_record_evidence_write_a_case_study_find_it(page):
     )
     page.get_by_role("button", name="Record evidence", exact=True).click()
     page.get_by_text("There is a problem").wait_for()
-    assert page.get_by_text("rota.pdf is not an allowed type").first.is_visible()
+    expect(page.get_by_text("rota.pdf is not an allowed type").first).to_be_visible()
     page.check_accessibility()
     page.get_by_label("Files (optional)").set_input_files(
         {"name": "rota.pdf", "mimeType": "application/pdf", "buffer": _pdf()}
     )
     page.get_by_role("button", name="Record evidence", exact=True).click()
     page.get_by_role("heading", name="How the value was worked out").wait_for()
-    assert page.get_by_text("120 × £11.44 (2024 prices) = £1,373 in 2024 prices").is_visible()
-    assert page.get_by_text("Evidenced", exact=True).is_visible()
+    expect(page.get_by_text("120 × £11.44 (2024 prices) = £1,373 in 2024 prices")).to_be_visible()
+    expect(page.get_by_text("Evidenced", exact=True)).to_be_visible()
     page.check_accessibility()
     page.screenshot_as("evidence-recorded")
     file_url = page.get_by_role("link", name="rota.pdf").get_attribute("href")
@@ -150,6 +151,6 @@ def test_record_evidence_write_a_case_study_find_it(page):
     page.get_by_label("Search the library").fill("raised beds")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**q=raised+beds**")
-    assert page.get_by_role("link", name="A wheelchair-accessible allotment").is_visible()
-    assert page.get_by_role("heading", name="1 case study").is_visible()
+    expect(page.get_by_role("link", name="A wheelchair-accessible allotment")).to_be_visible()
+    expect(page.get_by_role("heading", name="1 case study")).to_be_visible()
     page.check_accessibility()

@@ -1,6 +1,7 @@
 """A member signs in, switches organisation, looks at settings and signs out; axe finds nothing on any page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -33,7 +34,7 @@ def test_sign_in_switch_organisation_and_sign_out(page):
     page.get_by_label("Organisation", exact=True).select_option(label="Oakways Support")
     page.wait_for_url("**/")
     page.get_by_role("heading", name="Oakways Support", level=1).wait_for()
-    assert page.get_by_text("You are now working in Oakways Support").is_visible()
+    expect(page.get_by_text("You are now working in Oakways Support")).to_be_visible()
     page.check_accessibility()
 
     page.get_by_role("link", name="Organisation", exact=True).click()

@@ -1,6 +1,7 @@
 """An editor searches measures, opens one, imports a CSV with a bad row, sees the report, fixes it and imports."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -46,9 +47,9 @@ def test_search_open_and_import_a_value_set(page):
     page.wait_for_url("**q=wellby**")
     page.check_accessibility()
     page.get_by_role("link", name="SV-WB-01 Life satisfaction gained by people supported").click()
-    assert page.get_by_text("2019 prices").first.is_visible()
-    assert page.get_by_text("Open Government Licence v3.0").first.is_visible()
-    assert page.get_by_text("Not used yet.").is_visible()
+    expect(page.get_by_text("2019 prices").first).to_be_visible()
+    expect(page.get_by_text("Open Government Licence v3.0").first).to_be_visible()
+    expect(page.get_by_text("Not used yet.")).to_be_visible()
     page.check_accessibility()
 
     page.goto("/value-sets/")
@@ -58,17 +59,17 @@ def test_search_open_and_import_a_value_set(page):
 
     _upload(page, BAD)
     page.get_by_text("There is a problem").wait_for()
-    assert page.get_by_role("cell", name='"lots" is not an amount').is_visible()
+    expect(page.get_by_role("cell", name='"lots" is not an amount')).to_be_visible()
     page.check_accessibility()
 
     _upload(page, GOOD)
     page.get_by_role("heading", name="Check before importing").wait_for()
-    assert page.get_by_role("cell", name="Apprentices").is_visible()
+    expect(page.get_by_role("cell", name="Apprentices")).to_be_visible()
     page.check_accessibility()
 
     page.get_by_role("button", name="Import 2 measures").click()
     page.get_by_role("heading", name="Local outcomes (2025)").wait_for()
-    assert page.get_by_text("Imported Local outcomes (2025): 2 measures.").is_visible()
-    assert page.get_by_text("Licensed to Brightwater Care").first.is_visible()
+    expect(page.get_by_text("Imported Local outcomes (2025): 2 measures.")).to_be_visible()
+    expect(page.get_by_text("Licensed to Brightwater Care").first).to_be_visible()
     page.check_accessibility()
     page.screenshot_as("measures-imported")

@@ -9,6 +9,7 @@ import io
 
 import docx
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -40,8 +41,8 @@ def _sign_in(page) -> None:
 def test_dashboard_then_plan_an_objective_and_an_activity(page):
     _demo()
     _sign_in(page)
-    assert page.get_by_text("Value by theme and quarter").first.is_visible()
-    assert page.get_by_role("heading", name="Evidence awaiting verification").is_visible()
+    expect(page.get_by_text("Value by theme and quarter").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Evidence awaiting verification")).to_be_visible()
     page.get_by_text("Show the data: Value by theme").first.click()
     page.check_accessibility()
     page.screenshot_as("provider-dashboard")
@@ -52,7 +53,7 @@ def test_dashboard_then_plan_an_objective_and_an_activity(page):
     page.get_by_role("link", name="Add an objective").click()
     page.check_accessibility()
     page.get_by_role("button", name="Save the objective").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     page.check_accessibility()
     page.get_by_label("Objective", exact=True).fill("Support unpaid carers to keep caring")
     page.get_by_label("Reference").fill("BP5")
@@ -70,19 +71,23 @@ def test_dashboard_then_plan_an_objective_and_an_activity(page):
     page.get_by_label("Start date").fill("2026-04-01")
     page.get_by_label("End date").fill("2026-01-01")
     page.get_by_role("button", name="Save the activity").click()
-    assert page.get_by_text("The end date must be on or after the start date.").first.is_visible()
+    expect(
+        page.get_by_text("The end date must be on or after the start date.").first
+    ).to_be_visible()
     page.check_accessibility()
     page.get_by_label("End date").fill("2027-03-31")
     page.get_by_role("button", name="Save the activity").click()
     page.get_by_role("heading", name="Carers' café").wait_for()
-    assert page.get_by_role("link", name="BP5 Support unpaid carers to keep caring").is_visible()
+    expect(
+        page.get_by_role("link", name="BP5 Support unpaid carers to keep caring")
+    ).to_be_visible()
     page.check_accessibility()
 
     page.goto("/plan/activities/?team=Community+services")
     page.check_accessibility()
-    assert page.get_by_role("link", name="Carers' café").is_visible()
-    assert page.get_by_role("link", name="Community befriending").is_visible()
-    assert not page.get_by_role("link", name="Care apprenticeships").is_visible()
+    expect(page.get_by_role("link", name="Carers' café")).to_be_visible()
+    expect(page.get_by_role("link", name="Community befriending")).to_be_visible()
+    expect(page.get_by_role("link", name="Care apprenticeships")).not_to_be_visible()
 
 
 def test_write_publish_and_export_a_statement(page):
@@ -124,15 +129,17 @@ def test_write_publish_and_export_a_statement(page):
 
     page.get_by_role("link", name="Back to the statement").click()
     page.get_by_role("link", name="Publish a new version").click()
-    assert page.get_by_text("Added: We will support unpaid carers.").is_visible()
-    assert page.get_by_text("Added: We will halve the carbon of our home care rounds.").is_visible()
+    expect(page.get_by_text("Added: We will support unpaid carers.")).to_be_visible()
+    expect(
+        page.get_by_text("Added: We will halve the carbon of our home care rounds.")
+    ).to_be_visible()
     page.check_accessibility()
     page.get_by_label("What changed and why (optional)").fill("Carers and carbon added.")
     page.get_by_role("button", name="Publish").click()
     page.get_by_role(
         "heading", name="Brightwater Care social value statement 2025 to 2026"
     ).wait_for()
-    assert page.get_by_text("Published version 2").is_visible()
+    expect(page.get_by_text("Published version 2")).to_be_visible()
     page.check_accessibility()
     page.screenshot_as("statement-version-2")
 
@@ -148,7 +155,7 @@ def test_write_publish_and_export_a_statement(page):
     assert "Version 2" in text
 
     page.goto(page.url.split("/versions/")[0] + "/history/")
-    assert page.get_by_text("Carers and carbon added.").is_visible()
+    expect(page.get_by_text("Carers and carbon added.")).to_be_visible()
     page.check_accessibility()
 
     page.goto(page.url.replace("/history/", "/"))

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from socialvalue.web.accounts import registration
 from socialvalue.web.accounts.models import Organisation
@@ -36,8 +37,8 @@ def test_a_provider_registers_confirms_and_sees_its_first_steps(page):
     page.get_by_role(
         "button", name="Register"
     ).click()  # nothing filled in: every field says what to do
-    assert page.get_by_role("link", name="Enter your full name.").is_visible()
-    assert page.get_by_role("link", name="Choose what kind of organisation it is.").is_visible()
+    expect(page.get_by_role("link", name="Enter your full name.")).to_be_visible()
+    expect(page.get_by_role("link", name="Choose what kind of organisation it is.")).to_be_visible()
     page.check_accessibility()
 
     page.get_by_label("Your full name").fill("Nia Patel")
@@ -63,7 +64,7 @@ def test_a_provider_registers_confirms_and_sees_its_first_steps(page):
     page.get_by_label("Password").fill(PASSPHRASE)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="First steps").wait_for()
-    assert page.get_by_role("link", name="Set your business-plan objectives").is_visible()
+    expect(page.get_by_role("link", name="Set your business-plan objectives")).to_be_visible()
     page.check_accessibility()
     page.screenshot_as("first-steps-provider")
 
@@ -86,9 +87,9 @@ def test_a_council_is_created_by_the_operator_and_its_admin_accepts(page, live_s
     page.get_by_label("Choose a password").fill(PASSPHRASE)
     page.get_by_role("button", name="Accept invitation").click()
     page.get_by_role("heading", name="Hillside District Council", level=1).wait_for()
-    assert page.get_by_role(
-        "link", name="Set your charter and rank your local priorities"
-    ).is_visible()
+    expect(
+        page.get_by_role("link", name="Set your charter and rank your local priorities")
+    ).to_be_visible()
     page.check_accessibility()
     page.screenshot_as("first-steps-council")
 
@@ -112,7 +113,7 @@ def test_a_council_registration_waits_for_approval(page):
     page.get_by_label("Password").fill(PASSPHRASE)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="You do not belong to an organisation yet").wait_for()
-    assert page.get_by_text("is waiting for a site administrator's approval").is_visible()
+    expect(page.get_by_text("is waiting for a site administrator's approval")).to_be_visible()
     page.check_accessibility()
 
     registration.approve_organisation(

@@ -2,6 +2,7 @@
 see the ratio, change a cell and watch the ratio follow without a reload; axe finds nothing."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -29,7 +30,7 @@ def test_lead_builds_a_small_sroi(page):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="SROI analyses", level=1).wait_for()
-    assert page.get_by_text("There are no analyses yet.").is_visible()
+    expect(page.get_by_text("There are no analyses yet.")).to_be_visible()
     page.check_accessibility()
 
     page.get_by_role("link", name="Start an analysis").click()
@@ -41,7 +42,7 @@ def test_lead_builds_a_small_sroi(page):
     page.get_by_label("Period of activity").fill("2025 to 2026")
     page.get_by_role("button", name="Start the analysis").click()
     page.get_by_role("heading", name="Impact map: Lunch club").wait_for()
-    assert page.get_by_text("Not calculated yet. Add at least one input.").is_visible()
+    expect(page.get_by_text("Not calculated yet. Add at least one input.")).to_be_visible()
     page.check_accessibility()
 
     page.get_by_label("Stakeholder, new stakeholder").fill("Members")
@@ -92,7 +93,7 @@ def test_lead_builds_a_small_sroi(page):
 
     page.get_by_role("link", name="Back to the results").click()
     page.get_by_role("heading", name="Lunch club", level=1).wait_for()
-    assert page.get_by_text("Every £1 invested creates £4.64 of social value").is_visible()
+    expect(page.get_by_text("Every £1 invested creates £4.64 of social value")).to_be_visible()
     page.check_accessibility()
     page.screenshot_as("sroi-results")
 
@@ -123,7 +124,7 @@ def test_demo_forecast_against_its_evaluation_and_the_download(page, tmp_path):
     page.get_by_role("heading", name="Community meals for older people", level=1).wait_for()
     chart = page.get_by_role("img", name="Tornado chart")
     assert chart.get_attribute("alt").startswith("Tornado chart: What moves the result most")
-    assert page.get_by_role("table", name="The figures behind the chart").is_visible()
+    expect(page.get_by_role("table", name="The figures behind the chart")).to_be_visible()
     page.check_accessibility()
     page.screenshot_as("sroi-demo-results")
 
@@ -159,7 +160,7 @@ def test_demo_forecast_against_its_evaluation_and_the_download(page, tmp_path):
     workbook = openpyxl.load_workbook(saved)
     figures = {row[0]: row[1] for row in workbook["Results"].iter_rows(values_only=True)}
     assert ratio(figures["SROI ratio"]) == on_screen
-    assert page.get_by_text(money(figures["Present value"])).first.is_visible()
+    expect(page.get_by_text(money(figures["Present value"])).first).to_be_visible()
 
     page.goto("/sroi/upload/")
     page.check_accessibility()
@@ -167,6 +168,6 @@ def test_demo_forecast_against_its_evaluation_and_the_download(page, tmp_path):
         {"name": "map.yaml", "mimeType": "text/yaml", "buffer": b"title: Broken\ninputs: []\n"}
     )
     page.get_by_role("button", name="Upload and calculate").click()
-    assert page.get_by_text("map.yaml has 2 problems").first.is_visible()
-    assert page.get_by_text("at least one outcome is required").is_visible()
+    expect(page.get_by_text("map.yaml has 2 problems").first).to_be_visible()
+    expect(page.get_by_text("at least one outcome is required")).to_be_visible()
     page.check_accessibility()
