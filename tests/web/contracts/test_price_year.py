@@ -7,6 +7,7 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.db import transaction
 
 from socialvalue.core.valuation import load_deflators
 from socialvalue.web.contracts import portfolio, sums
@@ -290,8 +291,15 @@ def test_the_organisation_price_year_is_checked_when_set(client, world):
     assert world.council.price_year == 2022
 
 
+def _assert_kept(council: int) -> None:
+    """The sums per commitment equal the lines', and the sums per year equal those sums'."""
+    assert sums.stored(council) == sums.recomputed(council)
+    assert sums.years_stored(council) == sums.years_recomputed(council)
+
+
 def test_the_kept_sums_equal_the_lines_after_every_decision(world):
     council = world.council.pk
+    assert sums.years_stored(council) != {}
     assert sums.stored(council) == sums.recomputed(council) != {}
     first = world.contract.returns.order_by("period_index").first()
     queried = first.lines.get(verification="queried")
@@ -302,9 +310,9 @@ def test_the_kept_sums_equal_the_lines_after_every_decision(world):
         lines=[LineReport(queried.commitment_id, Decimal("9"), response="Survey attached")],
         submit=True,
     )
-    assert sums.stored(council) == sums.recomputed(council)
+    _assert_kept(council)
     verify_return(first, by=world.commissioner, decisions=[Decision(queried.pk, "accepted")])
-    assert sums.stored(council) == sums.recomputed(council)
+    _assert_kept(council)
     second = world.contract.returns.order_by("period_index")[1]
     _report(second, ["1", "0", "4"], world.provider_lead)
     lines = list(second.lines.order_by("commitment__position"))
@@ -316,19 +324,20 @@ def test_the_kept_sums_equal_the_lines_after_every_decision(world):
             Decision(lines[1].pk, "accepted"),
         ],
     )
-    assert sums.stored(council) == sums.recomputed(council)
+    _assert_kept(council)
     added = add_commitment(
         contract=world.contract,
         actor=_actor(world.commissioner, world.council),
         spec=CommitmentSpec(measure=world.measures[0], target_quantity=Decimal(5)),
     )
-    assert sums.stored(council) == sums.recomputed(council)
+    _assert_kept(council)
     assert any(key[0] == added.pk for key in sums.stored(council))
     remove_commitment(commitment=added, actor=_actor(world.commissioner, world.council))
-    assert sums.stored(council) == sums.recomputed(council)
+    _assert_kept(council)
     assert not any(key[0] == added.pk for key in sums.stored(council))
     Contract.objects.filter(pk=world.contract.pk).delete()
-    assert sums.stored(council) == sums.recomputed(council) == {}
+    _assert_kept(council)
+    assert sums.stored(council) == sums.years_stored(council) == {}
 
 
 def _actor(user, organisation):
@@ -346,3 +355,22 @@ def test_tender_offers_are_valued_with_proxies_restated_to_the_councils_year():
     assert restated_proxy(stated, 2012) == Decimal("9234")
     unknown = BidCommitment(quantity=Decimal(4), proxy_value=Decimal("100"), price_year=None)
     assert restated_proxy(unknown, 2024) == Decimal("100")
+
+
+def test_rebuilding_a_councils_sums_gives_what_the_decisions_kept(world):
+    council = world.council.pk
+    kept, years = sums.stored(council), sums.years_stored(council)
+    assert any(year == 0 for _commitment, year in kept)
+    with transaction.atomic():
+        sums.rebuild_line_sums(council)
+    assert sums.stored(council) == kept
+    assert sums.years_stored(council) == years
+
+
+def test_each_year_of_the_all_years_portfolio_is_that_years_portfolio(world):
+    every = portfolio.summary(commissioner=world.council, year=None, price_year=2019)
+    by_year = {row.key: row.figures for row in every.rows["year"]}
+    assert by_year
+    for key, figures in by_year.items():
+        one = portfolio.summary(commissioner=world.council, year=int(key), price_year=2019)
+        assert one.totals == figures

@@ -401,6 +401,40 @@ class LineSums(models.Model):
         return f"Commitment {self.commitment_id}, {self.year}"
 
 
+class YearSums(models.Model):
+    """A council's `LineSums` added up per financial year, proxy price year and fiscal or not.
+
+    The all-years portfolio groups its figures by year; reading these few rows (a handful per
+    year) instead of a row per commitment and year keeps it as fast as one year's. Kept by
+    `sums.refresh_year_sums` in the same transaction as the `LineSums` they add up: when a
+    return decision, a return or a commitment changes them, and when a commitment or contract
+    is deleted. Pounds are in the proxy's price year (`price_year`), restated when read, as
+    in `LineSums`. `contracts` is the number of the council's contracts with lines in the year,
+    the same on each row of the year (it does not add up across price years).
+    """
+
+    commissioner = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    price_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_fiscal = models.BooleanField(default=False)
+    target_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    delivered_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    verified_value = models.DecimalField(**MONEY, default=Decimal("0"))
+    target_quantity = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    delivered_quantity = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    verified_quantity = models.DecimalField(**QUANTITY, default=Decimal("0"))
+    commitments = models.PositiveIntegerField(default=0)
+    contracts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["commissioner", "year"], name="year_sums_council")]
+
+    def __str__(self) -> str:
+        return f"Council {self.commissioner_id}, {self.year}, {self.price_year} prices"
+
+
 class ReturnFile(StoredFile):
     """Evidence attached to a return by the provider."""
 

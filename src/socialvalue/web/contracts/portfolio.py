@@ -43,7 +43,7 @@ from socialvalue.web.commissioning.models import Charter, Priority
 from socialvalue.web.measures.models import Measure, SdgGoal, SdgTarget, Theme
 from socialvalue.web.prices import over_deflator
 
-from .models import Commitment, Contract, LineReview, LineSums, Return, ReturnLine
+from .models import Commitment, Contract, LineReview, LineSums, Return, ReturnLine, YearSums
 
 #: The groupings of the summary, in the order the page shows them.
 DIMENSIONS = {
@@ -172,6 +172,7 @@ def _tables() -> dict[str, str]:
     return {
         "line": ReturnLine._meta.db_table,
         "sums": LineSums._meta.db_table,
+        "years": YearSums._meta.db_table,
         "commitment": Commitment._meta.db_table,
         "contract": Contract._meta.db_table,
         "measure": Measure._meta.db_table,
@@ -317,8 +318,9 @@ def _statement(year: int | None) -> str:
     commitments (found through its contracts, so other councils' rows are never read). The
     groupings that depend only on the measure and priority (total, theme, priority, SDG,
     measure, value type) read them summed per measure, priority and price year first, a few
-    hundred rows; provider reads them per contract and price year; year reads the kept rows per
-    year summed per contract and price year. Each grouping divides its money sums by the
+    hundred rows; provider reads them per contract and price year; year reads, for one year,
+    those per contract summed per price year, and for every year the council's `YearSums` (a
+    few rows per year, kept with the sums), not a row per commitment and year. Each grouping divides its money sums by the
     deflator of their price year (`_sums`), so the restatement is a few thousand divisions.
     """
     names = _tables()
@@ -330,9 +332,13 @@ def _statement(year: int | None) -> str:
                 "per_measure",
                 "SUM(commitments) AS commitments, CAST(NULL AS BIGINT) AS contracts",
             )
+        elif dimension == "year":
+            # Read per year and price year, with the year's number of contracts on each row.
+            source = "per_year"
+            counts = "SUM(commitments) AS commitments, MAX(contracts) AS contracts"
         else:
             # Read per contract (and price year) first: a few thousand rows, not one per commitment.
-            source = "per_year" if dimension == "year" else "per_contract"
+            source = "per_contract"
             counts = "SUM(commitments) AS commitments, COUNT(DISTINCT contract_id) AS contracts"
         selects.append(
             f"SELECT '{dimension}' AS dimension, {key} AS key, {label} AS label, "
@@ -346,25 +352,28 @@ def _statement(year: int | None) -> str:
         "s.delivered_quantity AS delivered_units, s.verified_quantity AS verified_units"
     )
     # Every year: the per-commitment rows the lines' every-year sums are kept in (year 0).
-    # The year grouping reads the rows per year, summed per contract and price year.
+    # The year grouping reads the council's `YearSums`, a few rows per year.
     if year is not None:
         # One year: its rows per contract are those of the provider grouping.
         per_year = f"""
-    SELECT CAST(%s AS INTEGER) AS year, contract_id, price_year,
-           {", ".join(_VALUES)}, commitments FROM per_contract"""
+    SELECT CAST(%s AS INTEGER) AS year, price_year,
+           {", ".join(f"SUM({v}) AS {v}" for v in _VALUES)}, SUM(commitments) AS commitments,
+           (SELECT COUNT(DISTINCT contract_id) FROM per_contract) AS contracts
+    FROM per_contract GROUP BY price_year"""
     else:
         per_year = f"""
-    SELECT s.year, s.contract_id, s.price_year,
-           SUM(s.target_value) AS committed, SUM(s.delivered_value) AS delivered,
-           SUM(s.verified_value) AS verified,
-           SUM({fiscal.format("s.target_value")}) AS committed_fiscal,
-           SUM({fiscal.format("s.delivered_value")}) AS delivered_fiscal,
-           SUM({fiscal.format("s.verified_value")}) AS verified_fiscal,
-           SUM(s.target_quantity) AS committed_units,
-           SUM(s.delivered_quantity) AS delivered_units,
-           SUM(s.verified_quantity) AS verified_units, COUNT(*) AS commitments
-    FROM {names["sums"]} s WHERE s.commissioner_id = %s AND s.year <> 0
-    GROUP BY s.year, s.contract_id, s.price_year"""
+    SELECT y.year, y.price_year,
+           SUM(y.target_value) AS committed, SUM(y.delivered_value) AS delivered,
+           SUM(y.verified_value) AS verified,
+           SUM(CASE WHEN y.is_fiscal THEN y.target_value ELSE 0 END) AS committed_fiscal,
+           SUM(CASE WHEN y.is_fiscal THEN y.delivered_value ELSE 0 END) AS delivered_fiscal,
+           SUM(CASE WHEN y.is_fiscal THEN y.verified_value ELSE 0 END) AS verified_fiscal,
+           SUM(y.target_quantity) AS committed_units,
+           SUM(y.delivered_quantity) AS delivered_units,
+           SUM(y.verified_quantity) AS verified_units, SUM(y.commitments) AS commitments,
+           MAX(y.contracts) AS contracts
+    FROM {names["years"]} y WHERE y.commissioner_id = %s
+    GROUP BY y.year, y.price_year"""
     return f"""
 WITH by_commitment AS (
     SELECT s.commitment_id, s.contract_id, s.is_fiscal, s.price_year, {kept}

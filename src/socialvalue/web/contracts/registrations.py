@@ -13,6 +13,7 @@ from socialvalue.web.tenancy import visible
 from .demo import load_demo_contracts
 from .models import Commitment, Contract, Return, ReturnFile, ReturnLine
 from .services import create_contract
+from .sums import year_sums_follow_deletions
 
 
 def register() -> None:
@@ -28,6 +29,7 @@ def register() -> None:
     demo.add_loader(load_demo_contracts)
     add_use_finder("contracts", _uses_of_measure, order=40)
     commissioning.award_makes_contract_with(create_contract)
+    year_sums_follow_deletions()
 
 
 def _uses_of_measure(measure, actor) -> list[Use]:
