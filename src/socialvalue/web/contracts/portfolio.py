@@ -17,6 +17,7 @@ annual evaluation, so a figure on the screen and in the report cannot differ.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -43,7 +44,7 @@ from socialvalue.web.commissioning.models import Charter, Priority
 from socialvalue.web.measures.models import Measure, SdgGoal, SdgTarget, Theme
 from socialvalue.web.prices import over_deflator
 
-from .models import Commitment, Contract, LineReview, LineSums, Return, ReturnLine, YearSums
+from .models import Commitment, Contract, LineReview, LineSums, ReturnLine, YearSums
 
 #: The groupings of the summary, in the order the page shows them.
 DIMENSIONS = {
@@ -375,24 +376,16 @@ def _statement(year: int | None) -> str:
     FROM {names["years"]} y WHERE y.commissioner_id = %s
     GROUP BY y.year, y.price_year"""
     return f"""
-WITH by_commitment AS (
-    SELECT s.commitment_id, s.contract_id, s.is_fiscal, s.price_year, {kept}
-    FROM {names["sums"]} s WHERE s.commissioner_id = %s AND s.year = %s
-),
-council_commitments AS (
-    SELECT c.id, c.measure_id, c.priority_id, c.unit, c.value_type, k.provider_id,
-           k.provider_name
-    FROM {names["contract"]} k JOIN {names["commitment"]} c ON c.contract_id = k.id
-    WHERE k.commissioner_id = %s
-),
-per_commitment AS (
-    SELECT s.commitment_id, s.contract_id, c.provider_id, c.provider_name, c.measure_id,
-           c.priority_id, c.unit, c.value_type, s.price_year, s.committed, s.delivered, s.verified,
-           {fiscal.format("s.committed")} AS committed_fiscal,
-           {fiscal.format("s.delivered")} AS delivered_fiscal,
-           {fiscal.format("s.verified")} AS verified_fiscal,
-           s.committed_units, s.delivered_units, s.verified_units
-    FROM by_commitment s JOIN council_commitments c ON c.id = s.commitment_id
+WITH per_commitment AS (
+    SELECT s.commitment_id, s.contract_id, k.provider_id, k.provider_name, c.measure_id,
+           c.priority_id, c.unit, c.value_type, s.price_year, {kept},
+           {fiscal.format("s.target_value")} AS committed_fiscal,
+           {fiscal.format("s.delivered_value")} AS delivered_fiscal,
+           {fiscal.format("s.verified_value")} AS verified_fiscal
+    FROM {names["sums"]} s
+    JOIN {names["contract"]} k ON k.id = s.contract_id AND k.commissioner_id = %s
+    JOIN {names["commitment"]} c ON c.id = s.commitment_id
+    WHERE s.commissioner_id = %s AND s.year = %s
 ),
 per_measure AS (
     SELECT measure_id, unit, value_type, priority_id, price_year,
@@ -454,12 +447,14 @@ def summary(
     )
     params: list[Any] = [
         commissioner.pk,
-        LineSums.ALL_YEARS if year is None else year,
         commissioner.pk,
+        LineSums.ALL_YEARS if year is None else year,
         year if year is not None else commissioner.pk,
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    # A transaction only where settings are made for it: SQLite's would take the write lock.
+    postgresql = connection.vendor == "postgresql"
+    with transaction.atomic() if postgresql else nullcontext(), connection.cursor() as cursor:
+        if postgresql:
             # The statement's estimated cost passes PostgreSQL's JIT threshold, and compiling it
             # takes longer than running it (0.7 s of JIT for 0.3 s of work on a million lines).
             cursor.execute("SET LOCAL jit = off")
@@ -507,9 +502,9 @@ def not_restated(commissioner: Any, year: int | None = None) -> int:
 
 
 def years(commissioner: Any) -> list[int]:
-    """The financial years the commissioner's contracts report in."""
+    """The financial years the commissioner's contracts have return lines in (from its `YearSums`)."""
     return list(
-        Return.objects.filter(contract__commissioner=commissioner)
+        YearSums.objects.filter(commissioner=commissioner)
         .order_by("year")
         .values_list("year", flat=True)
         .distinct()
