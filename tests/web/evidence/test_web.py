@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from socialvalue.web.evidence.models import Evidence, Verification
-from tests.web.evidence.factories import activity, evidence
+from socialvalue.web.measures.models import Confidence
+from tests.web.evidence.factories import activity, counted_measure, evidence, valued_measure
 from tests.web.files.samples import EXE_BYTES, PDF_BYTES, PNG_BYTES, upload
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,37 @@ def test_the_list_filters_and_totals(signed_in, demo_world, alice_setup):
     assert [r.activity for r in response.context["page"].object_list] == [garden]
     response = client.get("/evidence/", {"verification": "rejected"})
     assert response.context["totals"].records == 1 and response.context["totals"].value == 0
+
+
+def test_the_totals_say_what_rests_on_unverified_proxies_and_what_is_not_valued(
+    signed_in, demo_world, alice_setup
+):
+    alice = demo_world.alice_org
+    sure = evidence(alice, quantity="2", month=4)
+    doubtful_measure = valued_measure(alice)
+    doubtful_measure.pk, doubtful_measure.code = None, "ALC-9"
+    doubtful_measure.confidence = Confidence.UNVERIFIED
+    doubtful_measure.save()
+    doubtful = evidence(alice, quantity="3", month=5, measure=doubtful_measure)
+    evidence(alice, quantity="7", month=6, measure=counted_measure(alice))
+    rejected = evidence(alice, quantity="9", month=7, measure=doubtful_measure)
+    Evidence.objects.filter(pk=rejected.pk).update(verification=Verification.REJECTED)
+
+    response = signed_in(demo_world.viewer).get("/evidence/")
+    totals = response.context["totals"]
+    assert totals.value == sure.value + doubtful.value
+    assert totals.unverified_proxy_value == doubtful.value
+    assert totals.unverified_proxy_records == 1
+    assert totals.unvalued == 1
+    page = response.content.decode()
+    assert f"Of which £{doubtful.value:,.0f} from 1 record whose proxy is marked unverified" in page
+    assert "1 record counted but not valued: its measure has no proxy." in page
+    assert page.count("Unverified proxy") == 2  # the doubtful record and the rejected one
+
+    in_2019 = signed_in(demo_world.viewer).get("/evidence/", {"price_year": "2019"})
+    restated = in_2019.context["totals"]
+    assert restated.price_year == 2019
+    assert restated.unverified_proxy_value < doubtful.value
 
 
 def test_verification_by_a_second_pair_of_eyes(signed_in, demo_world, alice_setup):

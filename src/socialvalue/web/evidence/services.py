@@ -33,7 +33,7 @@ from socialvalue.core.valuation import (
 )
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import FourEyes
-from socialvalue.web.measures.models import Measure
+from socialvalue.web.measures.models import Confidence, Measure
 from socialvalue.web.planning.models import Activity
 from socialvalue.web.prices import over_deflator
 from socialvalue.web.tenancy import Actor, visible
@@ -528,6 +528,11 @@ class Totals:
     value: Decimal
     price_year: int
     by_verification: dict[str, int]
+    #: Of `value`, the part from proxies their value set marks unverified, and its records.
+    unverified_proxy_value: Decimal = Decimal(0)
+    unverified_proxy_records: int = 0
+    #: Records counted (not rejected) but not valued: their measure has no proxy.
+    unvalued: int = 0
 
 
 def _real_terms() -> Any:
@@ -554,20 +559,38 @@ def totals(records: QuerySet[Evidence], price_year: int | None = None) -> Totals
     price_year = stored_year if price_year is None else check_price_year(price_year)
     counts = {level: Count("id", filter=Q(verification=level)) for level in Verification.values}
     counted = ~Q(verification=Verification.REJECTED)
+    # The few measures whose proxy is unverified, by id: the totals stay one query on one table.
+    unverified = counted & Q(
+        measure_id__in=list(
+            Measure.objects.filter(confidence=Confidence.UNVERIFIED).values_list("pk", flat=True)
+        )
+    )
+    valued = Q(value__isnull=False)
     if price_year == stored_year:
-        value = Sum("value", filter=counted)
+        worth = F("value")
     else:
-        value = Sum(_real_terms(), filter=counted & Q(value__isnull=False))
-    found = records.order_by().aggregate(value=value, **counts)
+        worth = _real_terms()
+    found = records.order_by().aggregate(
+        total_value=Sum(worth, filter=counted & valued),
+        unverified_value=Sum(worth, filter=unverified & valued),
+        unverified_records=Count("id", filter=unverified & valued),
+        unvalued=Count("id", filter=counted & Q(value__isnull=True)),
+        **counts,
+    )
     by_level = {level: found[level] for level in Verification.values}
-    total = found["value"] or Decimal(0)
+    total = found["total_value"] or Decimal(0)
+    unverified_value = found["unverified_value"] or Decimal(0)
     if price_year != stored_year:
         total = in_price_year(total, price_year)
+        unverified_value = in_price_year(unverified_value, price_year)
     return Totals(
         records=sum(by_level.values()),
         value=total,
         price_year=price_year,
         by_verification=by_level,
+        unverified_proxy_value=unverified_value,
+        unverified_proxy_records=found["unverified_records"],
+        unvalued=found["unvalued"],
     )
 
 
