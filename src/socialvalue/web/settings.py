@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "socialvalue.web.contracts",
     "socialvalue.web.reports",
     "socialvalue.web.dashboard",
+    "socialvalue.web.todo",
 ]
 
 MIDDLEWARE = [

@@ -154,6 +154,7 @@ API_APPS = (
     "contracts",
     "reports",
     "dashboard",
+    "todo",
 )
 
 
