@@ -155,6 +155,7 @@ API_APPS = (
     "reports",
     "dashboard",
     "todo",
+    "notifications",
 )
 
 

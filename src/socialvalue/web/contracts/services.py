@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from socialvalue.core.bounds import date_problems
@@ -36,6 +37,8 @@ from socialvalue.core.periods import financial_year
 from socialvalue.core.periods import reporting_periods as periods_of
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import FourEyes
+from socialvalue.web.notifications import services as notifications
+from socialvalue.web.notifications.models import Kind as NotificationKind
 
 from .models import (
     Commitment,
@@ -420,9 +423,67 @@ def submit_return(
 ) -> Return:
     """The provider (an editor) saves its figures for a period; with `submit`, sends them for review."""
     require_provider(actor, period_return.contract)
-    return save_return(
-        period_return, by=actor.user, narrative=narrative, lines=lines, files=files, submit=submit
+    with transaction.atomic():
+        saved = save_return(
+            period_return,
+            by=actor.user,
+            narrative=narrative,
+            lines=lines,
+            files=files,
+            submit=submit,
+        )
+        if submit:
+            tell_return_submitted(saved, by=actor.user)
+    return saved
+
+
+def _return_link(period_return: Return) -> str:
+    return reverse("contracts:return", kwargs={"return_id": period_return.pk})
+
+
+def tell_return_submitted(period_return: Return, *, by: Any = None) -> None:
+    """The council's editors hear that a return (or a line of it) was submitted for review."""
+    contract = period_return.contract
+    notifications.notify_members(
+        NotificationKind.RETURN_SUBMITTED,
+        contract.commissioner,
+        title=f"{contract.provider_label} submitted the return for {contract.title}, "
+        f"{period_return.period_label}",
+        link=_return_link(period_return),
+        key=f"return-submitted:{period_return.pk}:{period_return.submitted_at:%Y%m%dT%H%M%S.%f}",
+        skip=by,
     )
+
+
+_DECISION_KINDS = {
+    LineReview.ACCEPTED: (NotificationKind.LINE_ACCEPTED, "accepted"),
+    LineReview.QUERIED: (NotificationKind.LINE_QUERIED, "queried"),
+    LineReview.REJECTED: (NotificationKind.LINE_REJECTED, "rejected"),
+}
+
+
+def tell_decisions(period_return: Return, lines: Sequence[ReturnLine], *, by: Any = None) -> None:
+    """The provider's editors hear of the council's decisions: one notice per kind of decision."""
+    contract = period_return.contract
+    if contract.provider is None:
+        return
+    for verification, (kind, word) in _DECISION_KINDS.items():
+        decided = [line for line in lines if line.verification == verification]
+        if not decided:
+            continue
+        titles = ", ".join(line.commitment.title for line in decided)
+        stamp = max(line.verified_at for line in decided)
+        notifications.notify_members(
+            kind,
+            contract.provider,
+            title=f"{contract.commissioner.name} {word} {titles} in the return for "
+            f"{contract.title}, {period_return.period_label}",
+            link=_return_link(period_return),
+            key=f"line-{word}:{period_return.pk}:"
+            + ",".join(str(line.pk) for line in decided)
+            + f":{stamp:%Y%m%dT%H%M%S.%f}",
+            skip=by,
+        )
 
 
 @transaction.atomic
@@ -581,7 +642,17 @@ def verify_lines(*, period_return: Return, actor: Any, decisions: Iterable[Decis
     their role (`verification_refusal`, checked in `verify_return`): FourEyes, a 403.
     """
     require_commissioner(actor, period_return.contract)
-    return verify_return(period_return, by=actor.user, decisions=decisions)
+    decisions = list(decisions)
+    with transaction.atomic():
+        verified = verify_return(period_return, by=actor.user, decisions=decisions)
+        decided = {d.line_id for d in decisions}
+        lines = [
+            line
+            for line in verified.lines.select_related("commitment__measure")
+            if line.pk in decided
+        ]
+        tell_decisions(verified, lines, by=actor.user)
+    return verified
 
 
 @transaction.atomic
