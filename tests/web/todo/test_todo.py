@@ -123,3 +123,35 @@ def test_the_api_the_page_and_the_navigation_show_the_items(client, world):
     home = client.get("/").content.decode()
     assert 'To do <span class="sv-nav-count"' in home
     assert 'id="todo-heading"' in home
+
+
+def test_council_bids_to_score_and_procurements_closing_and_a_provider_draft_bid(demo_world):
+    from socialvalue.web.commissioning.models import ModeratedScore, Procurement
+    from tests.web.commissioning import factories as f
+
+    council, admin = demo_world.alice_org, demo_world.admin
+    evaluating = f.procurement(council, state=Procurement.State.EVALUATING)
+    scored = f.bid(evaluating, "Scored", 1000, commitments=())
+    unscored = f.bid(evaluating, "Unscored", 1200, commitments=())
+    ModeratedScore.objects.filter(bid=unscored, criterion="q2").delete()
+    published = f.procurement(council, state=Procurement.State.PUBLISHED)
+    Procurement.objects.filter(pk=published.pk).update(
+        closing_date=TODAY + dt.timedelta(days=5), title="Day care south"
+    )
+    items = services.items_for(Actor.for_user(admin), TODAY)
+    by_kind = {i.kind: i for i in items}
+    assert by_kind[Kind.BIDS_TO_SCORE].title.startswith("1 bid to score")
+    assert by_kind[Kind.BIDS_TO_SCORE].link == f"/procurements/{evaluating.pk}/evaluation/"
+    assert by_kind[Kind.PROCUREMENT_CLOSING].due == TODAY + dt.timedelta(days=5)
+    ModeratedScore.objects.create(bid=unscored, criterion="q2", score=3)
+    kinds = [i.kind for i in services.items_for(Actor.for_user(admin), TODAY)]
+    assert Kind.BIDS_TO_SCORE not in kinds
+    assert scored.pk
+
+    # A provider that started a bid for the published procurement is reminded before it closes.
+    provider = demo_world.outsider.memberships.get().organisation
+    draft = f.bid(published, "Outsider Care", 900, commitments=(), bidder=provider)
+    draft.submitted_at = None
+    draft.save()
+    items = services.items_for(Actor.for_user(demo_world.outsider), TODAY)
+    assert [(i.kind, i.link) for i in items] == [(Kind.BID_CLOSING, f"/bids/{draft.pk}/")]
