@@ -29,7 +29,7 @@ from socialvalue.web.commissioning.models import (
     Procurement,
     QualityCriterion,
 )
-from socialvalue.web.contracts.models import LineReview, Return, ReturnLine
+from socialvalue.web.contracts.models import Contract, LineReview, Return, ReturnLine
 from socialvalue.web.evidence.models import Evidence, Verification
 from socialvalue.web.statements import services as statements
 
@@ -129,10 +129,13 @@ def _return_link(return_id: int) -> str:
 
 
 def _provider_returns(providers: dict[int, Any], today: dt.date) -> list[Item]:
-    """Returns not yet submitted whose period ends within SOON_DAYS, or has ended (overdue)."""
+    """Returns of active contracts not yet submitted, whose period has started and ends within
+    SOON_DAYS, or has ended (overdue)."""
     rows = Return.objects.filter(
         contract__provider_id__in=list(providers),
+        contract__status=Contract.Status.ACTIVE,
         status__in=[Return.Status.DUE, Return.Status.DRAFT],
+        period_start__lte=today,
         period_end__lte=today + dt.timedelta(days=SOON_DAYS),
     ).values_list("pk", "period_start", "period_end", "contract__title", "contract__provider_id")
     items = []
