@@ -167,3 +167,20 @@ def test_the_line_page_shows_the_thread_and_resubmits(client, world):
     response = client.post(page_url, {"body": "Thank you"})
     assert response.status_code == 302
     assert LineMessage.objects.filter(organisation=world.council).count() == 1
+
+
+def test_a_message_may_be_sent_as_json(client, world):
+    response = client.post(
+        f"{world.url}/messages",
+        json.dumps({"body": "Any news?"}),
+        content_type="application/json",
+        **bearer(world.commissioner),
+    )
+    assert response.status_code == 201 and response.json()["body"] == "Any news?"
+    bad = client.post(
+        f"{world.url}/messages",
+        json.dumps({"body": 3}),
+        content_type="application/json",
+        **bearer(world.commissioner),
+    )
+    assert bad.status_code == 400 and "body" in bad.json()["detail"]

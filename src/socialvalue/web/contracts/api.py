@@ -1,6 +1,7 @@
 """API routes for contracts and commitments, provider returns, verification and the portfolio summary."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Literal
 
@@ -493,8 +494,11 @@ def post_line_message(
 ):
     """As an editor of the commissioner or the provider: the multipart field `body`, and
     optionally a `file` (checked like a return's evidence). Someone in both organisations names
-    the side they write for with `organisation_id`."""
+    the side they write for with `organisation_id`. A message without a file may also be sent
+    as JSON, `{"body": ..., "organisation_id": ...}`."""
     line = _line(request, return_id, line_id)
+    if request.content_type == "application/json":
+        body, organisation_id = _json_message(request)
     try:
         text = clean_text(body, "body", 5000)
     except TextError as error:
@@ -507,6 +511,19 @@ def post_line_message(
         organisation_id=organisation_id,
     )
     return Status(201, message)
+
+
+def _json_message(request: HttpRequest) -> tuple[str, int | None]:
+    """A message sent as JSON (the text policy has already read the body: an object)."""
+    data = json.loads(request.body or b"{}")
+    body, organisation_id = data.get("body", ""), data.get("organisation_id")
+    if not isinstance(body, str):
+        raise ValidationError({"body": ["Send the message as text."]})
+    if organisation_id is not None and (
+        not isinstance(organisation_id, int) or isinstance(organisation_id, bool)
+    ):
+        raise ValidationError({"organisation_id": ["Send the organisation's id as a number."]})
+    return body, organisation_id
 
 
 @router.post(
