@@ -91,6 +91,11 @@ def test_the_page_the_navigation_count_and_the_preferences_page(client, demo_wor
     assert "Due" in page and "Mark all as read" in page
     home = client.get("/").content.decode()
     assert re.search(r"Notifications <span class=\"sv-nav-count\"[^>]*>\(1\)", home)
+    mine = Notification.objects.get(user=demo_world.admin)
+    assert client.post(f"/notifications/{mine.id}/read/").status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    _tell(demo_world, "second")
     client.post("/notifications/read/")
     assert services.unread_count(demo_world.admin, [demo_world.alice_org.id]) == 0
     choices = {kind: Delivery.IMMEDIATELY for kind in Kind.values}

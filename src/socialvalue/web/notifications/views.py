@@ -52,8 +52,6 @@ def mark_one_read(request: HttpRequest, notification_id: int) -> HttpResponse:
     services.mark_read(
         notifications=Notification.objects.filter(pk=notification.pk), actor=request.actor
     )
-    if request.POST.get("open") and notification.link.startswith("/"):
-        return redirect(notification.link)
     return redirect("notifications:list")
 
 
