@@ -15,17 +15,24 @@ class NavItem:
     url_name: str
     order: int
     shown: Callable[[Any], bool] = lambda request: True
+    #: How many things wait behind the entry (shown beside its label when there are any).
+    count: Callable[[Any], int] | None = None
 
 
 _items: list[NavItem] = []
 
 
 def add(
-    label: str, url_name: str, *, order: int, shown: Callable[[Any], bool] | None = None
+    label: str,
+    url_name: str,
+    *,
+    order: int,
+    shown: Callable[[Any], bool] | None = None,
+    count: Callable[[Any], int] | None = None,
 ) -> None:
     if any(item.url_name == url_name for item in _items):
         return
-    _items.append(NavItem(label, url_name, order, shown or (lambda request: True)))
+    _items.append(NavItem(label, url_name, order, shown or (lambda request: True), count))
     _items.sort(key=lambda item: item.order)
 
 
@@ -54,5 +61,6 @@ def navigation_context(request: Any) -> dict[str, Any]:
             continue
         url = reverse(item.url_name)
         active = path == url if url == "/" else path.startswith(url)
-        entries.append({"label": item.label, "url": url, "active": active})
+        count = item.count(request) if item.count is not None else 0
+        entries.append({"label": item.label, "url": url, "active": active, "count": count})
     return {"navigation": entries}

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "socialvalue.web.pages",
     "socialvalue.web.measures",
     "socialvalue.web.files",
+    "socialvalue.web.notifications",
     "socialvalue.web.planning",
     "socialvalue.web.statements",
     "socialvalue.web.evidence",
@@ -122,6 +123,7 @@ INSTALLED_APPS = [
     "socialvalue.web.contracts",
     "socialvalue.web.reports",
     "socialvalue.web.dashboard",
+    "socialvalue.web.todo",
 ]
 
 MIDDLEWARE = [
@@ -377,6 +379,9 @@ SOCIALVALUE_REPORT_HEARTBEAT_TIMEOUT = _whole_number("SOCIALVALUE_REPORT_HEARTBE
 SOCIALVALUE_REPORT_ATTEMPTS = _whole_number("SOCIALVALUE_REPORT_ATTEMPTS", 2, 1)
 #: Days a finished report run keeps its files; the run stays listed, its files are deleted.
 SOCIALVALUE_REPORT_RETENTION_DAYS = _whole_number("SOCIALVALUE_REPORT_RETENTION_DAYS", 90, 1)
+#: Days before a return or a statement review falls due when its reminder is sent (one more is
+#: sent when it becomes overdue).
+SOCIALVALUE_REMINDER_DAYS = _whole_number("SOCIALVALUE_REMINDER_DAYS", 7, 1)
 #: Seconds `socialvalue worker` lets running tasks finish after SIGTERM before it stops them.
 SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT = _whole_number("SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT", 30, 0)
 #: Niceness `socialvalue worker` takes (0 to 19): its CPU work yields to the web server's.

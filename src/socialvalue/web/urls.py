@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("socialvalue.web.contracts.urls")),
     path("", include("socialvalue.web.reports.urls")),
     path("", include("socialvalue.web.dashboard.urls")),
+    path("", include("socialvalue.web.todo.urls")),
+    path("", include("socialvalue.web.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -56,7 +56,50 @@ def _file(w) -> tuple[int, int]:
     return period_return.id, stored.id
 
 
+def _line(w) -> tuple[int, int]:
+    from socialvalue.web.contracts.models import Return
+
+    period_return = Return.objects.get(pk=_return(w))
+    return period_return.id, period_return.lines.first().id
+
+
 ROUTES: list[Route] = [
+    Route(
+        "returns/<int:return_id>/lines/<int:line_id>/",
+        url=lambda w: "/returns/{}/lines/{}/".format(*_line(w)),
+    ),
+    Route(
+        "returns/<int:return_id>/lines/<int:line_id>/",
+        "post",
+        url=lambda w: "/returns/{}/lines/{}/".format(*_line(w)),
+        body={"body": "Mine"},
+    ),
+    Route(
+        "returns/<int:return_id>/lines/<int:line_id>/resubmit/",
+        "post",
+        url=lambda w: "/returns/{}/lines/{}/resubmit/".format(*_line(w)),
+        body={"quantity": "1", "answer": "Mine"},
+    ),
+    Route(
+        "api/v1/returns/<return_id>/lines/<line_id>/messages",
+        url=lambda w: "/api/v1/returns/{}/lines/{}/messages".format(*_line(w)),
+        api=True,
+    ),
+    Route(
+        "api/v1/returns/<return_id>/lines/<line_id>/messages",
+        "post",
+        url=lambda w: "/api/v1/returns/{}/lines/{}/messages".format(*_line(w)),
+        api=True,
+        files={"file": ("mine.pdf", PDF)},
+        body={"body": "Mine"},
+    ),
+    Route(
+        "api/v1/returns/<return_id>/lines/<line_id>/resubmit",
+        "post",
+        url=lambda w: "/api/v1/returns/{}/lines/{}/resubmit".format(*_line(w)),
+        api=True,
+        body={"quantity": 1, "answer": "Mine"},
+    ),
     Route("contracts/<int:contract_id>/", url=lambda w: f"/contracts/{_contract(w).id}/"),
     Route(
         "contracts/<int:contract_id>/commitments/new/",

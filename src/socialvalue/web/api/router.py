@@ -154,6 +154,8 @@ API_APPS = (
     "contracts",
     "reports",
     "dashboard",
+    "todo",
+    "notifications",
 )
 
 

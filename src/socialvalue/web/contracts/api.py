@@ -1,6 +1,7 @@
 """API routes for contracts and commitments, provider returns, verification and the portfolio summary."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Literal
 
@@ -8,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from socialvalue.core.text import TextError, clean_text
 from socialvalue.web.accounts.models import Organisation, Role
 from socialvalue.web.api.schemas import Id, Pages, answers
 from socialvalue.web.commissioning.models import Priority
@@ -22,7 +24,7 @@ from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import get_visible_or_404, organisation_to_act_for, visible
 
 from . import portfolio, services
-from .models import Contract, DeliveryProfile, ReportingFrequency, Return
+from .models import Contract, DeliveryProfile, LineMessage, ReportingFrequency, Return, ReturnLine
 
 router = Router(tags=["contracts"])
 
@@ -422,6 +424,125 @@ def attach_files(request: HttpRequest, return_id: Id, file: File[list[UploadedFi
 def download_file(request: HttpRequest, return_id: Id, file_id: Id):
     period_return = get_visible_or_404(Return, request.actor, pk=return_id)
     return attachment(get_object_or_404(period_return.files, pk=file_id))
+
+
+class LineMessageOut(Schema):
+    id: int
+    line_id: int
+    organisation_id: int
+    organisation: str
+    author: str | None
+    body: str
+    resubmitted_quantity: Decimal | None = Field(
+        None, description="Set when the provider resubmitted the line's figures with this message."
+    )
+    file: ReturnFileOut | None
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_organisation(obj: LineMessage) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_author(obj: LineMessage) -> str | None:
+        return (obj.author.full_name or obj.author.email) if obj.author_id else None
+
+
+class ResubmitLineIn(Schema):
+    """The provider's answer to a query on one line, with the line's corrected figures."""
+
+    quantity: Decimal = Field(..., ge=0, max_digits=18, decimal_places=4)
+    answer: str = Field(..., max_length=5000)
+    note: str | None = Field(None, max_length=5000, description="Left as it was when absent.")
+
+
+def _line(request: HttpRequest, return_id: int, line_id: int) -> ReturnLine:
+    period_return = get_visible_or_404(Return, request.actor, pk=return_id)
+    return get_object_or_404(
+        ReturnLine.objects.select_related(
+            "period_return__contract__commissioner",
+            "period_return__contract__provider",
+            "commitment__measure",
+        ),
+        period_return=period_return,
+        pk=line_id,
+    )
+
+
+@router.get(
+    "/returns/{return_id}/lines/{line_id}/messages",
+    response=answers(list[LineMessageOut], 404),
+    summary="The conversation on a return line",
+)
+def list_line_messages(request: HttpRequest, return_id: Id, line_id: Id):
+    line = _line(request, return_id, line_id)
+    return list(line.messages.select_related("organisation", "author", "file"))
+
+
+@router.post(
+    "/returns/{return_id}/lines/{line_id}/messages",
+    response=answers(LineMessageOut, 403, 404, status=201),
+    summary="Write on a return line's conversation (multipart, with an optional file)",
+)
+def post_line_message(
+    request: HttpRequest,
+    return_id: Id,
+    line_id: Id,
+    body: Form[str] = "",
+    file: File[UploadedFile] = None,
+    organisation_id: Form[Id | None] = None,
+):
+    """As an editor of the commissioner or the provider: the multipart field `body`, and
+    optionally a `file` (checked like a return's evidence). Someone in both organisations names
+    the side they write for with `organisation_id`. A message without a file may also be sent
+    as JSON, `{"body": ..., "organisation_id": ...}`."""
+    line = _line(request, return_id, line_id)
+    if request.content_type == "application/json":
+        body, organisation_id = _json_message(request)
+    try:
+        text = clean_text(body, "body", 5000)
+    except TextError as error:
+        raise ValidationError({"body": [error.message]}) from None
+    message = services.post_line_message(
+        line=line,
+        actor=request.actor,
+        body=text,
+        upload=file,
+        organisation_id=organisation_id,
+    )
+    return Status(201, message)
+
+
+def _json_message(request: HttpRequest) -> tuple[str, int | None]:
+    """A message sent as JSON (the text policy has already read the body: an object)."""
+    data = json.loads(request.body or b"{}")
+    body, organisation_id = data.get("body", ""), data.get("organisation_id")
+    if not isinstance(body, str):
+        raise ValidationError({"body": ["Send the message as text."]})
+    if organisation_id is not None and (
+        not isinstance(organisation_id, int) or isinstance(organisation_id, bool)
+    ):
+        raise ValidationError({"organisation_id": ["Send the organisation's id as a number."]})
+    return body, organisation_id
+
+
+@router.post(
+    "/returns/{return_id}/lines/{line_id}/resubmit",
+    response=answers(LineOut, 403, 404, 409),
+    summary="Answer a query and resubmit that line alone",
+)
+def resubmit_line(request: HttpRequest, return_id: Id, line_id: Id, payload: ResubmitLineIn):
+    """As the provider (editor), for a queried line: its corrected `quantity` and the `answer`,
+    which goes into the line's conversation; the line goes back to the commissioner. 409 when
+    the line is not queried."""
+    line = _line(request, return_id, line_id)
+    return services.resubmit_line(
+        line=line,
+        actor=request.actor,
+        quantity=payload.quantity,
+        answer=payload.answer,
+        note=payload.note,
+    )
 
 
 @router.get(

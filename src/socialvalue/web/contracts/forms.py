@@ -249,3 +249,45 @@ class PortfolioForm(GovukForm):
             (y, financial_year_label(y)) for y in years
         ]
         self.fields["price_year"].choices = price_year_choices()
+
+
+class LineMessageForm(GovukForm):
+    """A message on a return line's conversation, with an optional file."""
+
+    body = forms.CharField(
+        label="Your message",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Write your message."},
+    )
+    file = UploadField(label="Attach a file (optional)", required=False)
+
+
+class ResubmitLineForm(GovukForm):
+    """The provider's answer to a query on one line, with its corrected figures."""
+
+    quantity = forms.DecimalField(
+        label="Quantity delivered",
+        min_value=Decimal(0),
+        max_digits=18,
+        decimal_places=4,
+        widget=forms.TextInput(attrs=NUMBER),
+        error_messages={
+            "required": "Enter the quantity delivered, 0 if none.",
+            "invalid": "Enter the quantity delivered as a number.",
+            "min_value": "The quantity delivered cannot be negative.",
+        },
+    )
+    answer = forms.CharField(
+        label="Your answer to the query",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Answer the commissioner's query."},
+    )
+    note = forms.CharField(
+        label="Note on the figures (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    file = UploadField(label="Attach evidence (optional)", required=False)

@@ -439,3 +439,41 @@ class ReturnFile(StoredFile):
     """Evidence attached to a return by the provider."""
 
     period_return = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="files")
+
+
+class LineMessageQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> models.QuerySet:
+        ids = _ids(actor)
+        return self.filter(
+            Q(line__commitment__contract__commissioner_id__in=ids)
+            | Q(line__commitment__contract__provider_id__in=ids)
+        )
+
+
+class LineMessage(models.Model):
+    """One message in the conversation on a return line, between the council and the provider."""
+
+    line = models.ForeignKey(ReturnLine, on_delete=models.CASCADE, related_name="messages")
+    #: The side the author wrote for: the contract's commissioner or its provider.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField()
+    #: A file sent with the message, kept with the return's evidence (checked by content and size).
+    file = models.ForeignKey(
+        ReturnFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    #: The line's figures were changed and resubmitted with this message (the answer to a query).
+    resubmitted_quantity = models.DecimalField(**QUANTITY, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LineMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["line", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.body[:60]}"

@@ -11,7 +11,7 @@ from socialvalue.web.measures.usage import Use, add_use_finder, count
 from socialvalue.web.tenancy import visible
 
 from .demo import load_demo_contracts
-from .models import Commitment, Contract, Return, ReturnFile, ReturnLine
+from .models import Commitment, Contract, LineMessage, Return, ReturnFile, ReturnLine
 from .services import create_contract
 from .sums import year_sums_follow_deletions
 
@@ -24,6 +24,8 @@ def register() -> None:
     audit(Return, organisation=lambda r: r.contract.commissioner)
     audit(ReturnLine, organisation=lambda line: line.period_return.contract.commissioner)
     audit(ReturnFile, organisation=lambda f: f.period_return.contract.commissioner)
+    # A conversation is both sides': each message is filed in the council's and the provider's trail.
+    audit(LineMessage, organisation=_sides_of_message)
     navigation.add("Contracts", "contracts:list", order=34)
     navigation.add("Portfolio", "contracts:portfolio", order=36, shown=navigation.is_commissioner)
     demo.add_loader(load_demo_contracts)
@@ -42,3 +44,8 @@ def _uses_of_measure(measure, actor) -> list[Use]:
             reverse("contracts:list"),
         )
     ]
+
+
+def _sides_of_message(message: LineMessage) -> list:
+    contract = message.line.period_return.contract
+    return [org for org in (contract.commissioner, contract.provider) if org is not None]

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from socialvalue.core.bounds import date_problems
@@ -35,12 +36,15 @@ from socialvalue.core.money import CENT, ZERO, apportion
 from socialvalue.core.periods import financial_year
 from socialvalue.core.periods import reporting_periods as periods_of
 from socialvalue.web.accounts.models import Role
-from socialvalue.web.errors import FourEyes
+from socialvalue.web.errors import Conflict, FourEyes
+from socialvalue.web.notifications import services as notifications
+from socialvalue.web.notifications.models import Kind as NotificationKind
 
 from .models import (
     Commitment,
     Contract,
     DeliveryProfile,
+    LineMessage,
     LineReview,
     ReportingFrequency,
     Return,
@@ -420,9 +424,67 @@ def submit_return(
 ) -> Return:
     """The provider (an editor) saves its figures for a period; with `submit`, sends them for review."""
     require_provider(actor, period_return.contract)
-    return save_return(
-        period_return, by=actor.user, narrative=narrative, lines=lines, files=files, submit=submit
+    with transaction.atomic():
+        saved = save_return(
+            period_return,
+            by=actor.user,
+            narrative=narrative,
+            lines=lines,
+            files=files,
+            submit=submit,
+        )
+        if submit:
+            tell_return_submitted(saved, by=actor.user)
+    return saved
+
+
+def _return_link(period_return: Return) -> str:
+    return reverse("contracts:return", kwargs={"return_id": period_return.pk})
+
+
+def tell_return_submitted(period_return: Return, *, by: Any = None) -> None:
+    """The council's editors hear that a return (or a line of it) was submitted for review."""
+    contract = period_return.contract
+    notifications.notify_members(
+        NotificationKind.RETURN_SUBMITTED,
+        contract.commissioner,
+        title=f"{contract.provider_label} submitted the return for {contract.title}, "
+        f"{period_return.period_label}",
+        link=_return_link(period_return),
+        key=f"return-submitted:{period_return.pk}:{period_return.submitted_at:%Y%m%dT%H%M%S.%f}",
+        skip=by,
     )
+
+
+_DECISION_KINDS = {
+    LineReview.ACCEPTED: (NotificationKind.LINE_ACCEPTED, "accepted"),
+    LineReview.QUERIED: (NotificationKind.LINE_QUERIED, "queried"),
+    LineReview.REJECTED: (NotificationKind.LINE_REJECTED, "rejected"),
+}
+
+
+def tell_decisions(period_return: Return, lines: Sequence[ReturnLine], *, by: Any = None) -> None:
+    """The provider's editors hear of the council's decisions: one notice per kind of decision."""
+    contract = period_return.contract
+    if contract.provider is None:
+        return
+    for verification, (kind, word) in _DECISION_KINDS.items():
+        decided = [line for line in lines if line.verification == verification]
+        if not decided:
+            continue
+        titles = ", ".join(line.commitment.title for line in decided)
+        stamp = max(line.verified_at for line in decided)
+        notifications.notify_members(
+            kind,
+            contract.provider,
+            title=f"{contract.commissioner.name} {word} {titles} in the return for "
+            f"{contract.title}, {period_return.period_label}",
+            link=_return_link(period_return),
+            key=f"line-{word}:{period_return.pk}:"
+            + ",".join(str(line.pk) for line in decided)
+            + f":{stamp:%Y%m%dT%H%M%S.%f}",
+            skip=by,
+        )
 
 
 @transaction.atomic
@@ -581,7 +643,17 @@ def verify_lines(*, period_return: Return, actor: Any, decisions: Iterable[Decis
     their role (`verification_refusal`, checked in `verify_return`): FourEyes, a 403.
     """
     require_commissioner(actor, period_return.contract)
-    return verify_return(period_return, by=actor.user, decisions=decisions)
+    decisions = list(decisions)
+    with transaction.atomic():
+        verified = verify_return(period_return, by=actor.user, decisions=decisions)
+        decided = {d.line_id for d in decisions}
+        lines = [
+            line
+            for line in verified.lines.select_related("commitment__measure")
+            if line.pk in decided
+        ]
+        tell_decisions(verified, lines, by=actor.user)
+    return verified
 
 
 @transaction.atomic
@@ -646,6 +718,171 @@ def verify_return(period_return: Return, *, by: Any, decisions: Iterable[Decisio
         period_return.reviewed_at = now
         period_return.save(update_fields=["status", "reviewed_at"])
     return period_return
+
+
+# ---------------------------------------------------------------------------------------------
+# Conversations on return lines, and a queried line answered and resubmitted on its own.
+
+
+def writing_for(actor: Any, contract: Contract, organisation_id: int | None = None) -> Any:
+    """The side (the commissioner or the provider) the actor writes for on this contract.
+
+    Someone in both organisations writes for `organisation_id` (their current one on a page)
+    when it is one of the two, else for the commissioner.
+    """
+    sides = [
+        org
+        for org in (contract.commissioner, contract.provider)
+        if org is not None and org.pk in actor.organisation_ids
+    ]
+    if not sides:
+        raise PermissionDenied(
+            "Only the commissioner and the provider of this contract can write here."
+        )
+    chosen = next((org for org in sides if org.pk == organisation_id), sides[0])
+    actor.require(chosen.pk, Role.EDITOR)
+    return chosen
+
+
+def _message_problems(body: str) -> dict[str, list[str]]:
+    if not (body or "").strip():
+        return {"body": ["Write your message."]}
+    return {}
+
+
+def _other_side(contract: Contract, side: Any) -> Any:
+    return contract.provider if side.pk == contract.commissioner_id else contract.commissioner
+
+
+@transaction.atomic
+def post_line_message(
+    *,
+    line: ReturnLine,
+    actor: Any,
+    body: str,
+    upload: Any = None,
+    organisation_id: int | None = None,
+) -> LineMessage:
+    """A message (and optionally a file) from the council or the provider on a return line.
+
+    The file goes through the same checks as a return's evidence (content and size) and is kept
+    with the return's files; the other side's editors are told.
+    """
+    contract = line.period_return.contract
+    side = writing_for(actor, contract, organisation_id)
+    problems = _message_problems(body)
+    if problems:
+        raise ValidationError(problems)
+    return _add_message(line, side=side, by=actor.user, body=body.strip(), upload=upload)
+
+
+def _add_message(
+    line: ReturnLine, *, side: Any, by: Any, body: str, upload: Any = None, quantity: Any = None
+) -> LineMessage:
+    stored = None
+    if upload is not None:
+        stored = ReturnFile.store(
+            upload, organisation=side, uploaded_by=by, period_return=line.period_return
+        )
+    message = LineMessage.objects.create(
+        line=line,
+        organisation=side,
+        author=by,
+        body=body,
+        file=stored,
+        resubmitted_quantity=quantity,
+    )
+    contract = line.period_return.contract
+    other = _other_side(contract, side)
+    if other is not None and quantity is None:
+        notifications.notify_members(
+            NotificationKind.LINE_MESSAGE,
+            other,
+            title=f"{side.name} wrote about {line.commitment.title} in the return for "
+            f"{contract.title}, {line.period_return.period_label}",
+            link=line_link(line),
+            key=f"line-message:{message.pk}",
+            skip=by,
+        )
+    return message
+
+
+def line_link(line: ReturnLine) -> str:
+    return reverse(
+        "contracts:return_line",
+        kwargs={"return_id": line.period_return_id, "line_id": line.pk},
+    )
+
+
+@transaction.atomic
+def resubmit_line(
+    *,
+    line: ReturnLine,
+    actor: Any,
+    quantity: Decimal | None,
+    answer: str,
+    note: str | None = None,
+    upload: Any = None,
+) -> ReturnLine:
+    """The provider answers a query in the line's conversation and resubmits that line alone.
+
+    The line takes the new figures (its note too, when given), goes back to the council for a
+    decision, and the return is submitted again for it; the other lines stay as they were
+    decided. The line's sums follow at once. Problems are keyed `quantity` and `answer`.
+    """
+    contract = line.period_return.contract
+    require_provider(actor, contract)
+    period_return = Return.objects.select_for_update().get(pk=line.period_return_id)
+    line = ReturnLine.objects.select_related("commitment__measure").get(pk=line.pk)
+    if line.verification != LineReview.QUERIED:
+        raise Conflict(
+            "Only a queried line can be answered and resubmitted on its own.", field="answer"
+        )
+    problems: dict[str, list[str]] = {}
+    if quantity is None:
+        problems["quantity"] = [
+            f"Enter the quantity delivered for {line.commitment.title}, 0 if none."
+        ]
+    elif Decimal(quantity) < 0:
+        problems["quantity"] = ["The quantity delivered cannot be negative."]
+    if not (answer or "").strip():
+        problems["answer"] = ["Answer the commissioner's query."]
+    if problems:
+        raise ValidationError(problems)
+    line.reported_quantity = Decimal(str(quantity))
+    if note is not None:
+        line.provider_note = note
+    line.response = answer.strip()
+    line.reported_by = actor.user
+    line.verification = LineReview.PENDING
+    line.verified_by = None
+    line.verified_at = None
+    _count(line, submitted=True)
+    line.save(update_fields=LINE_REPORT_FIELDS)
+    refresh_line_sums([line.commitment_id], [period_return.year])
+    provider = contract.provider
+    _add_message(
+        line,
+        side=provider,
+        by=actor.user,
+        body=line.response,
+        upload=upload,
+        quantity=line.reported_quantity,
+    )
+    period_return.status = Return.Status.SUBMITTED
+    period_return.submitted_by = actor.user
+    period_return.submitted_at = timezone.now()
+    period_return.save(update_fields=["status", "submitted_by", "submitted_at"])
+    notifications.notify_members(
+        NotificationKind.REPLY_RECEIVED,
+        contract.commissioner,
+        title=f"{contract.provider_label} answered your query on {line.commitment.title} and "
+        f"resubmitted it, in the return for {contract.title}, {period_return.period_label}",
+        link=line_link(line),
+        key=f"line-reply:{line.pk}:{period_return.submitted_at:%Y%m%dT%H%M%S.%f}",
+        skip=actor.user,
+    )
+    return line
 
 
 # ---------------------------------------------------------------------------------------------

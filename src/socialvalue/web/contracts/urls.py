@@ -24,6 +24,16 @@ urlpatterns = [
     path("returns/<int:return_id>/report/", views.return_report, name="return_report"),
     path("returns/<int:return_id>/verify/", views.return_verify, name="return_verify"),
     path("returns/<int:return_id>/files/<int:file_id>/", views.return_file, name="return_file"),
+    path(
+        "returns/<int:return_id>/lines/<int:line_id>/",
+        views.return_line,
+        name="return_line",
+    ),
+    path(
+        "returns/<int:return_id>/lines/<int:line_id>/resubmit/",
+        views.return_line_resubmit,
+        name="return_line_resubmit",
+    ),
     path("portfolio/", views.portfolio_summary, name="portfolio"),
     path("portfolio/lines/", views.portfolio_lines, name="portfolio_lines"),
     path(

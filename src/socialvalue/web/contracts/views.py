@@ -22,7 +22,7 @@ from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.commissioning.models import Priority
 from socialvalue.web.downloads import document_download
-from socialvalue.web.errors import FourEyes
+from socialvalue.web.errors import Conflict, FourEyes
 from socialvalue.web.files.serving import attachment
 from socialvalue.web.forms import add_domain_errors
 from socialvalue.web.measures.models import Measure
@@ -30,8 +30,16 @@ from socialvalue.web.prices import bad_price_year, requested_price_year
 from socialvalue.web.tenancy import get_visible_or_404, visible
 
 from . import portfolio, services
-from .forms import CommitmentForm, ContractForm, PortfolioForm, ReturnForm, VerificationForm
-from .models import Contract, LineReview, Return
+from .forms import (
+    CommitmentForm,
+    ContractForm,
+    LineMessageForm,
+    PortfolioForm,
+    ResubmitLineForm,
+    ReturnForm,
+    VerificationForm,
+)
+from .models import Contract, LineReview, Return, ReturnLine
 
 PAGE_SIZE = 50
 
@@ -183,8 +191,10 @@ def _return(request: HttpRequest, return_id: int) -> Return:
 
 
 def _lines(period_return: Return):
-    return period_return.lines.select_related("commitment__measure", "verified_by").order_by(
-        "commitment__position", "commitment_id"
+    return (
+        period_return.lines.select_related("commitment__measure", "verified_by")
+        .annotate(message_count=Count("messages"))
+        .order_by("commitment__position", "commitment_id")
     )
 
 
@@ -351,6 +361,96 @@ def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
 def return_file(request: HttpRequest, return_id: int, file_id: int) -> HttpResponse:
     period_return = _return(request, return_id)
     return attachment(get_object_or_404(period_return.files, pk=file_id))
+
+
+def _return_line(request: HttpRequest, return_id: int, line_id: int) -> ReturnLine:
+    period_return = _return(request, return_id)
+    line = get_object_or_404(
+        ReturnLine.objects.select_related("commitment__measure", "verified_by"),
+        period_return=period_return,
+        pk=line_id,
+    )
+    line.period_return = period_return
+    return line
+
+
+def _line_page(request, line, *, message_form=None, resubmit_form=None, status=200):
+    period_return = line.period_return
+    contract = period_return.contract
+    is_provider = services.is_provider(request.actor, contract)
+    can_write = any(
+        m is not None and m.allows(Role.EDITOR)
+        for org_id, m in request.actor.memberships.items()
+        if org_id in (contract.commissioner_id, contract.provider_id)
+    )
+    can_resubmit = (
+        is_provider
+        and line.verification == LineReview.QUERIED
+        and request.actor.membership_for(contract.provider_id).allows(Role.EDITOR)
+    )
+    context = {
+        "period_return": period_return,
+        "contract": contract,
+        "line": line,
+        "thread": line.messages.select_related("organisation", "author", "file"),
+        "can_write": can_write,
+        "can_resubmit": can_resubmit,
+        "message_form": message_form or LineMessageForm(),
+        "resubmit_form": resubmit_form
+        or ResubmitLineForm(
+            initial={"quantity": line.reported_quantity, "note": line.provider_note}
+        ),
+    }
+    return render(request, "contracts/return_line.html", context, status=status)
+
+
+@login_required
+def return_line(request: HttpRequest, return_id: int, line_id: int) -> HttpResponse:
+    """A return line's figures and decision, and its conversation between council and provider."""
+    line = _return_line(request, return_id, line_id)
+    if request.method != "POST":
+        return _line_page(request, line)
+    form = LineMessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.post_line_message(
+                line=line,
+                actor=request.actor,
+                body=form.cleaned_data["body"],
+                upload=form.cleaned_data.get("file"),
+                organisation_id=getattr(request.organisation, "pk", None),
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Message sent.")
+            return redirect("contracts:return_line", return_id=return_id, line_id=line.pk)
+    return _line_page(request, line, message_form=form, status=400)
+
+
+@login_required
+@require_POST
+def return_line_resubmit(request: HttpRequest, return_id: int, line_id: int) -> HttpResponse:
+    """The provider answers the query on one line and resubmits that line alone."""
+    line = _return_line(request, return_id, line_id)
+    form = ResubmitLineForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.resubmit_line(
+                line=line,
+                actor=request.actor,
+                quantity=data["quantity"],
+                answer=data["answer"],
+                note=data["note"],
+                upload=data.get("file"),
+            )
+        except (ValidationError, Conflict) as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Answer sent and the line resubmitted to the commissioner.")
+            return redirect("contracts:return_line", return_id=return_id, line_id=line.pk)
+    return _line_page(request, line, resubmit_form=form, status=400)
 
 
 # ---------------------------------------------------------------------------------------------

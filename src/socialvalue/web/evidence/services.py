@@ -19,6 +19,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Round
+from django.urls import reverse
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError
@@ -34,6 +35,8 @@ from socialvalue.core.valuation import (
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import FourEyes
 from socialvalue.web.measures.models import Confidence, Measure
+from socialvalue.web.notifications import services as notifications
+from socialvalue.web.notifications.models import Kind as NotificationKind
 from socialvalue.web.planning.models import Activity
 from socialvalue.web.prices import over_deflator
 from socialvalue.web.tenancy import Actor, visible
@@ -368,7 +371,25 @@ def verify(evidence: Evidence, *, membership: Any) -> Evidence:
     evidence.verified_at = timezone.now()
     evidence.rejection_reason = ""
     evidence.save()
+    _tell_recorder(evidence, NotificationKind.EVIDENCE_VERIFIED, "verified")
     return evidence
+
+
+def _tell_recorder(evidence: Evidence, kind: str, word: str) -> None:
+    """Whoever recorded the evidence hears that it was verified or rejected."""
+    if evidence.recorded_by_id is None:
+        return
+    notifications.notify(
+        kind,
+        [evidence.recorded_by],
+        organisation=evidence.organisation,
+        title=f"{evidence.verified_by.full_name or evidence.verified_by.email} {word} your "
+        f"evidence of {evidence.quantity.normalize():f} {evidence.measure.unit} "
+        f"({evidence.measure.title})",
+        link=reverse("evidence:detail", kwargs={"evidence_id": evidence.pk}),
+        key=f"evidence-{word}:{evidence.pk}:{evidence.verified_at:%Y%m%dT%H%M%S.%f}",
+        skip=evidence.verified_by,
+    )
 
 
 @transaction.atomic
@@ -384,6 +405,7 @@ def reject(evidence: Evidence, *, membership: Any, reason: str) -> Evidence:
     evidence.verified_at = timezone.now()
     evidence.rejection_reason = reason
     evidence.save()
+    _tell_recorder(evidence, NotificationKind.EVIDENCE_REJECTED, "rejected")
     return evidence
 
 
