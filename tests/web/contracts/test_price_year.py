@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.db import transaction
 
-from socialvalue.core.valuation import load_deflators
+from socialvalue.core.valuation import deflator, in_price_year, load_deflators
 from socialvalue.web.contracts import portfolio, sums
 from socialvalue.web.contracts.models import Contract, ReturnLine
 from socialvalue.web.contracts.services import (
@@ -374,3 +374,21 @@ def test_each_year_of_the_all_years_portfolio_is_that_years_portfolio(world):
     for key, figures in by_year.items():
         one = portfolio.summary(commissioner=world.council, year=int(key), price_year=2019)
         assert one.totals == figures
+
+
+def test_the_contract_pages_add_commitments_in_one_price_year(client, world):
+    commitments = list(world.contract.commitments.all())
+    assert len({c.price_year for c in commitments}) > 1
+    expected = in_price_year(
+        sum(c.committed_value / deflator(c.price_year) for c in commitments), 2019
+    )
+    client.force_login(world.commissioner)
+    detail = client.get(f"/contracts/{world.contract.pk}/", {"price_year": "2019"})
+    assert detail.status_code == 200
+    assert detail.context["contract"].committed_value == expected
+    assert f'£{expected:,.0f} <span class="govuk-body-s">in 2019 prices' in detail.content.decode()
+    listed = client.get("/contracts/", {"price_year": "2019"})
+    (row,) = [c for c in listed.context["contracts"] if c.pk == world.contract.pk]
+    assert row.committed_value == expected
+    assert client.get("/contracts/", {"price_year": "1800"}).status_code == 400
+    assert client.get(f"/contracts/{world.contract.pk}/", {"price_year": "x"}).status_code == 400

@@ -35,6 +35,7 @@ from socialvalue.core.delivery import (
 from socialvalue.core.money import CENT, ZERO, apportion
 from socialvalue.core.periods import financial_year
 from socialvalue.core.periods import reporting_periods as periods_of
+from socialvalue.core.valuation import deflator, in_price_year, load_deflators
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import Conflict, FourEyes
 from socialvalue.web.notifications import services as notifications
@@ -923,22 +924,67 @@ def with_status(commitments: Iterable[Commitment]) -> list[Commitment]:
     return rows
 
 
-def label_rag(contracts: Iterable[Contract], today: dt.date | None = None) -> list[Contract]:
+def restate_commitments(commitments: list, price_year: int) -> dict[str, Decimal]:
+    """Restate each commitment's sums to `price_year` (a commitment has one proxy price year).
+
+    Sets `*_restated` on each commitment (to the penny) and returns the totals, each the sum of
+    value / D[proxy's year] restated and rounded once, as the portfolio does. A commitment whose
+    proxy has no price year in the deflator series is left out of the pounds (`not_restated`).
+    """
+    series = load_deflators().index
+    fields = {
+        "committed_value": "committed",
+        "target_value_to_date": "target_to_date",
+        "delivered_value_total": "delivered",
+        "verified_value_total": "verified",
+    }
+    real = dict.fromkeys([*fields.values(), "fiscal"], Decimal(0))
+    for c in commitments:
+        c.restatable = c.proxy_value is None or c.price_year in series
+        index = deflator(c.price_year) if c.price_year in series else None
+        for field, key in fields.items():
+            value = Decimal(getattr(c, field) or 0)
+            if index is None:
+                setattr(c, f"{field}_restated", None if value else Decimal(0))
+                continue
+            setattr(c, f"{field}_restated", in_price_year(value / index, price_year))
+            real[key] += value / index
+            if key == "delivered" and c.is_fiscal:
+                real["fiscal"] += value / index
+    totals = {key: in_price_year(value, price_year) for key, value in real.items()}
+    totals["not_restated"] = sum(1 for c in commitments if not c.restatable)
+    return totals
+
+
+def label_rag(
+    contracts: Iterable[Contract], today: dt.date | None = None, *, price_year: int | None = None
+) -> list[Contract]:
     """Give each contract its RAG, overdue returns, returns awaiting review and committed value.
 
     The sums per commitment come from one grouped SQL query for all the contracts given (a page).
+    With `price_year`, the committed value adds each commitment's value over the deflator of its
+    proxy's price year, restated and rounded once (`in_price_year`), as the portfolio does; a
+    valued commitment whose proxy year is outside the series is left out and counted
+    (`committed_not_restated`). Without it, the values are added as stated.
     """
     rows = list(contracts)
     today = today or timezone.localdate()
     ids = [c.pk for c in rows]
     per_commitment = commitment_progress(Commitment.objects.filter(contract_id__in=ids), today)
+    series = load_deflators().index
     behind: dict[int, int] = {}
     due: dict[int, int] = {}
     committed: dict[int, Decimal] = {}
-    for contract_id, target, delivered, value in per_commitment.values_list(
-        "contract_id", "target_to_date", "delivered", "committed_value"
+    left_out: dict[int, int] = {}
+    for contract_id, target, delivered, value, proxy_year in per_commitment.values_list(
+        "contract_id", "target_to_date", "delivered", "committed_value", "price_year"
     ):
-        committed[contract_id] = committed.get(contract_id, ZERO) + value
+        if price_year is None:
+            committed[contract_id] = committed.get(contract_id, ZERO) + value
+        elif proxy_year in series:
+            committed[contract_id] = committed.get(contract_id, ZERO) + value / deflator(proxy_year)
+        elif value:
+            left_out[contract_id] = left_out.get(contract_id, 0) + 1
         if target > 0:
             due[contract_id] = due.get(contract_id, 0) + 1
             if delivery_status(delivered, target) == Status.BEHIND:
@@ -961,7 +1007,13 @@ def label_rag(contracts: Iterable[Contract], today: dt.date | None = None) -> li
         c.rag_label = Rag.LABELS[c.rag]
         c.rag_tag = Rag.TAGS[c.rag]
         c.behind_count = behind.get(c.pk, 0)
-        c.committed_value = committed.get(c.pk, ZERO)
+        c.committed_value = (
+            committed.get(c.pk, ZERO)
+            if price_year is None
+            else in_price_year(committed.get(c.pk, ZERO), price_year)
+        )
+        c.committed_price_year = price_year
+        c.committed_not_restated = left_out.get(c.pk, 0)
         c.overdue_returns = counts.get(c.pk, {}).get("overdue", 0)
         c.awaiting_review = counts.get(c.pk, {}).get("awaiting", 0)
     return rows

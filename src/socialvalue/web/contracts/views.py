@@ -56,10 +56,14 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     contracts = visible(Contract, request.actor).select_related("commissioner", "provider")
     commissioned = contracts.filter(commissioner=organisation).order_by("title", "pk")
     delivered = contracts.filter(provider=organisation).order_by("title", "pk")
+    try:
+        price_year = requested_price_year(request, organisation)
+    except InputError as error:
+        return bad_price_year(request, error)
     page = Paginator(commissioned if commissioned.exists() else delivered, PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = services.label_rag(page.object_list)
+    rows = services.label_rag(page.object_list, price_year=price_year)
     counts = {key: sum(1 for c in rows if c.rag == key) for key in Rag.LABELS}
     membership = request.membership
     context = {
@@ -69,6 +73,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         "rag_counts": [(Rag.LABELS[k], Rag.TAGS[k], n) for k, n in counts.items()],
         "rag_rule": RAG_RULE,
         "can_create": organisation.is_commissioner and membership.allows(Role.EDITOR),
+        "price_year": price_year,
     }
     return render(request, "contracts/contract_list.html", context)
 
@@ -105,6 +110,10 @@ def contract_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = get_visible_or_404(Contract, request.actor, pk=contract_id)
+    try:
+        price_year = requested_price_year(request, _organisation(request))
+    except InputError as error:
+        return bad_price_year(request, error)
     commitments = services.with_status(
         services.commitment_progress(
             contract.commitments.select_related("measure__theme", "priority").order_by(
@@ -112,10 +121,13 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
             )
         )
     )
-    (labelled,) = services.label_rag([contract])
+    restated = services.restate_commitments(commitments, price_year)
+    (labelled,) = services.label_rag([contract], price_year=price_year)
     context = {
         "contract": labelled,
         "commitments": commitments,
+        "price_year": price_year,
+        "restated": restated,
         "returns": contract.returns.annotate(
             queried=Count("lines", filter=Q(lines__verification=LineReview.QUERIED))
         ).order_by("period_index"),

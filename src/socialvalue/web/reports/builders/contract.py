@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from socialvalue.core.delivery import RAG_RULE, STATUS_RULE, Status
-from socialvalue.core.valuation import deflator, in_price_year, load_deflators
+from socialvalue.core.valuation import in_price_year
 from socialvalue.reports import (
     BulletList,
     Column,
@@ -75,38 +75,6 @@ def period_values(contract: Any, price_year: int | None = None) -> list[dict[str
     return rows
 
 
-def _restated(commitments: list, price_year: int) -> dict[str, Decimal]:
-    """Restate each commitment's sums to `price_year` (a commitment has one proxy price year).
-
-    Sets `*_restated` on each commitment (to the penny) and returns the totals, each the sum of
-    value / D[proxy's year] restated and rounded once, as the portfolio does. A commitment whose
-    proxy has no price year in the deflator series is left out of the pounds (`not_restated`).
-    """
-    series = load_deflators().index
-    fields = {
-        "committed_value": "committed",
-        "target_value_to_date": "target_to_date",
-        "delivered_value_total": "delivered",
-        "verified_value_total": "verified",
-    }
-    real = dict.fromkeys([*fields.values(), "fiscal"], Decimal(0))
-    for c in commitments:
-        c.restatable = c.proxy_value is None or c.price_year in series
-        index = deflator(c.price_year) if c.price_year in series else None
-        for field, key in fields.items():
-            value = Decimal(getattr(c, field) or 0)
-            if index is None:
-                setattr(c, f"{field}_restated", None if value else Decimal(0))
-                continue
-            setattr(c, f"{field}_restated", in_price_year(value / index, price_year))
-            real[key] += value / index
-            if key == "delivered" and c.is_fiscal:
-                real["fiscal"] += value / index
-    totals = {key: in_price_year(value, price_year) for key, value in real.items()}
-    totals["not_restated"] = sum(1 for c in commitments if not c.restatable)
-    return totals
-
-
 def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Document:
     today = timezone.localdate()
     progress(0.1, "Reading the commitments")
@@ -118,9 +86,9 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
             today,
         )
     )
-    (labelled,) = services.label_rag([contract], today)
     price_year = organisation.reporting_price_year
-    restated = _restated(commitments, price_year)
+    (labelled,) = services.label_rag([contract], today, price_year=price_year)
+    restated = services.restate_commitments(commitments, price_year)
     pounds = f"{price_year} prices"
     progress(0.4, "Adding up the returns")
     periods = period_values(contract, price_year)
