@@ -111,6 +111,8 @@ def test_the_second_ranked_bid_needs_a_reason(client, world):
     assert body["reason"] == "Firstcare cannot start until next spring."
     assert body["state"] == "standstill" and body["standstill"] == "mandatory"
     assert {s["bid_id"] for s in body["assessment_summaries"]} == {b.id for b in world.bids}
+    read = client.get(f"/api/v1/procurements/{world.tender.id}/award", **bearer(world.admin))
+    assert read.status_code == 200 and read.json()["id"] == body["id"]
 
 
 def test_on_the_page_another_bid_needs_a_reason_and_a_confirmation(client, world):
@@ -259,6 +261,8 @@ def test_the_summary_downloads_as_word_and_as_formula_safe_csv(client, world):
     reasons = [cell for row in rows for cell in row if "HYPERLINK" in cell]
     assert reasons and all(not cell.startswith("=") for cell in reasons)
     assert client.get(f"/bids/{second.id}/assessment-summary.exe").status_code == 404
+    pdf = client.get(f"/bids/{second.id}/assessment-summary.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
 def test_every_bidder_sees_the_outcome_not_submitted(client, world):
@@ -387,3 +391,19 @@ def test_the_pages_withdraw_and_enter_the_contract(client, world, monkeypatch):
     contract = Contract.objects.get()
     assert entered.status_code == 302 and entered["Location"] == f"/contracts/{contract.id}/"
     assert contract.reporting_frequency == "annual"
+
+
+def test_the_councils_home_keeps_a_procurement_in_standstill(client, world, monkeypatch):
+    actor = Actor.for_user(world.admin)
+    services.award(procurement=world.tender, actor=actor, bid=world.bids[0], at=THURSDAY)
+    client.force_login(world.admin)
+    assert world.tender.title in client.get("/").content.decode()
+    services.enter_contract(
+        procurement=world.tender,
+        actor=actor,
+        start_date=dt.date(2027, 4, 1),
+        end_date=dt.date(2028, 3, 31),
+        on=dt.date(2026, 12, 31),
+    )
+    Procurement.objects.filter(pk=world.tender.pk).update(title="Entered and done")
+    assert "Entered and done" not in client.get("/").content.decode()

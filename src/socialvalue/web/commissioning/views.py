@@ -1185,7 +1185,12 @@ def commissioner_home(request: HttpRequest) -> HttpResponse:
     procurements = (
         visible(Procurement, request.actor)
         .filter(organisation=organisation)
-        .exclude(state__in=[Procurement.State.AWARDED, Procurement.State.CANCELLED])
+        .exclude(state=Procurement.State.CANCELLED)
+        # An award still in standstill needs the council: it enters the contract afterwards.
+        .exclude(
+            state=Procurement.State.AWARDED,
+            award_decisions__state=AwardDecision.State.CONTRACT_ENTERED,
+        )
         .annotate(bid_count=Count("bids", filter=Q(bids__submitted_at__isnull=False)))
         .order_by("closing_date", "title")
     )
