@@ -693,7 +693,7 @@ class EnterContractIn(Schema):
     reporting_frequency: ReportingFrequency | None = None
 
 
-class ContractOut(Schema):
+class EnteredContractOut(Schema):
     contract_id: int
     procurement_id: int
     bid_id: int
@@ -702,7 +702,7 @@ class ContractOut(Schema):
 
 @router.post(
     "/procurements/{procurement_id}/enter-contract",
-    response=answers(ContractOut, 403, 404, 409, status=201),
+    response=answers(EnteredContractOut, 403, 404, 409, status=201),
     summary="Enter the contract once the standstill is over",
 )
 def enter_contract(request: HttpRequest, procurement_id: int, payload: EnterContractIn):
