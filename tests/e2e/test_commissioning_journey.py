@@ -1,5 +1,8 @@
 """A council sets its charter, is refused publishing a procurement without an outcome, fixes it,
-publishes, enters three bids with moderated scores, evaluates and awards the contract."""
+publishes, enters three bids with moderated scores, closes bidding (confirmed), evaluates, awards
+the contract (confirmed) and enters it once the standstill is over."""
+
+import datetime as dt
 
 import pytest
 
@@ -23,7 +26,7 @@ def _sign_in(page, email):
     page.get_by_role("heading", level=1).first.wait_for()
 
 
-def test_charter_procurement_bids_evaluation_and_award(page):
+def test_charter_procurement_bids_evaluation_and_award(page, monkeypatch):
     from django.apps import apps
 
     from socialvalue.web.measures.models import Measure
@@ -132,6 +135,12 @@ def test_charter_procurement_bids_evaluation_and_award(page):
         page.check_accessibility()
         page.get_by_role("link", name="Back to the procurement").click()
 
+    page.get_by_role("link", name="Close bidding and evaluate").click()
+    page.get_by_role("heading", name="Are you sure you want to close bidding?").wait_for()
+    page.check_accessibility()
+    page.get_by_role("button", name="Close bidding").click()
+    page.get_by_text("Bidding is closed").wait_for()
+
     page.get_by_role("link", name="Evaluation").click()
     page.get_by_role("heading", name="Evaluation").wait_for()
     page.check_accessibility()
@@ -141,11 +150,28 @@ def test_charter_procurement_bids_evaluation_and_award(page):
     assert page.locator("#scores tbody tr").count() == 3
 
     page.get_by_role("link", name="Award the contract").click()
+    page.get_by_text(f"{winner} is ranked first and recommended").wait_for()
     page.check_accessibility()
-    page.get_by_role("button", name="Award and create the contract").click()
-    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Confirm the award").wait_for()
+    page.check_accessibility()
+    page.get_by_role("button", name="Confirm the award").click()
+    page.get_by_text(f"Award decided: {winner}.").wait_for()
+    page.check_accessibility()
     page.screenshot_as("commissioning-awarded")
-    page.get_by_text(f"Awarded to {winner}.").wait_for()
+
+    # A month on, the standstill is over and the contract is entered.
+    from django.utils import timezone
+
+    from socialvalue.web.commissioning import services
+
+    later = timezone.now() + dt.timedelta(days=30)
+    monkeypatch.setattr(services, "now", lambda: later)
+    page.reload()
+    page.get_by_role("link", name="Enter the contract").click()
+    page.check_accessibility()
+    page.get_by_role("button", name="Enter the contract").click()
+    page.get_by_text(f"Contract entered with {winner}.").wait_for()
     page.check_accessibility()
     from socialvalue.web.contracts.models import Contract
 

@@ -22,6 +22,25 @@ def _published(w) -> int:
     return p.id
 
 
+def _decided(w) -> int:
+    """An evaluated procurement awarded to its top-ranked bid, in standstill."""
+    from socialvalue.web.commissioning import services
+    from socialvalue.web.tenancy import Actor
+    from tests.web.commissioning.factories import procurement, three_bids
+
+    p = procurement(w.alice_org, state="evaluating")
+    three_bids(p)
+    found = services.recommendation(p)
+    services.award(procurement=p, actor=Actor.for_user(w.admin), bid=found.recommended)
+    return p.id
+
+
+def _decided_bid(w) -> int:
+    from socialvalue.web.commissioning.models import Bid
+
+    return Bid.objects.get(procurement_id=_decided(w), bidder_name="Carewell").id
+
+
 def _bid(w) -> int:
     from socialvalue.web.commissioning.models import Bid
 
@@ -110,6 +129,22 @@ ROUTES: list[Route] = [
         "procurements/<int:procurement_id>/award/",
         url=lambda w: f"/procurements/{_published(w)}/award/",
     ),
+    Route(
+        "procurements/<int:procurement_id>/award/withdraw/",
+        url=lambda w: f"/procurements/{_decided(w)}/award/withdraw/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/enter-contract/",
+        url=lambda w: f"/procurements/{_decided(w)}/enter-contract/",
+    ),
+    Route(
+        "bids/<int:bid_id>/assessment-summary/",
+        url=lambda w: f"/bids/{_decided_bid(w)}/assessment-summary/",
+    ),
+    Route(
+        "bids/<int:bid_id>/assessment-summary.<str:file_format>",
+        url=lambda w: f"/bids/{_decided_bid(w)}/assessment-summary.csv",
+    ),
     Route("bids/<int:bid_id>/", url=lambda w: f"/bids/{_bid(w)}/"),
     Route("bids/<int:bid_id>/edit/", url=lambda w: f"/bids/{_bid(w)}/edit/"),
     Route("bids/<int:bid_id>/commitments/new/", url=lambda w: f"/bids/{_bid(w)}/commitments/new/"),
@@ -175,6 +210,40 @@ ROUTES: list[Route] = [
         "post",
         url=lambda w: f"/api/v1/procurements/{_published(w)}/award",
         api=True,
-        body={"bid_id": 1, "start_date": "2027-01-01", "end_date": "2028-01-01"},
+        body={"bid_id": 1, "reason": "Best value"},
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/award",
+        url=lambda w: f"/api/v1/procurements/{_decided(w)}/award",
+        api=True,
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/award/withdraw",
+        "post",
+        url=lambda w: f"/api/v1/procurements/{_decided(w)}/award/withdraw",
+        api=True,
+        body={"reason": "Mine now"},
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/enter-contract",
+        "post",
+        url=lambda w: f"/api/v1/procurements/{_decided(w)}/enter-contract",
+        api=True,
+        body={"start_date": "2027-04-01"},
+    ),
+    *[
+        Route(
+            f"api/v1/procurements/<procurement_id>/{action}",
+            "post",
+            url=lambda w, action=action: f"/api/v1/procurements/{_published(w)}/{action}",
+            api=True,
+            body={},
+        )
+        for action in ("close", "reopen", "cancel", "restore")
+    ],
+    Route(
+        "api/v1/bids/<bid_id>/assessment-summary",
+        url=lambda w: f"/api/v1/bids/{_decided_bid(w)}/assessment-summary",
+        api=True,
     ),
 ]

@@ -181,36 +181,6 @@ def test_a_provider_bids_for_a_published_procurement_and_only_then_the_council_s
     assert "Charlie Support" in page and str(measure.proxy_value).split(".")[0] in page
 
 
-def test_the_award_creates_the_contract_with_the_winning_bids_commitments(client, council):
-    procurement = f.procurement(council.alice_org, state="published")
-    bids = f.three_bids(procurement)
-    winner_name = services.evaluate(procurement).result.winner
-    winner = next(b for b in bids if b.bidder_name == winner_name)
-    response = client.post(
-        f"/api/v1/procurements/{procurement.id}/award",
-        json.dumps({"bid_id": winner.id, "start_date": "2027-04-01", "end_date": "2029-03-31"}),
-        content_type="application/json",
-        **bearer(council.admin),
-    )
-    assert response.status_code == 201, response.json()
-    from socialvalue.web.contracts.models import Contract
-
-    contract = Contract.objects.get(pk=response.json()["contract_id"])
-    assert contract.commitments.count() == winner.commitments.count()
-    assert sorted(c.target_quantity for c in contract.commitments.all()) == sorted(
-        c.quantity for c in winner.commitments.all()
-    )
-    procurement.refresh_from_db()
-    assert procurement.state == "awarded" and procurement.awarded_bid == winner
-    again = client.post(
-        f"/api/v1/procurements/{procurement.id}/award",
-        json.dumps({"bid_id": winner.id, "start_date": "2027-04-01", "end_date": "2029-03-31"}),
-        content_type="application/json",
-        **bearer(council.admin),
-    )
-    assert again.status_code == 409
-
-
 def test_a_tender_file_imports_as_a_draft_and_scores_as_the_file_does(client, council):
     client.force_login(council.admin)
     example = EXAMPLES / "tender-supported-living.yaml"

@@ -129,10 +129,18 @@ CASES = [
         api_status=409,
     ),
     Case(
-        "a draft moved straight to evaluation (no API route)",
-        "A draft procurement cannot become evaluating.",
+        "a draft whose bidding is closed before it was ever open",
+        "Only a procurement open for bids can close; this one is draft.",
         page=("/procurements/{draft}/state/", {"state": "evaluating"}),
-        api=None,
+        api=("post", "/api/v1/procurements/{draft}/close", {}),
+        api_status=409,
+    ),
+    Case(
+        "a procurement restored that was never cancelled",
+        "Only a cancelled procurement can be restored; this one is published.",
+        page=("/procurements/{published}/state/", {"state": "restore"}),
+        api=("post", "/api/v1/procurements/{published}/restore", {}),
+        api_status=409,
     ),
     Case(
         "a tender file that does not add up (no API route)",
@@ -244,21 +252,29 @@ CASES = [
         ),
     ),
     Case(
-        "an award whose contract ends before it starts",
-        "The contract must end after it starts.",
+        "an award while bidding is still open",
+        "Bidding is still open: close bidding before awarding.",
+        page=("/procurements/{published}/award/", {"bid": "{bid}", "standstill": "mandatory"}),
+        api=("post", "/api/v1/procurements/{published}/award", {"bid_id": "{bid}"}),
+        api_status=409,
+    ),
+    Case(
+        "an award of the bid ranked second without a reason",
+        "Secondco is ranked 2, not first (Firstco is): give the reason for awarding to it.",
         page=(
-            "/procurements/{published}/award/",
-            {
-                "bid": "{bid}",
-                "start_date": "2027-04-01",
-                "end_date": "2027-01-01",
-                "reporting_frequency": "quarterly",
-            },
+            "/procurements/{evaluating}/award/",
+            {"bid": "{second}", "standstill": "mandatory", "reason": ""},
         ),
+        api=("post", "/api/v1/procurements/{evaluating}/award", {"bid_id": "{second}"}),
+    ),
+    Case(
+        "a voluntary standstill on a contract that is not light-touch",
+        "Only a light-touch contract may have a voluntary standstill or none",
+        page=None,
         api=(
             "post",
-            "/api/v1/procurements/{published}/award",
-            {"bid_id": "{bid}", "start_date": "2027-04-01", "end_date": "2027-01-01"},
+            "/api/v1/procurements/{evaluating}/award",
+            {"bid_id": "{first}", "standstill": "none"},
         ),
     ),
     Case(
@@ -313,6 +329,9 @@ def world(demo_world):
     published = f.procurement(council, state="published")
     bid = f.bid(published, "Carewell", 900_000)
     f.bid(published, "Homeside", 950_000)
+    evaluating = f.procurement(council, state="evaluating")
+    first = f.bid(evaluating, "Firstco", 900_000, (5, 5, 5))
+    second = f.bid(evaluating, "Secondco", 950_000, (3, 3, 3))
     awarded = f.procurement(council, state="awarded")
     draft_bid = Bid.objects.create(
         procurement=awarded,
@@ -324,6 +343,9 @@ def world(demo_world):
         "draft": draft.id,
         "published": published.id,
         "awarded": awarded.id,
+        "evaluating": evaluating.id,
+        "first": first.id,
+        "second": second.id,
         "no_outcomes": f.procurement(council, outcomes=0).id,
         "outcome": draft.outcomes.get().id,
         "unvalued": unvalued.id,

@@ -21,10 +21,12 @@ from socialvalue.web.tenancy import (
 
 from . import services
 from .models import (
+    AwardDecision,
     Bid,
     Priority,
     Procurement,
     QualityCriterion,
+    ReportingFrequency,
     RequestedOutcome,
 )
 
@@ -229,6 +231,7 @@ class ProcurementIn(Schema):
     price_method: Procurement.PriceMethod = Procurement.PriceMethod.LOWEST_OVER_BID
     social_value_qualitative: Decimal = Field(Decimal(50), ge=0, le=100)
     social_value_quantitative: Decimal = Field(Decimal(50), ge=0, le=100)
+    light_touch: bool = False
     criteria: list[CriterionIn] = []
     outcomes: list[OutcomeIn] = []
 
@@ -245,6 +248,7 @@ class ProcurementPatch(Schema):
     weight_price: Decimal | None = Field(None, ge=0, le=100)
     weight_quality: Decimal | None = Field(None, ge=0, le=100)
     weight_social_value: Decimal | None = Field(None, ge=0, le=100)
+    light_touch: bool | None = None
     criteria: list[CriterionIn] | None = None
     outcomes: list[OutcomeIn] | None = None
 
@@ -268,6 +272,7 @@ class ProcurementOut(Schema):
     price_method: str
     social_value_qualitative: Decimal
     social_value_quantitative: Decimal
+    light_touch: bool
     criteria: list[CriterionOut]
     outcomes: list[OutcomeOut]
     charter_breaches: list[str] | None = None
@@ -458,6 +463,14 @@ class BidOut(Schema):
     social_value_offered: Decimal
     commitments: list[BidCommitmentOut]
     moderated_scores: dict[str, Decimal] | None = None
+    outcome: str | None = Field(
+        None,
+        description="After an award decision: 'awarded', 'unsuccessful' or 'withdrawn'.",
+    )
+
+    @staticmethod
+    def resolve_outcome(obj: Bid) -> str | None:
+        return services.bid_outcome(obj)
 
     @staticmethod
     def resolve_submitted(obj: Bid) -> bool:
@@ -552,12 +565,135 @@ def evaluation(request: HttpRequest, procurement_id: int):
 
 class AwardIn(Schema):
     bid_id: int
-    start_date: dt.date
-    end_date: dt.date
-    reporting_frequency: str | None = None
+    reason: str = Field(
+        "",
+        max_length=5000,
+        description="Why this bid, when it is not the one ranked first (required then).",
+    )
+    standstill: AwardDecision.Standstill = Field(
+        AwardDecision.Standstill.MANDATORY,
+        description="'mandatory' (8 working days); a light-touch contract may have 'voluntary' "
+        "(standstill_days working days) or 'none'.",
+    )
+    standstill_days: int | None = Field(None, ge=0, le=365)
 
 
-class AwardOut(Schema):
+class SummaryRef(Schema):
+    bid_id: int
+    bidder_name: str
+
+
+class AwardDecisionOut(Schema):
+    id: int
+    procurement_id: int
+    bid_id: int
+    bidder_name: str
+    recommended_bid_id: int | None
+    reason: str
+    decided_at: dt.datetime
+    decided_by: str
+    standstill: str
+    standstill_days: int
+    standstill_ends: dt.date | None
+    contract_may_be_entered_from: dt.date | None
+    state: str
+    withdrawn_at: dt.datetime | None
+    withdrawal_reason: str
+    contract_id: int | None
+    assessment_summaries: list[SummaryRef]
+
+
+def _decision_out(decision: AwardDecision) -> dict[str, Any]:
+    user = decision.decided_by
+    return {
+        "id": decision.id,
+        "procurement_id": decision.procurement_id,
+        "bid_id": decision.bid_id,
+        "bidder_name": decision.bid.bidder_name,
+        "recommended_bid_id": decision.recommended_bid_id,
+        "reason": decision.reason,
+        "decided_at": decision.decided_at,
+        "decided_by": (user.full_name or user.email) if user else "",
+        "standstill": decision.standstill,
+        "standstill_days": decision.standstill_days,
+        "standstill_ends": decision.standstill_ends,
+        "contract_may_be_entered_from": services.contract_opens(decision),
+        "state": decision.state,
+        "withdrawn_at": decision.withdrawn_at,
+        "withdrawal_reason": decision.withdrawal_reason,
+        "contract_id": decision.contract_id,
+        "assessment_summaries": [
+            {"bid_id": s.bid_id, "bidder_name": s.bid.bidder_name}
+            for s in decision.summaries.select_related("bid")
+        ],
+    }
+
+
+def _bid_of(procurement: Procurement, bid_id: int) -> Bid:
+    bid = procurement.bids.filter(pk=bid_id, submitted_at__isnull=False).first()
+    if bid is None:
+        raise ValidationError({"bid_id": [f"No submitted bid {bid_id} for this procurement."]})
+    return bid
+
+
+@router.post(
+    "/procurements/{procurement_id}/award",
+    response=answers(AwardDecisionOut, 403, 404, 409, status=201),
+    summary="Decide the award: assessment summaries and the standstill",
+)
+def award(request: HttpRequest, procurement_id: int, payload: AwardIn):
+    """409 with the reason while bidding is open or a score is not moderated. A bid other than
+    the one ranked first needs a `reason` (400 naming `reason` without one). The contract is
+    entered after the standstill with `POST .../enter-contract`."""
+    procurement = _own(request, procurement_id, "editor")
+    services.recommendation(procurement)  # 409 before any question about the bid
+    decision = services.award(
+        procurement=procurement,
+        actor=request.actor,
+        bid=_bid_of(procurement, payload.bid_id),
+        reason=payload.reason,
+        standstill=payload.standstill,
+        standstill_days=payload.standstill_days,
+    )
+    return Status(201, _decision_out(decision))
+
+
+@router.get(
+    "/procurements/{procurement_id}/award",
+    response=answers(AwardDecisionOut, 404),
+    summary="The latest award decision",
+)
+def get_award(request: HttpRequest, procurement_id: int):
+    decision = services.latest_decision(_own(request, procurement_id))
+    if decision is None:
+        raise Http404("No award decision has been made.")
+    return _decision_out(decision)
+
+
+class WithdrawIn(Schema):
+    reason: str = Field("", max_length=5000)
+
+
+@router.post(
+    "/procurements/{procurement_id}/award/withdraw",
+    response=answers(AwardDecisionOut, 403, 404, 409),
+    summary="Withdraw the award decision before the contract is entered",
+)
+def withdraw_award(request: HttpRequest, procurement_id: int, payload: WithdrawIn):
+    procurement = _own(request, procurement_id, "editor")
+    decision = services.withdraw_award(
+        procurement=procurement, actor=request.actor, reason=payload.reason
+    )
+    return _decision_out(decision)
+
+
+class EnterContractIn(Schema):
+    start_date: dt.date | None = Field(None, description="The procurement's, if left out.")
+    end_date: dt.date | None = Field(None, description="The procurement's, if left out.")
+    reporting_frequency: ReportingFrequency | None = None
+
+
+class EnteredContractOut(Schema):
     contract_id: int
     procurement_id: int
     bid_id: int
@@ -565,17 +701,16 @@ class AwardOut(Schema):
 
 
 @router.post(
-    "/procurements/{procurement_id}/award",
-    response=answers(AwardOut, 403, 404, 409, status=201),
-    summary="Award to a bid and create the contract",
+    "/procurements/{procurement_id}/enter-contract",
+    response=answers(EnteredContractOut, 403, 404, 409, status=201),
+    summary="Enter the contract once the standstill is over",
 )
-def award(request: HttpRequest, procurement_id: int, payload: AwardIn):
+def enter_contract(request: HttpRequest, procurement_id: int, payload: EnterContractIn):
+    """409 before the standstill ends; then the contract with the winning bid's commitments."""
     procurement = _own(request, procurement_id, "editor")
-    bid = procurement.bids.filter(pk=payload.bid_id, submitted_at__isnull=False).first()
-    contract = services.award(
+    contract = services.enter_contract(
         procurement=procurement,
         actor=request.actor,
-        bid=bid,
         start_date=payload.start_date,
         end_date=payload.end_date,
         reporting_frequency=payload.reporting_frequency,
@@ -585,7 +720,71 @@ def award(request: HttpRequest, procurement_id: int, payload: AwardIn):
         {
             "contract_id": contract.id,
             "procurement_id": procurement.id,
-            "bid_id": payload.bid_id,
-            "provider_name": bid.bidder_name,
+            "bid_id": contract.bid_id,
+            "provider_name": contract.provider_name or str(contract.provider),
         },
     )
+
+
+def _state_route(action: str, summary: str, doc: str):
+    function = {
+        "close": services.close_bidding,
+        "reopen": services.reopen_bidding,
+        "cancel": services.cancel_procurement,
+        "restore": services.restore_procurement,
+    }[action]
+
+    def change(request: HttpRequest, procurement_id: int):
+        procurement = _own(request, procurement_id, "editor")
+        return _out(function(procurement=procurement, actor=request.actor), request.actor)
+
+    change.__name__ = f"{action}_procurement"
+    change.__doc__ = doc
+    router.post(
+        f"/procurements/{{procurement_id}}/{action}",
+        response=answers(ProcurementOut, 403, 404, 409),
+        summary=summary,
+    )(change)
+
+
+_state_route("close", "Close bidding", "Stop taking bids and evaluate; `reopen` undoes it.")
+_state_route(
+    "reopen",
+    "Reopen bidding",
+    "Undo closing; 409 once an award decision has been made on the bids.",
+)
+_state_route("cancel", "Cancel the procurement", "`restore` undoes it; 409 once awarded.")
+_state_route("restore", "Restore a cancelled procurement", "Back to the state it was cancelled in.")
+
+
+# --------------------------------------------------------------------------------------------
+# Assessment summaries
+
+
+class AssessmentSummaryOut(Schema):
+    bid_id: int
+    bidder_name: str
+    decision_id: int
+    decision_state: str
+    created_at: dt.datetime
+    content: dict
+
+
+@router.get(
+    "/bids/{bid_id}/assessment-summary",
+    response=answers(AssessmentSummaryOut, 404),
+    summary="A bid's assessment summary",
+)
+def assessment_summary(request: HttpRequest, bid_id: int):
+    """Its own scores on each criterion and the winning bid's, with the reasons: for the council
+    and that bidder only (404 for anyone else, another bidder included)."""
+    bid = get_visible_or_404(Bid, request.actor, pk=bid_id)
+    summary = services.assessment_summary(bid=bid, actor=request.actor)
+    return {
+        "bid_id": bid.id,
+        "bidder_name": bid.bidder_name,
+        "decision_id": summary.decision_id,
+        "decision_state": summary.decision.state,
+        "created_at": summary.created_at,
+        "content": summary.content,
+    }

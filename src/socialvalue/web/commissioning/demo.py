@@ -274,10 +274,15 @@ def _procurement(riverside, spec, priorities, measures, commissioner, champion) 
             for bid, score in zip(evaluation.bids, evaluation.result.bids, strict=True)
             if score.rank == 1
         )
-        services.award(
+        # Decided two weeks after bids closed, so the standstill is long over: the contract is
+        # entered as the council would have entered it then.
+        decided = dt.datetime.combine(
+            spec["closing_date"] + dt.timedelta(days=14), dt.time(10), tzinfo=dt.UTC
+        )
+        services.award(procurement=procurement, actor=actor, bid=winner, at=decided)
+        services.enter_contract(
             procurement=procurement,
             actor=actor,
-            bid=winner,
             start_date=spec["contract_start"],
             end_date=spec["contract_end"],
         )

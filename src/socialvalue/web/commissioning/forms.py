@@ -230,8 +230,43 @@ class AwardForm(GovukForm):
     bid = BidChoiceField(
         queryset=Bid.objects.none(),
         label="Award to",
+        help_text="The bid ranked first is recommended.",
         error_messages={"required": "Choose the bid to award the contract to."},
     )
+    reason = forms.CharField(
+        label="Reason for the choice",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when the bid is not the one ranked first. Every bidder's assessment "
+        "summary will show it.",
+    )
+    standstill = forms.ChoiceField(label="Standstill before the contract is entered", choices=())
+    standstill_days = forms.IntegerField(
+        label="Voluntary standstill (working days)",
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text="Only for a voluntary standstill on a light-touch contract.",
+    )
+    confirm = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, bids, standstills, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bid"].queryset = bids
+        self.fields["standstill"].choices = standstills
+
+
+class WithdrawAwardForm(GovukForm):
+    reason = forms.CharField(
+        label="Reason for withdrawing the award decision",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the reason for withdrawing the award decision."},
+    )
+
+
+class EnterContractForm(GovukForm):
     start_date = forms.DateField(
         widget=DATE,
         label="Contract starts",
@@ -244,9 +279,8 @@ class AwardForm(GovukForm):
     )
     reporting_frequency = forms.ChoiceField(label="Returns are due", choices=())
 
-    def __init__(self, *args, bids, frequencies, **kwargs):
+    def __init__(self, *args, frequencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["bid"].queryset = bids
         self.fields["reporting_frequency"].choices = frequencies
 
 

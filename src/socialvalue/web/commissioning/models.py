@@ -170,6 +170,14 @@ class Procurement(models.Model):
     contract_start = models.DateField(null=True, blank=True)
     contract_end = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    #: The state a cancelled procurement was in, so that cancelling can be undone.
+    cancelled_from = models.CharField(max_length=12, choices=State.choices, blank=True)
+    light_touch = models.BooleanField(
+        "light-touch contract",
+        default=False,
+        help_text="Social care and other services under the light-touch regime of the "
+        "Procurement Act 2023: the standstill before the contract is entered is voluntary.",
+    )
 
     max_score = models.DecimalField(
         "highest score evaluators can give",
@@ -457,3 +465,112 @@ class ModeratedScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.score}"
+
+
+class AwardDecisionQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> models.QuerySet:
+        """The council sees its decisions; a bidder sees the decisions on procurements it bid for."""
+        ids = actor.organisation_ids
+        return self.filter(
+            Q(procurement__organisation_id__in=ids)
+            | Q(procurement__bids__bidder_id__in=ids, procurement__bids__submitted_at__isnull=False)
+        ).distinct()
+
+
+class AwardDecision(models.Model):
+    """The council's decision to award a procurement to a bid, before the contract is entered.
+
+    The Procurement Act 2023 asks for an assessment summary for every bidder and, for most
+    contracts, a standstill of eight working days before the contract is entered; under the
+    light-touch regime the standstill is voluntary (any length, or none). During the standstill
+    the decision can be withdrawn, with a reason. Every change is in the audit trail.
+    """
+
+    class State(models.TextChoices):
+        STANDSTILL = "standstill", "In standstill"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CONTRACT_ENTERED = "contract_entered", "Contract entered"
+
+    class Standstill(models.TextChoices):
+        MANDATORY = "mandatory", "Mandatory: 8 working days"
+        VOLUNTARY = "voluntary", "Voluntary (light-touch contract): the days you choose"
+        NONE = "none", "None (light-touch contract)"
+
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.CASCADE, related_name="award_decisions"
+    )
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="award_decisions")
+    #: The bid ranked first when the decision was made: choosing another needs a reason.
+    recommended_bid = models.ForeignKey(
+        Bid, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    standstill = models.CharField(
+        max_length=10, choices=Standstill.choices, default=Standstill.MANDATORY
+    )
+    standstill_days = models.PositiveSmallIntegerField(default=8)
+    #: The last day of the standstill (a working day); None when there is no standstill.
+    standstill_ends = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.STANDSTILL)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    #: The contract entered after the standstill (contracts build on commissioning: an id only).
+    contract_id = models.PositiveIntegerField(null=True, blank=True)
+    contract_entered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AwardDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["procurement", "-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement"],
+                condition=~Q(state="withdrawn"),
+                name="one_standing_award_decision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Award of {self.procurement} to {self.bid.bidder_name}"
+
+    @property
+    def is_standing(self) -> bool:
+        return self.state != self.State.WITHDRAWN
+
+
+class AssessmentSummaryQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> models.QuerySet:
+        """The council that made the decision and the bidder it is written for; nobody else."""
+        ids = actor.organisation_ids
+        return self.filter(
+            Q(decision__procurement__organisation_id__in=ids) | Q(bid__bidder_id__in=ids)
+        )
+
+
+class AssessmentSummary(models.Model):
+    """What one bidder is told of an award decision: its own scores on each criterion beside the
+    winner's, with the reasons. Written when the decision is made and kept as it was then."""
+
+    decision = models.ForeignKey(AwardDecision, on_delete=models.CASCADE, related_name="summaries")
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="assessment_summaries")
+    content = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AssessmentSummaryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decision", "bid"]
+        verbose_name_plural = "assessment summaries"
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "bid"], name="one_summary_per_bid")
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment summary for {self.bid.bidder_name}"

@@ -9,6 +9,8 @@ from socialvalue.web.tenancy import visible
 
 from .demo import load_demo_commissioning
 from .models import (
+    AssessmentSummary,
+    AwardDecision,
     Bid,
     BidCommitment,
     Charter,
@@ -35,6 +37,13 @@ def register() -> None:
     audit(RequestedOutcome, organisation=lambda o: o.procurement.organisation)
     audit(BidCommitment, organisation=lambda c: c.bid.procurement.organisation)
     audit(EvaluatorScore, organisation=lambda score: score.bid.procurement.organisation)
+    audit(AwardDecision, organisation=lambda decision: decision.procurement.organisation)
+    # The summary's content is written once, from the moderated scores the trail already holds.
+    audit(
+        AssessmentSummary,
+        organisation=lambda summary: summary.decision.procurement.organisation,
+        exclude=("content",),
+    )
     navigation.add("Charter", "commissioning:charter", order=30, shown=navigation.is_commissioner)
     navigation.add("Procurements", "commissioning:procurements", order=32)
     demo.add_loader(load_demo_commissioning)

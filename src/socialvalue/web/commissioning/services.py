@@ -16,7 +16,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
-from socialvalue.core import scoring
+from socialvalue.core import scoring, workingdays
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.valuation import deflator, load_deflators
 from socialvalue.web.accounts.models import Organisation
@@ -34,8 +34,11 @@ from socialvalue.web.errors import Conflict
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
+from . import signals, summaries
 from .models import (
     METHOD_STATEMENT,
+    AssessmentSummary,
+    AwardDecision,
     Bid,
     BidCommitment,
     Charter,
@@ -529,6 +532,7 @@ PROCUREMENT_FIELDS = (
     "max_score",
     "social_value_qualitative",
     "social_value_quantitative",
+    "light_touch",
 )
 
 
@@ -866,34 +870,376 @@ def publish(*, procurement: Procurement, actor) -> Procurement:
     return procurement
 
 
-@transaction.atomic
-def move_to(*, procurement: Procurement, actor, state: str) -> Procurement:
-    """Close bidding (evaluating), reopen it, or cancel; awarding has its own step."""
-    require_role(actor, procurement, "editor")
-    allowed = {
-        Procurement.State.PUBLISHED: {Procurement.State.EVALUATING, Procurement.State.CANCELLED},
-        Procurement.State.EVALUATING: {Procurement.State.PUBLISHED, Procurement.State.CANCELLED},
-        Procurement.State.DRAFT: {Procurement.State.CANCELLED},
-    }
-    if state not in Procurement.State.values:
-        raise WrongState("That change is not possible.")
-    if state not in allowed.get(procurement.state, set()):
-        raise WrongState(
-            f"A {procurement.get_state_display().lower()} procurement cannot become "
-            f"{Procurement.State(state).label.lower()}."
-        )
+# --------------------------------------------------------------------------------------------
+# The clock: one place, so tests can move it (monkeypatch `services.now`).
+
+
+def now() -> datetime:
+    return timezone.now()
+
+
+def today() -> date:
+    return timezone.localdate(now())
+
+
+def _set_state(procurement: Procurement, state: str, **fields: Any) -> Procurement:
     procurement.state = state
-    procurement.updated_at = timezone.now()
-    procurement.save(update_fields=["state", "updated_at"])
+    for name, value in fields.items():
+        setattr(procurement, name, value)
+    procurement.updated_at = now()
+    procurement.save(update_fields=["state", "updated_at", *fields])
     return procurement
 
 
-def require_awardable(procurement: Procurement) -> None:
-    if procurement.state not in (Procurement.State.PUBLISHED, Procurement.State.EVALUATING):
-        raise WrongState(
-            f"Only a published procurement can be awarded; this one is "
-            f"{procurement.get_state_display().lower()}."
+def _state_name(procurement: Procurement) -> str:
+    return procurement.get_state_display().lower()
+
+
+def _close_refusal(procurement: Procurement) -> str | None:
+    if procurement.state != Procurement.State.PUBLISHED:
+        return (
+            f"Only a procurement open for bids can close; this one is {_state_name(procurement)}."
         )
+    return None
+
+
+def _reopen_refusal(procurement: Procurement) -> str | None:
+    if procurement.state != Procurement.State.EVALUATING:
+        return (
+            "Only a procurement whose bidding has closed can reopen; this one is "
+            f"{_state_name(procurement)}."
+        )
+    if procurement.award_decisions.exists():
+        return "An award decision has been made on the bids received, so bidding cannot reopen."
+    return None
+
+
+def _cancel_refusal(procurement: Procurement) -> str | None:
+    if procurement.state == Procurement.State.AWARDED:
+        return (
+            "An awarded procurement cannot be cancelled: withdraw the award decision first, "
+            "before the contract is entered."
+        )
+    if procurement.state == Procurement.State.CANCELLED:
+        return "This procurement is already cancelled."
+    return None
+
+
+def _restore_refusal(procurement: Procurement) -> str | None:
+    if procurement.state != Procurement.State.CANCELLED:
+        return (
+            f"Only a cancelled procurement can be restored; this one is {_state_name(procurement)}."
+        )
+    return None
+
+
+def _refuse_state(refusal: str | None) -> None:
+    if refusal:
+        raise WrongState(refusal)
+
+
+@transaction.atomic
+def close_bidding(*, procurement: Procurement, actor) -> Procurement:
+    """Stop taking bids from providers and evaluate those received (undone by `reopen_bidding`)."""
+    require_role(actor, procurement, "editor")
+    _refuse_state(_close_refusal(procurement))
+    return _set_state(procurement, Procurement.State.EVALUATING)
+
+
+@transaction.atomic
+def reopen_bidding(*, procurement: Procurement, actor) -> Procurement:
+    """Undo closing: take bids again, as long as no award decision was made on those received."""
+    require_role(actor, procurement, "editor")
+    _refuse_state(_reopen_refusal(procurement))
+    return _set_state(procurement, Procurement.State.PUBLISHED)
+
+
+@transaction.atomic
+def cancel_procurement(*, procurement: Procurement, actor) -> Procurement:
+    """Cancel a procurement not yet awarded; `restore_procurement` puts it back as it was."""
+    require_role(actor, procurement, "editor")
+    _refuse_state(_cancel_refusal(procurement))
+    return _set_state(procurement, Procurement.State.CANCELLED, cancelled_from=procurement.state)
+
+
+@transaction.atomic
+def restore_procurement(*, procurement: Procurement, actor) -> Procurement:
+    """Undo cancelling: back to the state it was cancelled from (nothing can happen to it meanwhile)."""
+    require_role(actor, procurement, "editor")
+    _refuse_state(_restore_refusal(procurement))
+    restored = procurement.cancelled_from or (
+        Procurement.State.EVALUATING if procurement.published_at else Procurement.State.DRAFT
+    )
+    return _set_state(procurement, restored, cancelled_from="")
+
+
+#: What a page may ask for by name: each is its own domain function, with its rule.
+STATE_ACTIONS: dict[str, tuple[Callable[..., Procurement], Callable[[Procurement], str | None]]] = {
+    Procurement.State.EVALUATING: (close_bidding, _close_refusal),
+    Procurement.State.PUBLISHED: (reopen_bidding, _reopen_refusal),
+    Procurement.State.CANCELLED: (cancel_procurement, _cancel_refusal),
+    "restore": (restore_procurement, _restore_refusal),
+}
+
+
+def check_state_change(*, procurement: Procurement, actor, state: str) -> None:
+    """The rules of a change without making it, so a page asks for confirmation only of a
+    change that can be made: `WrongState` with the reason otherwise."""
+    require_role(actor, procurement, "editor")
+    if state not in STATE_ACTIONS:
+        raise WrongState("That change is not possible.")
+    _refuse_state(STATE_ACTIONS[state][1](procurement))
+
+
+def move_to(*, procurement: Procurement, actor, state: str) -> Procurement:
+    """Close bidding (evaluating), reopen it (published), cancel, or restore a cancelled one."""
+    if state not in STATE_ACTIONS:
+        raise WrongState("That change is not possible.")
+    return STATE_ACTIONS[state][0](procurement=procurement, actor=actor)
+
+
+# --------------------------------------------------------------------------------------------
+# The award decision, its standstill and entering the contract (Procurement Act 2023)
+
+#: The mandatory standstill, in working days (Procurement Act 2023, section 51).
+STANDSTILL_DAYS = 8
+#: The longest voluntary standstill a light-touch contract may be given here.
+MAX_VOLUNTARY_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The evaluation an award rests on: the bids in rank order and the one ranked first."""
+
+    evaluation: Evaluation
+    ranked: list[tuple[Bid, scoring.BidScore]]
+
+    @property
+    def recommended(self) -> Bid:
+        return self.ranked[0][0]
+
+    def rank_of(self, bid: Bid) -> int | None:
+        return next((s.rank for b, s in self.ranked if b.pk == bid.pk), None)
+
+
+def standing_decision(procurement: Procurement) -> AwardDecision | None:
+    """The award decision in force (in standstill, or its contract entered), if any."""
+    return (
+        procurement.award_decisions.exclude(state=AwardDecision.State.WITHDRAWN)
+        .select_related("bid", "recommended_bid", "decided_by", "withdrawn_by")
+        .first()
+    )
+
+
+def latest_decision(procurement: Procurement) -> AwardDecision | None:
+    return procurement.award_decisions.select_related("bid").first()
+
+
+def recommendation(procurement: Procurement) -> Recommendation:
+    """The ranked bids, or a `WrongState` saying why no award can be made now: bidding still
+    open, the procurement not being evaluated, or a score not moderated."""
+    if procurement.state == Procurement.State.PUBLISHED:
+        raise WrongState("Bidding is still open: close bidding before awarding.")
+    if procurement.state == Procurement.State.AWARDED:
+        decision = standing_decision(procurement)
+        name = decision.bid.bidder_name if decision else "a bid"
+        raise WrongState(f"This procurement has already been awarded to {name}.")
+    if procurement.state != Procurement.State.EVALUATING:
+        raise WrongState(f"A {_state_name(procurement)} procurement cannot be awarded.")
+    try:
+        evaluation = evaluate(procurement)
+    except InputError as error:
+        raise WrongState(
+            "Every bid must have a moderated score on every criterion before the award: "
+            + error.describe()
+        ) from None
+    ranked = sorted(
+        zip(evaluation.bids, evaluation.result.bids, strict=True),
+        key=lambda pair: (pair[1].rank, pair[0].created_at, pair[0].pk),
+    )
+    return Recommendation(evaluation=evaluation, ranked=ranked)
+
+
+def standstill_end(decided_on: date, standstill: str, days: int) -> date | None:
+    """The last day of the standstill: the `days`-th working day of a period beginning with the
+    day of the decision (None: no standstill, the contract may be entered at once)."""
+    if standstill == AwardDecision.Standstill.NONE or days == 0:
+        return None
+    return workingdays.add_working_days(decided_on, days)
+
+
+def _standstill_errors(
+    procurement: Procurement, standstill: str, days: int | None
+) -> tuple[Errors, int]:
+    errors: Errors = {}
+    kinds = AwardDecision.Standstill
+    if standstill not in kinds.values:
+        _add(errors, "standstill", "Choose the standstill: mandatory, voluntary or none.")
+        return errors, STANDSTILL_DAYS
+    if standstill != kinds.MANDATORY and not procurement.light_touch:
+        _add(
+            errors,
+            "standstill",
+            "Only a light-touch contract may have a voluntary standstill or none: this one has "
+            f"the mandatory standstill of {STANDSTILL_DAYS} working days.",
+        )
+    if standstill == kinds.MANDATORY:
+        return errors, STANDSTILL_DAYS
+    if standstill == kinds.NONE:
+        return errors, 0
+    if days is None or not 1 <= days <= MAX_VOLUNTARY_DAYS:
+        _add(
+            errors,
+            "standstill_days",
+            f"Enter the voluntary standstill in working days, from 1 to {MAX_VOLUNTARY_DAYS}.",
+        )
+        return errors, STANDSTILL_DAYS
+    return errors, days
+
+
+@dataclass(frozen=True)
+class AwardCheck:
+    """What an award would be, once every rule is met: shown on the page's confirmation step."""
+
+    recommendation: Recommendation
+    bid: Bid
+    reason: str
+    standstill: str
+    standstill_days: int
+    standstill_ends: date | None
+    decided_at: datetime
+
+    @property
+    def is_recommended(self) -> bool:
+        return self.recommendation.rank_of(self.bid) == 1
+
+
+def check_award(
+    *,
+    procurement: Procurement,
+    actor,
+    bid: Bid | None,
+    reason: str = "",
+    standstill: str = AwardDecision.Standstill.MANDATORY,
+    standstill_days: int | None = None,
+    at: datetime | None = None,
+) -> AwardCheck:
+    """Every rule of an award, without making it: 409 (`WrongState`) when none can be made now,
+    400 by field when this one cannot. The recommended bid is the one ranked first; choosing
+    another needs a reason."""
+    require_role(actor, procurement, "editor")
+    found = recommendation(procurement)
+    errors: Errors = {}
+    reason = (reason or "").strip()
+    rank = found.rank_of(bid) if bid is not None and bid.procurement_id == procurement.pk else None
+    if rank is None:
+        _add(errors, "bid", "Choose a submitted bid for this procurement.")
+    elif rank != 1 and not reason:
+        _add(
+            errors,
+            "reason",
+            f"{bid.bidder_name} is ranked {rank}, not first ({found.recommended.bidder_name} is): "
+            "give the reason for awarding to it.",
+        )
+    more, days = _standstill_errors(procurement, standstill, standstill_days)
+    errors.update(more)
+    _refuse(errors)
+    moment = at or now()
+    return AwardCheck(
+        recommendation=found,
+        bid=bid,
+        reason=reason,
+        standstill=standstill,
+        standstill_days=days,
+        standstill_ends=standstill_end(timezone.localdate(moment), standstill, days),
+        decided_at=moment,
+    )
+
+
+@transaction.atomic
+def award(
+    *,
+    procurement: Procurement,
+    actor,
+    bid: Bid | None,
+    reason: str = "",
+    standstill: str = AwardDecision.Standstill.MANDATORY,
+    standstill_days: int | None = None,
+    at: datetime | None = None,
+) -> AwardDecision:
+    """Decide the award: record who chose which bid, when and why, write every bidder's
+    assessment summary, and start the standstill. The contract is entered afterwards
+    (`enter_contract`). Listeners of `signals.award_decided` hear of it once it is saved."""
+    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    check = check_award(
+        procurement=procurement,
+        actor=actor,
+        bid=bid,
+        reason=reason,
+        standstill=standstill,
+        standstill_days=standstill_days,
+        at=at,
+    )
+    decision = AwardDecision.objects.create(
+        procurement=procurement,
+        bid=check.bid,
+        recommended_bid=check.recommendation.recommended,
+        reason=check.reason,
+        decided_by=actor.user,
+        decided_at=check.decided_at,
+        standstill=check.standstill,
+        standstill_days=check.standstill_days,
+        standstill_ends=check.standstill_ends,
+    )
+    for each in check.recommendation.evaluation.bids:
+        AssessmentSummary.objects.create(
+            decision=decision,
+            bid=each,
+            content=summaries.content(procurement, decision, check.recommendation.ranked, each),
+            created_at=check.decided_at,
+        )
+    _set_state(
+        procurement,
+        Procurement.State.AWARDED,
+        awarded_bid=check.bid,
+        awarded_at=check.decided_at,
+    )
+    transaction.on_commit(
+        lambda: signals.award_decided.send(sender=AwardDecision, decision=decision)
+    )
+    return decision
+
+
+@transaction.atomic
+def withdraw_award(*, procurement: Procurement, actor, reason: str) -> AwardDecision:
+    """Withdraw the award decision before the contract is entered, with a reason: the
+    procurement goes back to evaluation and every bidder's view says the award was withdrawn."""
+    require_role(actor, procurement, "editor")
+    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    decision = standing_decision(procurement)
+    if decision is None:
+        raise WrongState("There is no award decision to withdraw.")
+    if decision.state == AwardDecision.State.CONTRACT_ENTERED:
+        raise WrongState("The contract has been entered, so the award can no longer be withdrawn.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Give the reason for withdrawing the award decision."]})
+    decision.state = AwardDecision.State.WITHDRAWN
+    decision.withdrawn_by = actor.user
+    decision.withdrawn_at = now()
+    decision.withdrawal_reason = reason.strip()
+    decision.save(update_fields=["state", "withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+    _set_state(procurement, Procurement.State.EVALUATING, awarded_bid=None, awarded_at=None)
+    transaction.on_commit(
+        lambda: signals.award_withdrawn.send(sender=AwardDecision, decision=decision)
+    )
+    return decision
+
+
+def contract_opens(decision: AwardDecision) -> date | None:
+    """The first day the contract may be entered: the day after the standstill's last day."""
+    if decision.standstill_ends is None:
+        return None
+    return decision.standstill_ends + timedelta(days=1)
 
 
 # Contracts build on commissioning (a contract is let from an awarded bid), so this module does not
@@ -902,7 +1248,7 @@ _make_contract: list[Callable[..., Any]] = []
 
 
 def award_makes_contract_with(make_contract: Callable[..., Any]) -> None:
-    """Name the function `award` makes the contract with (contracts' `create_contract`)."""
+    """Name the function `enter_contract` makes the contract with (contracts' `create_contract`)."""
     _make_contract[:] = [make_contract]
 
 
@@ -913,21 +1259,37 @@ def _contract_maker() -> Callable[..., Any]:
 
 
 @transaction.atomic
-def award(
+def enter_contract(
     *,
     procurement: Procurement,
     actor,
-    bid: Bid | None,
-    start_date: date,
-    end_date: date,
+    start_date: date | None = None,
+    end_date: date | None = None,
     reporting_frequency: str | None = None,
+    on: date | None = None,
 ):
-    """Award the procurement to a submitted bid: a contract with the bid's commitments."""
+    """Once the standstill is over, enter the contract with the winning bid's commitments (the
+    procurement's contract dates unless others are given)."""
     require_role(actor, procurement, "editor")
-    require_awardable(procurement)
+    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    decision = standing_decision(procurement)
+    if decision is None:
+        raise WrongState("No award decision has been made: award the procurement first.")
+    if decision.state == AwardDecision.State.CONTRACT_ENTERED:
+        raise WrongState("The contract has already been entered.")
+    day = on or today()
+    if decision.standstill_ends is not None and day <= decision.standstill_ends:
+        raise WrongState(
+            f"The standstill ends at midnight on {decision.standstill_ends:%-d %B %Y}: the "
+            f"contract can be entered from {contract_opens(decision):%-d %B %Y}."
+        )
+    start_date = start_date or procurement.contract_start
+    end_date = end_date or procurement.contract_end
     errors: Errors = {}
-    if bid is None or bid.procurement_id != procurement.id or not bid.is_submitted:
-        _add(errors, "bid", "Choose a submitted bid for this procurement.")
+    if start_date is None:
+        _add(errors, "start_date", "Enter the date the contract starts.")
+    if end_date is None:
+        _add(errors, "end_date", "Enter the date the contract ends.")
     if start_date and end_date and end_date <= start_date:
         _add(errors, "end_date", "The contract must end after it starts.")
     if reporting_frequency and reporting_frequency not in ReportingFrequency.values:
@@ -942,18 +1304,57 @@ def award(
     options = {"reporting_frequency": reporting_frequency} if reporting_frequency else {}
     contract = _contract_maker()(
         procurement=procurement,
-        bid=bid,
+        bid=decision.bid,
         start_date=start_date,
         end_date=end_date,
         created_by=actor.user,
         **options,
     )
-    procurement.state = Procurement.State.AWARDED
-    procurement.awarded_bid = bid
-    procurement.awarded_at = timezone.now()
-    procurement.updated_at = procurement.awarded_at
-    procurement.save(update_fields=["state", "awarded_bid", "awarded_at", "updated_at"])
+    decision.state = AwardDecision.State.CONTRACT_ENTERED
+    decision.contract_id = contract.pk
+    decision.contract_entered_at = now()
+    decision.save(update_fields=["state", "contract_id", "contract_entered_at"])
+    transaction.on_commit(
+        lambda: signals.contract_entered.send(
+            sender=AwardDecision, decision=decision, contract=contract
+        )
+    )
     return contract
+
+
+#: What a bidder's view says of its bid once an award decision is made.
+OUTCOMES = {
+    "awarded": "Awarded",
+    "unsuccessful": "Not successful",
+    "withdrawn": "Award withdrawn",
+}
+
+
+def bid_outcome(bid: Bid) -> str | None:
+    """`awarded`, `unsuccessful` or `withdrawn` after an award decision; None before one (or for
+    a draft, which took no part)."""
+    if not bid.is_submitted:
+        return None
+    decision = latest_decision(bid.procurement)
+    if decision is None:
+        return None
+    if decision.state == AwardDecision.State.WITHDRAWN:
+        return "withdrawn"
+    return "awarded" if decision.bid_id == bid.pk else "unsuccessful"
+
+
+def assessment_summary(*, bid: Bid, actor) -> AssessmentSummary:
+    """The latest assessment summary of a bid, for its council or its bidder; 404 for anyone else."""
+    summary = (
+        visible(AssessmentSummary, actor)
+        .filter(bid=bid)
+        .select_related("decision", "bid")
+        .order_by("-decision__decided_at", "-decision_id")
+        .first()
+    )
+    if summary is None:
+        raise Http404("No assessment summary found.")
+    return summary
 
 
 # --------------------------------------------------------------------------------------------

@@ -47,6 +47,26 @@ urlpatterns = [
         name="evaluation",
     ),
     path("procurements/<int:procurement_id>/award/", views.procurement_award, name="award"),
+    path(
+        "procurements/<int:procurement_id>/award/withdraw/",
+        views.award_withdraw,
+        name="award_withdraw",
+    ),
+    path(
+        "procurements/<int:procurement_id>/enter-contract/",
+        views.enter_contract,
+        name="enter_contract",
+    ),
+    path(
+        "bids/<int:bid_id>/assessment-summary/",
+        views.assessment_summary,
+        name="assessment_summary",
+    ),
+    path(
+        "bids/<int:bid_id>/assessment-summary.<str:file_format>",
+        views.assessment_summary_download,
+        name="assessment_summary_download",
+    ),
     path("bids/<int:bid_id>/", views.bid_detail, name="bid"),
     path("bids/<int:bid_id>/edit/", views.bid_edit, name="bid_edit"),
     path("bids/<int:bid_id>/commitments/new/", views.commitment_new, name="commitment_new"),

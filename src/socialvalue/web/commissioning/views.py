@@ -21,28 +21,31 @@ from django.views.decorators.http import require_POST
 
 from socialvalue.core import scoring
 from socialvalue.core.errors import InputError
-from socialvalue.reports import charts
+from socialvalue.reports import FORMATS, charts, html_fragment
+from socialvalue.reports import render as render_report
 from socialvalue.reports.to_html import chart_html
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.errors import Conflict
 from socialvalue.web.forms import add_domain_errors, upload_problems
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
-from . import services
+from . import services, summaries
 from .forms import (
     AwardForm,
     BidForm,
     CharterForm,
     CommitmentForm,
     CriterionForm,
+    EnterContractForm,
     OutcomeForm,
     OutcomeValuationForm,
     PriorityForm,
     ProcurementForm,
     ScoresForm,
     TenderImportForm,
+    WithdrawAwardForm,
 )
-from .models import Bid, Priority, Procurement, ReportingFrequency
+from .models import AwardDecision, Bid, Priority, Procurement, ReportingFrequency
 
 MAX_TENDER_FILE_BYTES = 2 * 1024 * 1024
 
@@ -227,11 +230,14 @@ def procurement_list(request: HttpRequest) -> HttpResponse:
             .select_related("organisation")
             .order_by("closing_date", "title")
         )
-        context["my_bids"] = (
+        my_bids = list(
             visible(Bid, actor)
             .filter(bidder_id__in=actor.organisation_ids)
             .select_related("procurement", "procurement__organisation")
         )
+        for bid in my_bids:
+            bid.outcome = services.bid_outcome(bid)
+        context["my_bids"] = my_bids
     return render(request, "commissioning/procurement_list.html", context)
 
 
@@ -278,20 +284,33 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
         context["unvalued"] = services.unvalued_outcomes(procurement)
     if own:
         membership = request.actor.membership_for(procurement.organisation_id)
+        decision = services.latest_decision(procurement)
+        bids = list(
+            procurement.bids.filter(submitted_at__isnull=False).annotate(
+                commitment_count=Count("commitments")
+            )
+        )
+        for bid in bids:
+            bid.outcome = services.bid_outcome(bid) if decision else None
+        opens = services.contract_opens(decision) if decision else None
         context |= dict(
             can_edit=membership.allows("editor"),
             breaches=services.charter_breaches(procurement),
             model_problems=services.model_problems(procurement),
             charter=services.organisation_charter(procurement.organisation_id),
-            bids=procurement.bids.filter(submitted_at__isnull=False).annotate(
-                commitment_count=Count("commitments")
-            ),
+            bids=bids,
             drafts=procurement.bids.filter(submitted_at__isnull=True).count(),
+            decision=decision,
+            decisions=decision is not None,
+            contract_opens=opens,
+            contract_open=opens is None or services.today() >= opens,
         )
     else:
-        context["my_bid"] = procurement.bids.filter(
-            bidder_id__in=request.actor.organisation_ids
-        ).first()
+        my_bid = procurement.bids.filter(bidder_id__in=request.actor.organisation_ids).first()
+        context["my_bid"] = my_bid
+        if my_bid is not None:
+            context["my_outcome"] = services.bid_outcome(my_bid)
+            context["my_summary"] = my_bid.assessment_summaries.exists()
         context["can_bid"] = (
             procurement.accepts_bids
             and request.organisation is not None
@@ -422,22 +441,57 @@ def outcome_valuation(request: HttpRequest, procurement_id: int, outcome_id: int
 
 
 @login_required
-@require_POST
 def part_remove(request: HttpRequest, procurement_id: int, part: str, part_id: int) -> HttpResponse:
+    """Remove a criterion or an outcome from a draft, once the person has confirmed it."""
     procurement = _own_procurement(request, procurement_id, "editor")
     if part == "criteria":
+        item = get_object_or_404(procurement.criteria, pk=part_id)
         remove = partial(services.remove_criterion, criterion_id=part_id)
+        noun = "quality criterion"
     elif part == "outcomes":
+        item = get_object_or_404(procurement.outcomes, pk=part_id)
         remove = partial(services.remove_outcome, outcome_id=part_id)
+        noun = "outcome"
     else:
         raise Http404("No such part.")
+    try:
+        services.require_draft(procurement)
+    except services.WrongState as refusal:
+        messages.error(request, str(refusal))
+        return redirect("commissioning:procurement", procurement.id)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return _confirm_page(
+            request,
+            procurement,
+            title=f"Are you sure you want to remove the {noun} “{item}”?",
+            body="It is removed from this draft; you can add it again before publishing. "
+            "The audit trail keeps a record.",
+            button=f"Remove the {noun}",
+            warning=True,
+        )
     try:
         remove(procurement=procurement, actor=request.actor)
     except services.WrongState as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, "Removed.")
+        messages.success(request, f"“{item}” removed.")
     return redirect("commissioning:procurement", procurement.id)
+
+
+def _confirm_page(request, procurement, *, title, body, button, warning=False, fields=None):
+    """The GOV.UK confirmation step: say what will happen, then one button and a way back."""
+    return render(
+        request,
+        "commissioning/confirm.html",
+        {
+            "procurement": procurement,
+            "title": title,
+            "body": body,
+            "button": button,
+            "warning": warning,
+            "fields": fields or {},
+        },
+    )
 
 
 @login_required
@@ -461,20 +515,69 @@ def procurement_publish(request: HttpRequest, procurement_id: int) -> HttpRespon
     return redirect("commissioning:procurement", procurement.id)
 
 
+#: State changes that ask for confirmation first, with what the page says about each.
+CONFIRM_STATE = {
+    Procurement.State.EVALUATING: (
+        "Are you sure you want to close bidding?",
+        "Providers can no longer start or submit bids; the bids received are evaluated. You can "
+        "reopen bidding until an award decision is made.",
+        "Close bidding",
+        False,
+    ),
+    Procurement.State.CANCELLED: (
+        "Are you sure you want to cancel this procurement?",
+        "It is withdrawn from providers and takes no more bids. You can restore it to where it "
+        "was afterwards; the audit trail keeps a record.",
+        "Cancel the procurement",
+        True,
+    ),
+}
+
+STATE_DONE = {
+    Procurement.State.EVALUATING: "Bidding is closed: the bids received can be evaluated.",
+    Procurement.State.PUBLISHED: "Bidding has reopened.",
+    Procurement.State.CANCELLED: "The procurement is cancelled. You can restore it.",
+    "restore": "The procurement is restored",
+}
+
+
 @login_required
-@require_POST
 def procurement_state(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    """Close bidding, reopen it, cancel or restore; closing and cancelling are confirmed first."""
     procurement = _own_procurement(request, procurement_id, "editor")
-    try:
-        services.move_to(
-            procurement=procurement, actor=request.actor, state=request.POST.get("state", "")
+    state = request.POST.get("state") or request.GET.get("state", "")
+    if state not in services.STATE_ACTIONS:
+        raise Http404("No such change.")
+    confirmed = request.method == "POST" and (
+        request.POST.get("confirm") == "yes" or state not in CONFIRM_STATE
+    )
+    if not confirmed:
+        try:
+            services.check_state_change(procurement=procurement, actor=request.actor, state=state)
+        except services.WrongState as error:
+            messages.error(request, str(error))
+            return redirect("commissioning:procurement", procurement.id)
+        title, body, button, warning = CONFIRM_STATE.get(
+            state, ("Are you sure?", "", "Continue", False)
         )
+        return _confirm_page(
+            request,
+            procurement,
+            title=title,
+            body=body,
+            button=button,
+            warning=warning,
+            fields={"state": state},
+        )
+    try:
+        services.move_to(procurement=procurement, actor=request.actor, state=state)
     except services.WrongState as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request, f"The procurement is now {procurement.get_state_display().lower()}."
-        )
+        done = STATE_DONE[state]
+        if state == "restore":
+            done += f": it is {procurement.get_state_display().lower()} again."
+        messages.success(request, done)
     return redirect("commissioning:procurement", procurement.id)
 
 
@@ -618,6 +721,8 @@ def bid_detail(request: HttpRequest, bid_id: int) -> HttpResponse:
         "share": (offered / bid.price * 100) if bid.price else None,
         "commissioner": commissioner,
         "bidder": bidder,
+        "outcome": services.bid_outcome(bid),
+        "has_summary": bid.assessment_summaries.exists(),
         "can_edit_bid": (bidder and not bid.is_submitted and procurement.accepts_bids)
         or (commissioner and bid.entered_by_commissioner and procurement.accepts_bids),
     }
@@ -860,7 +965,7 @@ def procurement_evaluation(request: HttpRequest, procurement_id: int) -> HttpRes
         ],
         chart=mark_safe(chart_html(chart, for_print=False)) if chart else None,
         current_weight=float(procurement.weight_social_value),
-        can_award=procurement.state in (Procurement.State.PUBLISHED, Procurement.State.EVALUATING)
+        can_award=procurement.state == Procurement.State.EVALUATING
         and request.actor.membership_for(procurement.organisation_id).allows("editor"),
     )
     return render(request, "commissioning/evaluation.html", context)
@@ -868,42 +973,71 @@ def procurement_evaluation(request: HttpRequest, procurement_id: int) -> HttpRes
 
 @login_required
 def procurement_award(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    """Choose the bid (the one ranked first is recommended), give a reason when it is another,
+    choose the standstill, then confirm: the decision, the assessment summaries and the standstill."""
     procurement = _own_procurement(request, procurement_id, "editor")
     try:
-        services.require_awardable(procurement)
+        found = services.recommendation(procurement)
     except services.WrongState as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, f"The procurement cannot be awarded yet. {refusal}")
         return redirect("commissioning:procurement", procurement.id)
-    bids = services.submitted_bids(procurement)
-    initial = {
-        "start_date": procurement.contract_start,
-        "end_date": procurement.contract_end,
-        "reporting_frequency": ReportingFrequency.QUARTERLY,
-    }
-    try:
-        evaluation = services.evaluate(procurement)
-        winner = next(
-            b for b, s in zip(evaluation.bids, evaluation.result.bids, strict=True) if s.rank == 1
-        )
-        initial["bid"] = winner.id
-    except InputError:
-        evaluation = None
+    standstills = (
+        AwardDecision.Standstill.choices
+        if procurement.light_touch
+        else [(AwardDecision.Standstill.MANDATORY, AwardDecision.Standstill.MANDATORY.label)]
+    )
     form = AwardForm(
-        request.POST or None, bids=bids, frequencies=ReportingFrequency.choices, initial=initial
+        request.POST or None,
+        bids=services.submitted_bids(procurement),
+        standstills=standstills,
+        initial={"bid": found.recommended.id, "standstill": AwardDecision.Standstill.MANDATORY},
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        choice = {
+            "procurement": procurement,
+            "actor": request.actor,
+            "bid": data["bid"],
+            "reason": data["reason"],
+            "standstill": data["standstill"],
+            "standstill_days": data["standstill_days"],
+        }
         try:
-            contract = services.award(
-                procurement=procurement, actor=request.actor, **form.cleaned_data
-            )
-        except (services.WrongState, ValidationError) as error:
+            if data["confirm"] == "yes":
+                services.award(**choice)
+            else:
+                check = services.check_award(**choice)
+        except ValidationError as error:
             add_domain_errors(form, error)
+        except services.WrongState as refusal:
+            messages.error(request, str(refusal))
+            return redirect("commissioning:procurement", procurement.id)
         else:
-            messages.success(
+            if data["confirm"] == "yes":
+                messages.success(
+                    request,
+                    f"Award decided: {data['bid'].bidder_name}. Every bidder can now read its "
+                    "assessment summary.",
+                )
+                return redirect("commissioning:procurement", procurement.id)
+            return render(
                 request,
-                f"Awarded to {contract.provider_name or contract.provider}. The contract carries the bid's commitments.",
+                "commissioning/award_confirm.html",
+                {
+                    "procurement": procurement,
+                    "check": check,
+                    "ranked": [(b, s.rank, s.total) for b, s in check.recommendation.ranked],
+                    "fields": {
+                        "bid": data["bid"].id,
+                        "reason": data["reason"],
+                        "standstill": data["standstill"],
+                        "standstill_days": (
+                            "" if data["standstill_days"] is None else data["standstill_days"]
+                        ),
+                        "confirm": "yes",
+                    },
+                },
             )
-            return redirect("contracts:detail", contract.id)
     return _form_page(
         request,
         form,
@@ -911,13 +1045,133 @@ def procurement_award(request: HttpRequest, procurement_id: int) -> HttpResponse
         caption=procurement.title,
         back=reverse("commissioning:evaluation", args=[procurement.id]),
         intro=(
-            "The bid ranked first in the evaluation is chosen. Awarding creates the contract with "
-            "the bid's commitments, profiled evenly over its reporting periods."
-            if evaluation
-            else "The evaluation is not complete yet; you can still award, but check the scores first."
+            f"{found.recommended.bidder_name} is ranked first and recommended. Choosing another "
+            "bid needs a reason. You confirm on the next page; the contract is entered after "
+            "the standstill."
         ),
-        submit="Award and create the contract",
+        submit="Continue",
     )
+
+
+@login_required
+def award_withdraw(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id, "editor")
+    decision = services.standing_decision(procurement)
+    if decision is None or decision.state != AwardDecision.State.STANDSTILL:
+        messages.error(request, "There is no award decision to withdraw.")
+        return redirect("commissioning:procurement", procurement.id)
+    form = WithdrawAwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_award(
+                procurement=procurement, actor=request.actor, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_domain_errors(form, error)
+        except services.WrongState as refusal:
+            messages.error(request, str(refusal))
+            return redirect("commissioning:procurement", procurement.id)
+        else:
+            messages.success(
+                request, "The award decision is withdrawn: the bids can be evaluated again."
+            )
+            return redirect("commissioning:procurement", procurement.id)
+    return _form_page(
+        request,
+        form,
+        title="Withdraw the award decision",
+        caption=procurement.title,
+        back=reverse("commissioning:procurement", args=[procurement.id]),
+        intro=f"The decision to award to {decision.bid.bidder_name} is withdrawn and every "
+        "bidder's view says so. The assessment summaries are kept.",
+        submit="Withdraw the award decision",
+    )
+
+
+@login_required
+def enter_contract(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = _own_procurement(request, procurement_id, "editor")
+    decision = services.standing_decision(procurement)
+    if decision is None or decision.state != AwardDecision.State.STANDSTILL:
+        messages.error(request, "There is no award decision waiting for its contract.")
+        return redirect("commissioning:procurement", procurement.id)
+    form = EnterContractForm(
+        request.POST or None,
+        frequencies=ReportingFrequency.choices,
+        initial={
+            "start_date": procurement.contract_start,
+            "end_date": procurement.contract_end,
+            "reporting_frequency": ReportingFrequency.QUARTERLY,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.enter_contract(
+                procurement=procurement, actor=request.actor, **form.cleaned_data
+            )
+        except (services.WrongState, ValidationError) as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Contract entered with {contract.provider_name or contract.provider}. It "
+                "carries the bid's commitments.",
+            )
+            return redirect("contracts:detail", contract.id)
+    opens = services.contract_opens(decision)
+    return _form_page(
+        request,
+        form,
+        title="Enter the contract",
+        caption=procurement.title,
+        back=reverse("commissioning:procurement", args=[procurement.id]),
+        intro=(
+            f"Awarded to {decision.bid.bidder_name}. The contract can be entered from "
+            f"{opens:%-d %B %Y}, after the standstill."
+            if opens
+            else f"Awarded to {decision.bid.bidder_name}, with no standstill."
+        )
+        + " It carries the bid's commitments, profiled evenly over its reporting periods.",
+        submit="Enter the contract",
+    )
+
+
+def _summary(request: HttpRequest, bid_id: int):
+    bid = _bid(request, bid_id)
+    return bid, services.assessment_summary(bid=bid, actor=request.actor)
+
+
+@login_required
+def assessment_summary(request: HttpRequest, bid_id: int) -> HttpResponse:
+    bid, summary = _summary(request, bid_id)
+    document = summaries.document(summary.content, state=summary.decision.state)
+    return render(
+        request,
+        "commissioning/assessment_summary.html",
+        {
+            "bid": bid,
+            "summary": summary,
+            "report": mark_safe(html_fragment(document)),
+            "formats": SUMMARY_FORMATS,
+        },
+    )
+
+
+#: The formats an assessment summary downloads as, with their names on the page.
+SUMMARY_FORMATS = {"pdf": "PDF", "docx": "Word", "csv": "CSV"}
+
+
+@login_required
+def assessment_summary_download(
+    request: HttpRequest, bid_id: int, file_format: str
+) -> HttpResponse:
+    if file_format not in SUMMARY_FORMATS:
+        raise Http404("An assessment summary downloads as PDF, Word or CSV.")
+    _, summary = _summary(request, bid_id)
+    document = summaries.document(summary.content, state=summary.decision.state)
+    response = HttpResponse(render_report(document, file_format), content_type=FORMATS[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{document.file_name(file_format)}"'
+    return response
 
 
 # --------------------------------------------------------------------------------------------
@@ -931,7 +1185,12 @@ def commissioner_home(request: HttpRequest) -> HttpResponse:
     procurements = (
         visible(Procurement, request.actor)
         .filter(organisation=organisation)
-        .exclude(state__in=[Procurement.State.AWARDED, Procurement.State.CANCELLED])
+        .exclude(state=Procurement.State.CANCELLED)
+        # An award still in standstill needs the council: it enters the contract afterwards.
+        .exclude(
+            state=Procurement.State.AWARDED,
+            award_decisions__state=AwardDecision.State.CONTRACT_ENTERED,
+        )
         .annotate(bid_count=Count("bids", filter=Q(bids__submitted_at__isnull=False)))
         .order_by("closing_date", "title")
     )
