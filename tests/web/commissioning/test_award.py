@@ -19,7 +19,9 @@ from socialvalue.web.commissioning.models import (
     ModeratedScore,
     Procurement,
 )
+from socialvalue.web.commissioning.notices import tell_councils_of_standstills_ended
 from socialvalue.web.contracts.models import Contract
+from socialvalue.web.notifications.models import Notification
 from socialvalue.web.tenancy import Actor
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, bearer
 from tests.web.commissioning import factories as f
@@ -142,15 +144,68 @@ def test_on_the_page_another_bid_needs_a_reason_and_a_confirmation(client, world
 
 def test_the_decision_is_told_to_listeners_once_saved(world):
     heard = []
-    signals.award_decided.connect(lambda decision, **_: heard.append(decision), weak=False)
+
+    def listener(decision, **_):
+        heard.append(decision)
+
+    signals.award_decided.connect(listener, weak=False, dispatch_uid="test-listener")
     try:
         with TestCase.captureOnCommitCallbacks(execute=True):
             decision = services.award(
                 procurement=world.tender, actor=Actor.for_user(world.admin), bid=world.bids[0]
             )
     finally:
-        signals.award_decided.receivers.clear()
+        signals.award_decided.disconnect(dispatch_uid="test-listener")
     assert heard == [decision]
+
+
+def _told(user, kind):
+    return list(
+        Notification.objects.filter(user=user, kind=kind)
+        .order_by("pk")
+        .values_list("title", flat=True)
+    )
+
+
+def test_every_bidder_is_told_the_outcome_and_both_sides_the_contract(client, world, monkeypatch):
+    _clock(monkeypatch, THURSDAY)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _post(
+            client,
+            f"/api/v1/procurements/{world.tender.id}/award",
+            {"bid_id": world.bids[0].id},
+            world.admin,
+        )
+    (won,) = _told(world.first_user, "bid_outcome")
+    (lost,) = _told(world.second_user, "bid_outcome")
+    assert won.startswith(f"Your bid for {world.tender.title}: awarded.")
+    assert lost.startswith(f"Your bid for {world.tender.title}: not successful.")
+    assert "ends on 30 December 2026" in lost
+    link = Notification.objects.get(user=world.second_user).link
+    assert link == f"/bids/{world.bids[1].id}/assessment-summary/"
+    client.force_login(world.second_user)
+    assert client.get(link).status_code == 200
+    client.logout()
+
+    # The daily job tells the council once the standstill is over, and only once.
+    assert tell_councils_of_standstills_ended(dt.date(2026, 12, 30)) == 0
+    told = tell_councils_of_standstills_ended(dt.date(2026, 12, 31))
+    assert told == Notification.objects.filter(kind="standstill_ended").count() >= 1
+    assert len(_told(world.admin, "standstill_ended")) == 1
+    assert tell_councils_of_standstills_ended(dt.date(2027, 1, 2)) == 0
+
+    _clock(monkeypatch, dt.datetime(2026, 12, 31, 9, 0, tzinfo=dt.UTC))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        entered = _post(
+            client,
+            f"/api/v1/procurements/{world.tender.id}/enter-contract",
+            {"start_date": "2027-04-01", "end_date": "2029-03-31"},
+            world.admin,
+        )
+    assert entered.status_code == 201
+    assert len(_told(world.first_user, "contract_entered")) == 1
+    assert len(_told(world.admin, "contract_entered")) == 1
+    assert _told(world.second_user, "contract_entered") == []
 
 
 def test_the_standstill_skips_weekends_and_bank_holidays_and_holds_the_contract(

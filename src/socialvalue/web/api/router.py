@@ -7,6 +7,7 @@ import importlib
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -130,6 +131,18 @@ def invalid_input(request: HttpRequest, exc: InputError):
 @api.exception_handler(Conflict)
 def conflict(request: HttpRequest, exc: Conflict):
     return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(RawPostDataException)
+def body_not_json(request: HttpRequest, exc: RawPostDataException):
+    """A form or multipart body sent to a route that reads JSON: the form was read first."""
+    return api.create_response(
+        request,
+        {
+            "detail": "This operation takes a JSON body: send it with Content-Type: application/json."
+        },
+        status=415,
+    )
 
 
 @api.exception_handler(RateLimited)

@@ -7,6 +7,7 @@ from socialvalue.web.audit.registry import audit
 from socialvalue.web.measures.usage import Use, add_use_finder, count
 from socialvalue.web.tenancy import visible
 
+from . import notices
 from .demo import load_demo_commissioning
 from .models import (
     AssessmentSummary,
@@ -47,6 +48,7 @@ def register() -> None:
     navigation.add("Charter", "commissioning:charter", order=30, shown=navigation.is_commissioner)
     navigation.add("Procurements", "commissioning:procurements", order=32)
     demo.add_loader(load_demo_commissioning)
+    notices.listen()
 
     def charter(org) -> str:
         has_charter = Charter.objects.filter(organisation=org).exists()
