@@ -37,6 +37,7 @@ NOT_TENANT_DATA = {
     # Derived or already on the record by another event.
     "contracts.LineSums": "sums kept from the return lines, whose every change is recorded",
     "evidence.EvidenceImport": "each import is recorded by its own event (file, sha256, records)",
+    "surveys.Pair": "each participant's picked answers, rewritten from the recorded responses",
 }
 
 

@@ -149,6 +149,7 @@ API_APPS = (
     "statements",
     "evidence",
     "casestudies",
+    "surveys",
     "analyses",
     "commissioning",
     "contracts",
