@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from socialvalue.web.forms import GovukForm
+from socialvalue.web.forms import GovukForm, apply_date_policy, apply_text_policy
 from socialvalue.web.planning.models import Activity
 
 from . import services
@@ -13,6 +13,24 @@ from .models import Question, Wave
 
 #: Rows for questions of the organisation's own on the page that builds a survey.
 OWN_QUESTION_ROWS = 3
+
+
+def _add(form: forms.Form, name: str, field: forms.Field, width: str = "") -> None:
+    """A field made after the form: the text and date policies and GOV.UK classes, as
+    `GovukFormMixin` gives the declared ones."""
+    apply_text_policy(field)
+    apply_date_policy(field)
+    widget = field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "govuk-checkboxes__input"
+    elif isinstance(widget, forms.RadioSelect):
+        css = ""
+    elif isinstance(widget, forms.Select):
+        css = "govuk-select"
+    else:
+        css = "govuk-input"
+    widget.attrs["class"] = f"{css} {width}".strip()
+    form.fields[name] = field
 
 
 class SurveyForm(GovukForm):
@@ -66,27 +84,24 @@ class SurveyForm(GovukForm):
         self.fields["contract"].queryset = services.provider_contracts(organisation)
         for i in range(OWN_QUESTION_ROWS):
             n = i + 1
-            self.fields[f"q{i}_key"] = forms.SlugField(
+            _add(self, f"q{i}_key", forms.SlugField(
                 label=f"Question {n}: key", required=False, max_length=50,
                 help_text="Lower-case letters, digits and underscores, e.g. confidence.",
-            )  # fmt: skip
-            self.fields[f"q{i}_text"] = forms.CharField(
+            ), "govuk-input--width-20")  # fmt: skip
+            _add(self, f"q{i}_text", forms.CharField(
                 label=f"Question {n}: wording", required=False, max_length=500
-            )
-            self.fields[f"q{i}_min"] = forms.IntegerField(
+            ))  # fmt: skip
+            _add(self, f"q{i}_min", forms.IntegerField(
                 label=f"Question {n}: lowest answer", required=False, initial=0,
                 min_value=-1000, max_value=1000,
-            )  # fmt: skip
-            self.fields[f"q{i}_max"] = forms.IntegerField(
+            ), "govuk-input--width-3")  # fmt: skip
+            _add(self, f"q{i}_max", forms.IntegerField(
                 label=f"Question {n}: highest answer", required=False, initial=10,
                 min_value=-1000, max_value=1000,
-            )  # fmt: skip
-            self.fields[f"q{i}_lower_better"] = forms.BooleanField(
+            ), "govuk-input--width-3")  # fmt: skip
+            _add(self, f"q{i}_lower_better", forms.BooleanField(
                 label=f"Question {n}: a lower answer is better", required=False
-            )
-            self.fields[f"q{i}_key"].widget.attrs["class"] += " govuk-input--width-20"
-            self.fields[f"q{i}_min"].widget.attrs["class"] += " govuk-input--width-3"
-            self.fields[f"q{i}_max"].widget.attrs["class"] += " govuk-input--width-3"
+            ))  # fmt: skip
 
     def question_rows(self) -> list[list]:
         return [
@@ -158,26 +173,26 @@ class AnswerForm(GovukForm):
         if staff:
             self.fields["participant"].help_text = "The participant's code, never a name."
             self.fields["wave"].label = "Wave"
-            self.fields["answered_on"] = forms.DateField(
+            _add(self, "answered_on", forms.DateField(
                 label="Date answered", help_text="For example, 2026-04-30."
-            )
-            self.fields["team"] = forms.CharField(required=False, max_length=200)
-            self.fields["area"] = forms.CharField(required=False, max_length=200)
-            self.fields["activity"] = forms.ModelChoiceField(
+            ), "govuk-input--width-10")  # fmt: skip
+            _add(self, "team", forms.CharField(required=False, max_length=200))
+            _add(self, "area", forms.CharField(required=False, max_length=200))
+            _add(self, "activity", forms.ModelChoiceField(
                 queryset=Activity.objects.filter(organisation=organisation),
                 required=False,
                 empty_label="No activity",
-            )
+            ))  # fmt: skip
         for question in questions:
             label = question.easy_read if easy_read and question.easy_read else question.text
-            self.fields[f"answer_{question.key}"] = forms.TypedChoiceField(
+            _add(self, f"answer_{question.key}", forms.TypedChoiceField(
                 label=label,
                 choices=[(p, str(p)) for p in question.points],
                 coerce=int,
                 required=False,
                 widget=forms.RadioSelect,
                 help_text=scale_hint(question),
-            )
+            ))  # fmt: skip
 
     def answer_fields(self) -> list:
         return [self[f"answer_{q.key}"] for q in self.questions]

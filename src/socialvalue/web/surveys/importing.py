@@ -59,13 +59,15 @@ def _rows(path: Path, filename: str) -> Iterator[tuple[int, list[Any]]]:
             text = raw.decode("cp1252", errors="replace")
         yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
     elif kind is XLSX:
-        workbook = open_workbook(path, filename)
-        try:
-            sheet = workbook.worksheets[0]
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, list(row)
-        finally:
-            workbook.close()
+        # Opened as a file object: openpyxl judges a path by its extension, an upload has none.
+        with path.open("rb") as handle:
+            workbook = open_workbook(handle, filename)
+            try:
+                sheet = workbook.worksheets[0]
+                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    yield number, list(row)
+            finally:
+                workbook.close()
     else:
         raise InputError(
             f"{filename} is not a CSV file or an Excel workbook (.xlsx): save it as one of those."

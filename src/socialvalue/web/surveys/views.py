@@ -191,6 +191,12 @@ def response_new(request: HttpRequest, survey_id: int) -> HttpResponse:
     return render(request, "surveys/response_form.html", {"survey": survey, "form": form})
 
 
+def _problem_row(problem) -> dict[str, str]:
+    """A problem of the import as its row, its field and the message (`row 4, wave`)."""
+    row, _, field = problem.place.partition(", ")
+    return {"row": row.removeprefix("row "), "field": field, "message": problem.message}
+
+
 @login_required
 def response_import(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = _survey(request, survey_id)
@@ -211,9 +217,9 @@ def response_import(request: HttpRequest, survey_id: int) -> HttpResponse:
                     path, survey=survey, actor=request.actor, filename=filename
                 )
             except InputError as error:
-                problems = error.problems
+                problems = [_problem_row(p) for p in error.problems]
             except ValidationError as error:
-                problems = [str(m) for m in error.messages]
+                problems = [{"row": "", "field": "", "message": m} for m in error.messages]
             else:
                 messages.success(request, f"{len(saved)} responses imported from {filename}.")
                 return redirect("surveys:detail", survey.id)
