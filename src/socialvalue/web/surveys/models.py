@@ -21,7 +21,7 @@ from socialvalue.web.tenancy import TenantQuerySet
 #: A question's key and a participant code: letters, digits, dashes and underscores only, so no
 #: name or sentence finds its way into the survey data through them.
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,49}$"
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 
 SHARE = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
 

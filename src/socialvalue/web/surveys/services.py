@@ -290,7 +290,7 @@ def response_problems(
         problems["participant"] = "Enter the participant code."
     elif not re.match(CODE_PATTERN, code):
         problems["participant"] = (
-            "A participant code is up to 40 letters, digits, dashes or underscores "
+            "A participant code is up to 40 letters, digits, dots, dashes or underscores "
             "(a code, never a name)."
         )
     if data.wave not in Wave.values:
@@ -648,10 +648,14 @@ def record_as_evidence(
     price_year = survey.organisation.reporting_price_year
     outcome = results(survey, price_year=price_year)
     life = outcome.life_satisfaction
-    assert life is not None
-    if life.change.suppressed or outcome.value is None or outcome.value.wellbys is None:
+    if (
+        life is None
+        or life.change.suppressed
+        or outcome.value is None
+        or outcome.value.wellbys is None
+    ):
         problems["survey"] = (
-            f"The life-satisfaction result is suppressed: {life.change.reason}. "
+            f"The life-satisfaction result is suppressed: {life.change.reason if life else ''}. "
             "No figure can be recorded."
         )
     if problems:
