@@ -28,6 +28,7 @@ def test_build_answer_enter_and_record_as_evidence(page, browser, live_server):
     Activity.objects.create(organisation=organisation, name="Community befriending")
 
     page.goto("/surveys/new/")
+    page.check_accessibility()  # the sign-in page first
     page.get_by_label("Email address").fill("lead@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -76,7 +77,7 @@ def test_build_answer_enter_and_record_as_evidence(page, browser, live_server):
     page.get_by_role("heading", name="Enter paper answers").wait_for()
     page.check_accessibility()
     page.get_by_label("Participant code").fill("P06")
-    page.get_by_label("Wave").get_by_label("Follow-up").check()
+    page.get_by_label("Later time (follow-up)").check()
     page.get_by_label("Date answered").fill("2025-07-06")
     page.get_by_role("group", name="Overall, how satisfied are you with your life").get_by_label(
         "6", exact=True
@@ -88,6 +89,7 @@ def test_build_answer_enter_and_record_as_evidence(page, browser, live_server):
 
     # The valued result becomes evidence.
     page.get_by_text("Record this value as evidence").click()
+    page.get_by_label("Activity the survey measured").select_option(label="Community befriending")
     page.get_by_label("Period start").fill("2025-01-01")
     page.get_by_label("Period end").fill("2025-07-31")
     page.get_by_role("button", name="Record as evidence").click()

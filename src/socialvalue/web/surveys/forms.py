@@ -224,7 +224,9 @@ class ImportForm(GovukForm):
 
 
 class EvidenceForm(GovukForm):
-    activity = forms.ModelChoiceField(queryset=Activity.objects.none())
+    activity = forms.ModelChoiceField(
+        label="Activity the survey measured", queryset=Activity.objects.none(), empty_label=None
+    )
     period_start = forms.DateField(help_text="For example, 2025-04-01.")
     period_end = forms.DateField(help_text="For example, 2026-03-31.")
 
