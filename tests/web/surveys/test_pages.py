@@ -219,3 +219,15 @@ def test_record_as_evidence_from_the_page(client, demo_world):
         {"activity": where.id, "period_start": "2025-01-01", "period_end": "2025-06-30"},
     )
     assert response.status_code == 302 and "/evidence/" in response["Location"]
+
+
+def test_the_public_link_stops_a_flood_from_one_address(client, demo_world, settings):
+    from socialvalue.web.surveys import services
+
+    mine = survey(demo_world.alice_org)
+    body = {"participant": "P1", "wave": "baseline", "answer_happiness": "5"}
+    for _ in range(services.PUBLIC_ANSWERS_PER_WINDOW):
+        assert client.post(f"/s/{mine.public_token}/", body).status_code == 302
+    refused = client.post(f"/s/{mine.public_token}/", body)
+    assert refused.status_code == 429 and "Too many answers" in refused.content.decode()
+    assert Response.objects.count() == services.PUBLIC_ANSWERS_PER_WINDOW

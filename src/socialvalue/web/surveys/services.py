@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -377,6 +378,24 @@ def record_response(
     if problems:
         raise _errors(problems)
     return _save_response(survey, data, values, source)
+
+
+#: Answers the public link takes from one address for one survey within the window.
+PUBLIC_ANSWERS_PER_WINDOW = 60
+PUBLIC_WINDOW_SECONDS = 600
+
+
+def public_answer_allowed(survey: Survey, ip: str | None) -> bool:
+    """Whether one more public answer from this address is taken (a shared tablet at a session
+    may send dozens; a script sending thousands is stopped)."""
+    key = f"surveys:public:{survey.id}:{ip or 'unknown'}"
+    cache.add(key, 0, PUBLIC_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, PUBLIC_WINDOW_SECONDS)
+        count = 1
+    return count <= PUBLIC_ANSWERS_PER_WINDOW
 
 
 @transaction.atomic

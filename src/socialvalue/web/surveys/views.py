@@ -22,6 +22,7 @@ from socialvalue.web.accounts.models import Role
 from socialvalue.web.forms import add_domain_errors
 from socialvalue.web.planning.models import Activity
 from socialvalue.web.prices import bad_price_year, price_year_choices, requested_price_year
+from socialvalue.web.ratelimit import client_ip
 from socialvalue.web.tenancy import get_visible_or_404
 
 from . import importing, services
@@ -282,6 +283,15 @@ def answer(request: HttpRequest, token: str, easy_read: bool = False) -> HttpRes
     survey = _public_survey(token)
     questions = list(survey.questions.all())
     form = AnswerForm(request.POST or None, questions=questions, easy_read=easy_read)
+    if request.method == "POST" and not services.public_answer_allowed(survey, client_ip(request)):
+        form.is_valid()
+        form.add_error(None, "Too many answers from your network just now: try again later.")
+        return render(
+            request,
+            "surveys/answer.html",
+            {"survey": survey, "form": form, "easy_read": easy_read, "token": token},
+            status=429,
+        )
     if request.method == "POST" and survey.open and form.is_valid():
         data = form.cleaned_data
         try:
