@@ -20,6 +20,10 @@ ROUTES: list[Route] = [
     # Routes naming one of Alice's surveys: Charlie gets 404.
     Route("surveys/<int:survey_id>/", url=lambda w: f"/surveys/{_alice_survey_id(w)}/"),
     Route(
+        "surveys/<int:survey_id>/results.csv",
+        url=lambda w: f"/surveys/{_alice_survey_id(w)}/results.csv",
+    ),
+    Route(
         "surveys/<int:survey_id>/responses/new/",
         url=lambda w: f"/surveys/{_alice_survey_id(w)}/responses/new/",
     ),

@@ -204,6 +204,13 @@ def test_results_page_shows_figures_chart_and_suppressed_team(client, demo_world
     assert "suppressed" in text and "fewer than 5 pairs (2)" in text
     assert "WELLBYs" in text
     assert client.get(f"/surveys/{mine.id}/?price_year=1800").status_code == 400
+    exported = client.get(f"/surveys/{mine.id}/results.csv?price_year=2019").content.decode()
+    lines = exported.splitlines()
+    assert lines[1].startswith("# WELLBYs 22.0000; value £286000.00")
+    assert "all participants,life_satisfaction,8,2.75," in exported
+    assert (
+        "team: South,life_satisfaction,2,,,,,,2,,2,,suppressed,fewer than 5 pairs (2)" in exported
+    )
     listing = client.get("/surveys/").content.decode()
     assert mine.title in listing
 

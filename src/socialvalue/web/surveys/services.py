@@ -634,6 +634,36 @@ def visible_surveys(actor: Actor):
     return visible(Survey, actor).prefetch_related("activities").select_related("contract")
 
 
+RESULT_COLUMNS = [
+    "group", "question", "pairs", "mean_change", "sd", "ci95_low", "ci95_high", "share_improved",
+    "baseline_responses", "baseline_mean", "follow_up_responses", "follow_up_mean", "suppressed",
+    "reason",
+]  # fmt: skip
+
+
+def result_rows(outcome: Results, group: str) -> list[list[Any]]:
+    """One row per question of a group's results, figures empty and the reason given where the
+    group is suppressed (the same rule as the page and the API)."""
+    rows = []
+    for item in outcome.questions:
+        c, b, f = item.change, item.baseline, item.follow_up
+        ci = c.ci95 or (None, None)
+        rows.append(
+            [group, item.question.key, c.pairs, c.mean_change, c.sd, ci[0], ci[1],
+             c.share_improved, b.responses, b.mean, f.responses, f.mean,
+             "suppressed" if c.suppressed else "", c.reason or ""]
+        )  # fmt: skip
+    return rows
+
+
+def results_table(survey: Survey, *, price_year: int) -> list[list[Any]]:
+    """The whole survey and each team, for the CSV export."""
+    rows = result_rows(results(survey, price_year=price_year), "all participants")
+    for team, outcome in team_breakdown(survey, price_year=price_year):
+        rows.extend(result_rows(outcome, f"team: {team}"))
+    return rows
+
+
 # ---------------------------------------------------------------- into evidence
 
 

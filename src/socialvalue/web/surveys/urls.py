@@ -10,6 +10,7 @@ urlpatterns = [
     path("surveys/", views.survey_list, name="list"),
     path("surveys/new/", views.survey_new, name="new"),
     path("surveys/<int:survey_id>/", views.survey_detail, name="detail"),
+    path("surveys/<int:survey_id>/results.csv", views.results_csv, name="results_csv"),
     path("surveys/<int:survey_id>/responses/new/", views.response_new, name="response_new"),
     path("surveys/<int:survey_id>/import/", views.response_import, name="import"),
     path("surveys/<int:survey_id>/evidence/", views.to_evidence, name="evidence"),

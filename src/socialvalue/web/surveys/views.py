@@ -5,6 +5,7 @@ result as evidence, and the public answering page (no sign-in) behind an unguess
 from __future__ import annotations
 
 import base64
+import csv
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from socialvalue.core.errors import InputError
+from socialvalue.core.formats.spreadsheet import safe_text
 from socialvalue.reports import charts
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.forms import add_domain_errors
@@ -155,6 +157,32 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
         "evidence_form": EvidenceForm(survey=survey),
     }
     return render(request, "surveys/survey_detail.html", context)
+
+
+@login_required
+def results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The results of the whole survey and of each team, suppressed where a group is small."""
+    survey = _survey(request, survey_id)
+    try:
+        price_year = requested_price_year(request, survey.organisation)
+    except InputError as error:
+        return bad_price_year(request, error)
+    value = services.results(survey, price_year=price_year).value
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.id}-results.csv"'
+    writer = csv.writer(response)
+    writer.writerow([f"# {safe_text(survey.title)}: change per question, matched pairs"])
+    if value is not None:
+        shown = value.central is not None
+        writer.writerow(
+            [f"# WELLBYs {value.wellbys:.4f}; value £{value.central:.2f} (£{value.low:.2f} to "
+             f"£{value.high:.2f}) in {price_year} prices" if shown
+             else f"# WELLBY value suppressed: {value.reason}"]
+        )  # fmt: skip
+    writer.writerow(services.RESULT_COLUMNS)
+    for row in services.results_table(survey, price_year=price_year):
+        writer.writerow([safe_text(cell) for cell in row])
+    return response
 
 
 @login_required
