@@ -306,3 +306,18 @@ def test_a_suppressed_result_cannot_become_evidence(client, demo_world):
     assert response.status_code == 400
     assert "suppressed" in json.dumps(response.json()["detail"])
     assert not Evidence.objects.exists()
+
+
+def test_a_fall_is_reported_but_not_recorded_as_evidence(client, demo_world):
+    where = activity(demo_world.alice_org, name="Befriending")
+    survey = _survey(client, demo_world.editor)
+    for i in range(5):
+        _answer(client, survey["id"], demo_world.editor, f"F{i}", "baseline",
+                {"life_satisfaction": 7}, on="2025-01-01")  # fmt: skip
+        _answer(client, survey["id"], demo_world.editor, f"F{i}", "follow_up",
+                {"life_satisfaction": 5}, on="2025-06-01")  # fmt: skip
+    body = {"activity_id": where.id, "period_start": "2025-01-01", "period_end": "2025-07-31"}
+    response = _post(client, f"/api/v1/surveys/{survey['id']}/evidence", body, demo_world.editor)
+    assert response.status_code == 400
+    assert "Life satisfaction fell" in response.json()["detail"]["survey"][0]
+    assert not Evidence.objects.exists()

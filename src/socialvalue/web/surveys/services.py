@@ -707,6 +707,11 @@ def record_as_evidence(
             f"The life-satisfaction result is suppressed: {life.change.reason if life else ''}. "
             "No figure can be recorded."
         )
+    elif outcome.value.wellbys < 0:
+        problems["survey"] = (
+            f"Life satisfaction fell ({outcome.value.wellbys:.2f} WELLBYs): the survey's results "
+            "report the loss, but evidence records what was delivered, a quantity of 0 or more."
+        )
     if problems:
         raise _errors(problems)
     measure = (
