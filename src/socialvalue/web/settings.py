@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "socialvalue.web.statements",
     "socialvalue.web.evidence",
     "socialvalue.web.casestudies",
+    "socialvalue.web.surveys",
     "socialvalue.web.analyses",
     "socialvalue.web.commissioning",
     "socialvalue.web.contracts",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("socialvalue.web.statements.urls")),
     path("", include("socialvalue.web.evidence.urls")),
     path("", include("socialvalue.web.casestudies.urls")),
+    path("", include("socialvalue.web.surveys.urls")),
     path("", include("socialvalue.web.analyses.urls")),
     path("", include("socialvalue.web.commissioning.urls")),
     path("", include("socialvalue.web.contracts.urls")),

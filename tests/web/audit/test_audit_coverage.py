@@ -38,6 +38,7 @@ NOT_TENANT_DATA = {
     "contracts.LineSums": "sums kept from the return lines, whose every change is recorded",
     "contracts.YearSums": "the kept line sums added up per council and year",
     "evidence.EvidenceImport": "each import is recorded by its own event (file, sha256, records)",
+    "surveys.Pair": "each participant's picked answers, rewritten from the recorded responses",
 }
 
 

@@ -162,6 +162,7 @@ API_APPS = (
     "statements",
     "evidence",
     "casestudies",
+    "surveys",
     "analyses",
     "commissioning",
     "contracts",
