@@ -56,6 +56,24 @@ def _outcome(w) -> tuple[int, int]:
     return outcome.procurement_id, outcome.id
 
 
+def _private_question(w) -> tuple[int, int]:
+    """A question Alice's council answered privately to another provider than Charlie's."""
+    from socialvalue.web.commissioning.models import ProcurementQuestion
+    from tests.factories import OrganisationFactory
+
+    asker = OrganisationFactory(name="Askwell")
+    procurement_id = _published(w)
+    question = ProcurementQuestion.objects.create(
+        procurement_id=procurement_id,
+        asked_by_organisation=asker,
+        question="What is the current price?",
+        answer="Commercially sensitive.",
+        state="answered",
+        visibility="private",
+    )
+    return procurement_id, question.id
+
+
 def _priority(w) -> int:
     from tests.web.commissioning.factories import charter
 
@@ -144,6 +162,18 @@ ROUTES: list[Route] = [
     Route(
         "bids/<int:bid_id>/assessment-summary.<str:file_format>",
         url=lambda w: f"/bids/{_decided_bid(w)}/assessment-summary.csv",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/questions/",
+        "post",
+        url=lambda w: f"/procurements/{_draft(w)}/questions/",
+        body={"question": "Mine now?"},
+    ),
+    Route(
+        "procurements/<int:procurement_id>/questions/<int:question_id>/answer/",
+        "post",
+        url=lambda w: "/procurements/{}/questions/{}/answer/".format(*_private_question(w)),
+        body={"answer": "Mine now", "visibility": "published"},
     ),
     Route("bids/<int:bid_id>/", url=lambda w: f"/bids/{_bid(w)}/"),
     Route("bids/<int:bid_id>/edit/", url=lambda w: f"/bids/{_bid(w)}/edit/"),
@@ -241,6 +271,25 @@ ROUTES: list[Route] = [
         )
         for action in ("close", "reopen", "cancel", "restore")
     ],
+    Route(
+        "api/v1/procurements/<procurement_id>/questions",
+        url=lambda w: f"/api/v1/procurements/{_draft(w)}/questions",
+        api=True,
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/questions",
+        "post",
+        url=lambda w: f"/api/v1/procurements/{_draft(w)}/questions",
+        api=True,
+        body={"question": "Mine now?"},
+    ),
+    Route(
+        "api/v1/procurements/<procurement_id>/questions/<question_id>/answer",
+        "post",
+        url=lambda w: "/api/v1/procurements/{}/questions/{}/answer".format(*_private_question(w)),
+        api=True,
+        body={"answer": "Mine now", "publish": True},
+    ),
     Route(
         "api/v1/bids/<bid_id>/assessment-summary",
         url=lambda w: f"/api/v1/bids/{_decided_bid(w)}/assessment-summary",

@@ -788,3 +788,98 @@ def assessment_summary(request: HttpRequest, bid_id: int):
         "created_at": summary.created_at,
         "content": summary.content,
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Clarification questions
+
+
+class QuestionIn(Schema):
+    question: str = Field(..., description="The question, up to 5,000 characters.")
+
+
+class AnswerIn(Schema):
+    answer: str = Field(..., description="The answer, up to 10,000 characters.")
+    publish: bool = Field(
+        False,
+        description="True: shown, without the asker's name, to every provider who can see the "
+        "procurement; false: only to the provider who asked (commercially sensitive).",
+    )
+
+
+class QuestionOut(Schema):
+    id: int
+    procurement_id: int
+    question: str
+    asked_at: dt.datetime
+    state: str
+    visibility: str
+    answer: str
+    answered_at: dt.datetime | None
+    mine: bool = Field(description="Asked by one of the caller's organisations.")
+    asked_by_organisation_id: int | None = Field(
+        description="Shown to the council and to the asker only; null on a published answer."
+    )
+    asked_by_organisation_name: str = ""
+
+
+def _question_out(question, actor) -> dict[str, Any]:
+    ids = actor.organisation_ids
+    mine = question.asked_by_organisation_id in ids
+    named = mine or question.procurement.organisation_id in ids
+    return {
+        "id": question.id,
+        "procurement_id": question.procurement_id,
+        "question": question.question,
+        "asked_at": question.asked_at,
+        "state": question.state,
+        "visibility": question.visibility,
+        "answer": question.answer,
+        "answered_at": question.answered_at,
+        "mine": mine,
+        "asked_by_organisation_id": question.asked_by_organisation_id if named else None,
+        "asked_by_organisation_name": question.asked_by_organisation.name if named else "",
+    }
+
+
+@router.get(
+    "/procurements/{procurement_id}/questions",
+    response=answers(list[QuestionOut], 404),
+    summary="Clarification questions on a procurement",
+)
+def list_questions(request: HttpRequest, procurement_id: int):
+    """The council sees every question with who asked; a provider sees the published answers,
+    without the asker's name, and its own questions."""
+    actor = request.actor
+    procurement = get_visible_or_404(Procurement, actor, pk=procurement_id)
+    return [_question_out(q, actor) for q in services.questions_for(procurement, actor)]
+
+
+@router.post(
+    "/procurements/{procurement_id}/questions",
+    response=answers(QuestionOut, 403, 404, 409, status=201),
+    summary="Ask a clarification question",
+)
+def ask_question(request: HttpRequest, procurement_id: int, payload: QuestionIn):
+    """A registered provider asks while bidding is open (409 otherwise, and for the council)."""
+    actor = request.actor
+    procurement = get_visible_or_404(Procurement, actor, pk=procurement_id)
+    question = services.ask_question(procurement=procurement, actor=actor, text=payload.question)
+    return Status(201, _question_out(question, actor))
+
+
+@router.post(
+    "/procurements/{procurement_id}/questions/{question_id}/answer",
+    response=answers(QuestionOut, 403, 404, 409),
+    summary="Answer a question, privately or published",
+)
+def answer_question(request: HttpRequest, procurement_id: int, question_id: int, payload: AnswerIn):
+    actor = request.actor
+    procurement = _own(request, procurement_id)
+    question = services.question_to_answer(
+        procurement=procurement, actor=actor, question_id=question_id
+    )
+    services.answer_question(
+        question=question, actor=actor, answer=payload.answer, publish=payload.publish
+    )
+    return _question_out(question, actor)

@@ -289,3 +289,32 @@ class TenderImportForm(GovukForm):
         label="Tender file",
         help_text="YAML or JSON in the tender file format, such as one exported from here.",
     )
+
+
+class QuestionForm(GovukForm):
+    question = forms.CharField(
+        label="Your question",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter your question."},
+        help_text="The council may publish its answer to every provider, without your name.",
+    )
+
+
+class AnswerForm(GovukForm):
+    answer = forms.CharField(
+        label="Answer",
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the answer."},
+    )
+    visibility = forms.ChoiceField(
+        label="Who sees the answer",
+        choices=[
+            ("published", "Every provider who can see the procurement, without the asker's name"),
+            ("private", "Only the provider who asked (commercially sensitive)"),
+        ],
+        initial="published",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who sees the answer."},
+    )

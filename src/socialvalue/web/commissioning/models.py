@@ -574,3 +574,66 @@ class AssessmentSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Assessment summary for {self.bid.bidder_name}"
+
+
+class ProcurementQuestionQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> models.QuerySet:
+        """The council sees every question on its procurements; a provider sees its own, and
+        the answers published to every provider who can see the notice."""
+        ids = actor.organisation_ids
+        return self.filter(
+            Q(procurement__organisation_id__in=ids)
+            | Q(asked_by_organisation_id__in=ids, procurement__state__in=PUBLIC_STATES)
+            | Q(
+                state="answered",
+                visibility="published",
+                procurement__state__in=PUBLIC_STATES,
+            )
+        )
+
+
+class ProcurementQuestion(models.Model):
+    """A clarification question a registered provider asks on a published procurement.
+
+    The council answers it privately (to the asker alone, when the answer is commercially
+    sensitive) or publishes it, without the asker's name, to every provider who can see the notice.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "Waiting for an answer"
+        ANSWERED = "answered", "Answered"
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private: only the provider who asked"
+        PUBLISHED = "published", "Published to every provider, without the asker's name"
+
+    procurement = models.ForeignKey(Procurement, on_delete=models.CASCADE, related_name="questions")
+    asked_by_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    question = models.TextField(max_length=5000)
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(max_length=10000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+
+    objects = ProcurementQuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["procurement", "asked_at", "id"]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state == self.State.ANSWERED

@@ -20,6 +20,7 @@ from .models import (
     ModeratedScore,
     Priority,
     Procurement,
+    ProcurementQuestion,
     QualityCriterion,
     RequestedOutcome,
 )
@@ -45,6 +46,7 @@ def register() -> None:
         organisation=lambda summary: summary.decision.procurement.organisation,
         exclude=("content",),
     )
+    audit(ProcurementQuestion, organisation=lambda question: question.procurement.organisation)
     navigation.add("Charter", "commissioning:charter", order=30, shown=navigation.is_commissioner)
     navigation.add("Procurements", "commissioning:procurements", order=32)
     demo.add_loader(load_demo_commissioning)

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,6 +33,8 @@ from socialvalue.core.valuation import deflator, load_deflators
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.errors import Conflict
 from socialvalue.web.measures.models import Measure
+from socialvalue.web.notifications import services as notifications
+from socialvalue.web.notifications.models import Kind as NotificationKind
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from . import signals, summaries
@@ -47,6 +50,7 @@ from .models import (
     ModeratedScore,
     Priority,
     Procurement,
+    ProcurementQuestion,
     QualityCriterion,
     ReportingFrequency,
     RequestedOutcome,
@@ -1789,3 +1793,137 @@ def _import_tender(organisation, data: Any, user) -> Procurement:
                 position=position,
             )
     return procurement
+
+
+# --------------------------------------------------------------------------------------------
+# Clarification questions
+
+QUESTION_MAX = 5000
+ANSWER_MAX = 10000
+
+
+def _questions_link(procurement: Procurement) -> str:
+    link = reverse("commissioning:procurement", kwargs={"procurement_id": procurement.pk})
+    return f"{link}#questions"
+
+
+def _text_errors(field: str, text: str, limit: int, empty: str) -> Errors:
+    errors: Errors = {}
+    if not text:
+        _add(errors, field, empty)
+    elif len(text) > limit:
+        _add(errors, field, f"Keep the {field} to {limit:,} characters or fewer.")
+    return errors
+
+
+def _asking_provider(actor, procurement: Procurement):
+    """The one provider organisation the actor asks for, as an editor or admin."""
+    if is_commissioner_of(actor, procurement):
+        raise Conflict(
+            "The council answers questions on its own procurement; it does not ask them."
+        )
+    providers = [
+        m.organisation
+        for m in actor.memberships.values()
+        if m.organisation.kind == Organisation.Kind.PROVIDER
+    ]
+    if len(providers) != 1:
+        raise ValidationError(
+            {"organisation": ["Ask for exactly one registered provider organisation."]}
+        )
+    actor.require(providers[0].pk, "editor")
+    return providers[0]
+
+
+@transaction.atomic
+def ask_question(*, procurement: Procurement, actor, text: str) -> ProcurementQuestion:
+    """A registered provider asks the council a clarification question while bidding is open;
+    the council's editors are told."""
+    if procurement.state != Procurement.State.PUBLISHED:
+        raise WrongState("Questions can be asked only while bidding is open.")
+    provider = _asking_provider(actor, procurement)
+    text = (text or "").strip()
+    _refuse(_text_errors("question", text, QUESTION_MAX, "Enter your question."))
+    question = ProcurementQuestion.objects.create(
+        procurement=procurement,
+        asked_by_organisation=provider,
+        asked_by=actor.user,
+        question=text,
+    )
+    notifications.notify_members(
+        NotificationKind.QUESTION_ASKED,
+        procurement.organisation,
+        title=f"A provider asked a question on {procurement.title}.",
+        link=_questions_link(procurement),
+        key=f"question-asked:{question.pk}",
+    )
+    return question
+
+
+def question_to_answer(*, procurement: Procurement, actor, question_id: int) -> ProcurementQuestion:
+    """A question on the council's own procurement, if the actor may answer it (an editor)."""
+    if not is_commissioner_of(actor, procurement):
+        raise Http404("No question found.")
+    question = get_visible_or_404(
+        ProcurementQuestion, actor, pk=question_id, procurement=procurement
+    )
+    require_role(actor, procurement, "editor")
+    return question
+
+
+def _bidding_providers(procurement: Procurement) -> list[Organisation]:
+    ids = (
+        procurement.bids.filter(bidder__isnull=False).values_list("bidder_id", flat=True).distinct()
+    )
+    return list(Organisation.objects.filter(pk__in=ids))
+
+
+@transaction.atomic
+def answer_question(
+    *, question: ProcurementQuestion, actor, answer: str, publish: bool
+) -> ProcurementQuestion:
+    """The council answers: privately to the provider who asked, or published, without the
+    asker's name, to every provider who can see the notice. The asker is told, and when it is
+    published every provider with a bid on the procurement. An answer can be corrected."""
+    procurement = question.procurement
+    if not is_commissioner_of(actor, procurement):
+        raise Http404("No question found.")
+    require_role(actor, procurement, "editor")
+    if procurement.state == Procurement.State.CANCELLED:
+        raise WrongState("This procurement is cancelled: its questions are closed.")
+    answer = (answer or "").strip()
+    _refuse(_text_errors("answer", answer, ANSWER_MAX, "Enter the answer."))
+    question.answer = answer
+    question.visibility = (
+        ProcurementQuestion.Visibility.PUBLISHED
+        if publish
+        else ProcurementQuestion.Visibility.PRIVATE
+    )
+    question.state = ProcurementQuestion.State.ANSWERED
+    question.answered_by = actor.user
+    question.answered_at = timezone.now()
+    question.save()
+    told = [question.asked_by_organisation]
+    if publish:
+        told += [
+            o for o in _bidding_providers(procurement) if o.pk != question.asked_by_organisation_id
+        ]
+    for organisation in told:
+        notifications.notify_members(
+            NotificationKind.QUESTION_ANSWERED,
+            organisation,
+            title=f"A question on {procurement.title} has been answered.",
+            link=_questions_link(procurement),
+            key=f"question-answered:{question.pk}:{organisation.pk}",
+        )
+    return question
+
+
+def questions_for(procurement: Procurement, actor):
+    """The questions on a procurement the actor may read: all of them for its council; for a
+    provider, its own and the published answers."""
+    return (
+        visible(ProcurementQuestion, actor)
+        .filter(procurement=procurement)
+        .select_related("asked_by_organisation", "asked_by", "answered_by")
+    )

@@ -33,6 +33,16 @@ urlpatterns = [
         views.part_remove,
         name="part_remove",
     ),
+    path(
+        "procurements/<int:procurement_id>/questions/",
+        views.question_ask,
+        name="question_ask",
+    ),
+    path(
+        "procurements/<int:procurement_id>/questions/<int:question_id>/answer/",
+        views.question_answer,
+        name="question_answer",
+    ),
     path("procurements/<int:procurement_id>/publish/", views.procurement_publish, name="publish"),
     path("procurements/<int:procurement_id>/state/", views.procurement_state, name="state"),
     path(

@@ -31,6 +31,7 @@ from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from . import services, summaries
 from .forms import (
+    AnswerForm,
     AwardForm,
     BidForm,
     CharterForm,
@@ -41,6 +42,7 @@ from .forms import (
     OutcomeValuationForm,
     PriorityForm,
     ProcurementForm,
+    QuestionForm,
     ScoresForm,
     TenderImportForm,
     WithdrawAwardForm,
@@ -273,6 +275,40 @@ def procurement_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpResponse:
     procurement = get_visible_or_404(Procurement, request.actor, pk=procurement_id)
+    return _procurement_page(request, procurement)
+
+
+def _can_ask(request: HttpRequest, procurement: Procurement) -> bool:
+    return (
+        procurement.state == Procurement.State.PUBLISHED
+        and request.organisation is not None
+        and request.organisation.kind == Organisation.Kind.PROVIDER
+        and request.membership.allows("editor")
+    )
+
+
+def _questions_context(
+    request: HttpRequest, procurement: Procurement, own: bool, can_edit: bool, forms: dict
+) -> dict:
+    questions = list(services.questions_for(procurement, request.actor))
+    for question in questions:
+        question.mine = question.asked_by_organisation_id in request.actor.organisation_ids
+        if own and can_edit and procurement.state != Procurement.State.CANCELLED:
+            question.form = forms.get(question.pk) or AnswerForm(
+                prefix=f"q{question.pk}",
+                initial={"answer": question.answer, "visibility": question.visibility}
+                if question.is_answered
+                else None,
+            )
+    context = {"questions": questions}
+    if not own and _can_ask(request, procurement):
+        context["question_form"] = forms.get("ask") or QuestionForm()
+    return context
+
+
+def _procurement_page(
+    request: HttpRequest, procurement: Procurement, forms: dict | None = None, status: int = 200
+) -> HttpResponse:
     own = _is_commissioner_of(request, procurement)
     context = {
         "procurement": procurement,
@@ -280,6 +316,8 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
         "criteria": procurement.criteria.all(),
         "outcomes": procurement.outcomes.select_related("priority", "measure"),
     }
+    can_edit = own and request.actor.membership_for(procurement.organisation_id).allows("editor")
+    context |= _questions_context(request, procurement, own, can_edit, forms or {})
     if own:
         context["unvalued"] = services.unvalued_outcomes(procurement)
     if own:
@@ -317,7 +355,53 @@ def procurement_detail(request: HttpRequest, procurement_id: int) -> HttpRespons
             and not request.organisation.is_commissioner
             and request.membership.allows("editor")
         )
-    return render(request, "commissioning/procurement_detail.html", context)
+    return render(request, "commissioning/procurement_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def question_ask(request: HttpRequest, procurement_id: int) -> HttpResponse:
+    procurement = get_visible_or_404(Procurement, request.actor, pk=procurement_id)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ask_question(
+                procurement=procurement, actor=request.actor, text=form.cleaned_data["question"]
+            )
+        except (ValidationError, Conflict) as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "Your question has been sent to the council.")
+            return redirect(_questions_url(procurement))
+    return _procurement_page(request, procurement, {"ask": form}, status=400)
+
+
+@login_required
+@require_POST
+def question_answer(request: HttpRequest, procurement_id: int, question_id: int) -> HttpResponse:
+    procurement = services.own_procurement(request.actor, procurement_id)
+    question = services.question_to_answer(
+        procurement=procurement, actor=request.actor, question_id=question_id
+    )
+    form = AnswerForm(request.POST, prefix=f"q{question.pk}")
+    if form.is_valid():
+        try:
+            services.answer_question(
+                question=question,
+                actor=request.actor,
+                answer=form.cleaned_data["answer"],
+                publish=form.cleaned_data["visibility"] == "published",
+            )
+        except (ValidationError, Conflict) as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, "The answer has been saved and the provider told.")
+            return redirect(_questions_url(procurement))
+    return _procurement_page(request, procurement, {question.pk: form}, status=400)
+
+
+def _questions_url(procurement: Procurement) -> str:
+    return reverse("commissioning:procurement", args=[procurement.pk]) + "#questions"
 
 
 @login_required

@@ -28,6 +28,8 @@ class Kind(models.TextChoices):
     BID_OUTCOME = "bid_outcome", "The outcome of a bid"
     STANDSTILL_ENDED = "standstill_ended", "A standstill period ends"
     CONTRACT_ENTERED = "contract_entered", "A contract is entered into"
+    QUESTION_ASKED = "question_asked", "A provider asks a question on a procurement"
+    QUESTION_ANSWERED = "question_answered", "A question on a procurement is answered"
 
 
 class Delivery(models.TextChoices):
