@@ -199,3 +199,24 @@ def test_an_outsider_cannot_read_a_private_answer_to_another_provider(client, wo
     client.force_login(world.outsider)
     page = client.get(f"/procurements/{world.tender.id}/").content.decode()
     assert "Yes, for 12 staff." not in page
+
+
+def test_the_to_do_lists_questions_to_answer_and_answers(client, world):
+    from socialvalue.web.todo.services import items_for
+
+    def kinds(user):
+        return [(i.kind, i.title) for i in items_for(Actor.for_user(user))]
+
+    question_id = _ask(client, world).json()["id"]
+    _ask(client, world, text="And the hours?")
+    assert ("questions_to_answer", "2 questions to answer on Homecare in the north") in kinds(
+        world.editor
+    )
+    _answer(client, world, question_id, publish=False)
+    assert ("questions_to_answer", "1 question to answer on Homecare in the north") in kinds(
+        world.editor
+    )
+    assert ("question_answered", "Your question on Homecare in the north was answered") in kinds(
+        world.outsider
+    )
+    assert not [k for k, _ in kinds(world.bidder) if k == "question_answered"]

@@ -27,6 +27,7 @@ from socialvalue.web.commissioning.models import (
     Bid,
     ModeratedScore,
     Procurement,
+    ProcurementQuestion,
     QualityCriterion,
 )
 from socialvalue.web.contracts.models import Contract, LineReview, Return, ReturnLine
@@ -48,6 +49,8 @@ class Kind:
     REPLY_TO_QUERY = "reply_to_query"
     BIDS_TO_SCORE = "bids_to_score"
     PROCUREMENT_CLOSING = "procurement_closing"
+    QUESTIONS_TO_ANSWER = "questions_to_answer"
+    QUESTION_ANSWERED = "question_answered"
 
     LABELS = {
         RETURN_DUE: "Return due",
@@ -60,6 +63,8 @@ class Kind:
         REPLY_TO_QUERY: "Reply to a query",
         BIDS_TO_SCORE: "Bids to score and moderate",
         PROCUREMENT_CLOSING: "Bidding closes",
+        QUESTIONS_TO_ANSWER: "Questions to answer",
+        QUESTION_ANSWERED: "Question answered",
     }
 
 
@@ -101,10 +106,12 @@ def items_for(actor: Any, today: dt.date | None = None) -> list[Item]:
         items += _evidence_to_verify(providers, user)
         items += _statement_reviews(providers.values(), today)
         items += _draft_bids_closing(providers, today)
+        items += _questions_answered(providers, today)
     if councils:
         items += _returns_to_verify(councils, user)
         items += _bids_to_score(councils)
         items += _procurements_closing(councils, today)
+        items += _questions_to_answer(councils)
     far = dt.date.max
     return sorted(items, key=lambda i: (not i.overdue, i.due or far, i.organisation, i.title))
 
@@ -370,6 +377,73 @@ def _procurements_closing(councils: dict[int, Any], today: dt.date) -> list[Item
                 closing,
                 reverse("commissioning:procurement", kwargs={"procurement_id": pk}),
                 passed,
+            )
+        )
+    return items
+
+
+def _questions_link(procurement_id: int) -> str:
+    link = reverse("commissioning:procurement", kwargs={"procurement_id": procurement_id})
+    return f"{link}#questions"
+
+
+def _questions_to_answer(councils: dict[int, Any]) -> list[Item]:
+    """Procurements open for bids or being evaluated with clarification questions unanswered."""
+    rows = (
+        ProcurementQuestion.objects.filter(
+            procurement__organisation_id__in=list(councils),
+            procurement__state__in=(Procurement.State.PUBLISHED, Procurement.State.EVALUATING),
+            state=ProcurementQuestion.State.OPEN,
+        )
+        .values_list(
+            "procurement_id",
+            "procurement__title",
+            "procurement__organisation_id",
+            "procurement__closing_date",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    items = []
+    for pk, title, organisation_id, closing, n in rows:
+        items.append(
+            Item(
+                Kind.QUESTIONS_TO_ANSWER,
+                f"{n} question{'s' if n != 1 else ''} to answer on {title}",
+                organisation_id,
+                councils[organisation_id].name,
+                closing,
+                _questions_link(pk),
+            )
+        )
+    return items
+
+
+def _questions_answered(providers: dict[int, Any], today: dt.date) -> list[Item]:
+    """The provider's own questions answered in the last SOON_DAYS days, while bidding is open:
+    the answer may change its bid."""
+    rows = ProcurementQuestion.objects.filter(
+        asked_by_organisation_id__in=list(providers),
+        procurement__state=Procurement.State.PUBLISHED,
+        state=ProcurementQuestion.State.ANSWERED,
+        answered_at__date__gte=today - dt.timedelta(days=SOON_DAYS),
+    ).values_list(
+        "procurement_id",
+        "procurement__title",
+        "asked_by_organisation_id",
+        "procurement__closing_date",
+    )
+    rows = rows.order_by().distinct()
+    items = []
+    for pk, title, organisation_id, closing in rows:
+        items.append(
+            Item(
+                Kind.QUESTION_ANSWERED,
+                f"Your question on {title} was answered",
+                organisation_id,
+                providers[organisation_id].name,
+                closing,
+                _questions_link(pk),
             )
         )
     return items
