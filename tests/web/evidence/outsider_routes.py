@@ -29,6 +29,28 @@ ROUTES: list[Route] = [
     # Routes naming one of Alice's records or files: Charlie gets 404.
     Route("evidence/<int:evidence_id>/", url=lambda w: f"/evidence/{_alice_evidence_id(w)}/"),
     Route(
+        "evidence/<int:evidence_id>/messages/",
+        url=lambda w: f"/evidence/{_alice_evidence_id(w)}/messages/",
+    ),
+    Route(
+        "evidence/<int:evidence_id>/messages/",
+        "post",
+        url=lambda w: f"/evidence/{_alice_evidence_id(w)}/messages/",
+        body={"body": "Mine now"},
+    ),
+    Route(
+        "api/v1/evidence/<evidence_id>/messages",
+        url=lambda w: f"/api/v1/evidence/{_alice_evidence_id(w)}/messages",
+        api=True,
+    ),
+    Route(
+        "api/v1/evidence/<evidence_id>/messages",
+        "post",
+        url=lambda w: f"/api/v1/evidence/{_alice_evidence_id(w)}/messages",
+        api=True,
+        body={"body": "Mine now"},
+    ),
+    Route(
         "evidence/<int:evidence_id>/edit/",
         url=lambda w: f"/evidence/{_alice_evidence_id(w)}/edit/",
     ),

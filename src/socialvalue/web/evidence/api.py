@@ -460,3 +460,67 @@ def attach(request: HttpRequest, evidence_id: Id, file: File[list[UploadedFile]]
 def download(request: HttpRequest, evidence_id: Id, file_id: Id):
     evidence = _fetch(request, evidence_id)
     return attachment(get_object_or_404(evidence.files, pk=file_id))
+
+
+# --------------------------------------------------------------------------------------------
+# The conversation on a record
+
+
+class EvidenceMessageIn(Schema):
+    body: str = Field(..., description="The message, up to 5,000 characters.")
+    organisation_id: int | None = Field(
+        None,
+        description="The side written for, for someone in both the record's organisation and "
+        "its contract's council.",
+    )
+
+
+class EvidenceMessageOut(Schema):
+    id: int
+    evidence_id: int
+    organisation_id: int
+    organisation_name: str
+    author: str
+    body: str
+    created_at: dt.datetime
+
+
+def _message_out(message) -> dict:
+    author = message.author
+    return {
+        "id": message.id,
+        "evidence_id": message.evidence_id,
+        "organisation_id": message.organisation_id,
+        "organisation_name": message.organisation.name,
+        "author": (author.full_name or author.email) if author else "",
+        "body": message.body,
+        "created_at": message.created_at,
+    }
+
+
+@router.get(
+    "/evidence/{evidence_id}/messages",
+    response=answers(list[EvidenceMessageOut], 404),
+    summary="The conversation on an evidence record",
+)
+def list_evidence_messages(request: HttpRequest, evidence_id: Id):
+    """Between the record's organisation and, for a record delivered under a contract, the
+    contract's council; oldest first."""
+    evidence = services.evidence_in_conversation(request.actor, evidence_id)
+    return [_message_out(m) for m in services.evidence_messages(evidence, request.actor)]
+
+
+@router.post(
+    "/evidence/{evidence_id}/messages",
+    response=answers(EvidenceMessageOut, 403, 404, status=201),
+    summary="Write on an evidence record's conversation",
+)
+def post_evidence_message(request: HttpRequest, evidence_id: Id, payload: EvidenceMessageIn):
+    evidence = services.evidence_in_conversation(request.actor, evidence_id)
+    message = services.post_evidence_message(
+        evidence=evidence,
+        actor=request.actor,
+        body=payload.body,
+        organisation_id=payload.organisation_id,
+    )
+    return Status(201, _message_out(message))

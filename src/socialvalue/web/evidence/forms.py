@@ -210,3 +210,12 @@ class ConfirmImportForm(GovukForm):
     token = forms.CharField(max_length=64, widget=forms.HiddenInput)
     #: Shown when the file's content was imported before: without it, the import is refused.
     confirm_duplicate = forms.BooleanField(label="Import it again anyway", required=False)
+
+
+class EvidenceMessageForm(GovukForm):
+    body = forms.CharField(
+        label="Your message",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write your message."},
+    )

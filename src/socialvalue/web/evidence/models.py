@@ -50,6 +50,12 @@ class EvidenceQuerySet(TenantQuerySet):
         """Records that count towards totals: everything but the rejected."""
         return self.exclude(verification=Verification.REJECTED)
 
+    def in_conversation_with(self, actor) -> models.QuerySet:
+        """Records whose conversation the actor takes part in: its organisation's, and, for a
+        record delivered under a contract, the contract's council."""
+        ids = actor.organisation_ids
+        return self.filter(Q(organisation_id__in=ids) | Q(contract__commissioner_id__in=ids))
+
 
 class Evidence(models.Model):
     # Indexes are chosen in Meta: each one slows an import of many rows, so none is redundant.
@@ -257,3 +263,36 @@ class EvidenceImport(models.Model):
             f"{self.filename} ({self.records:,} {records}), imported on "
             f"{_day_long(when.date())} at {when:%H:%M} by {self.person}"
         )
+
+
+class EvidenceMessageQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> models.QuerySet:
+        ids = actor.organisation_ids
+        return self.filter(
+            Q(evidence__organisation_id__in=ids) | Q(evidence__contract__commissioner_id__in=ids)
+        )
+
+
+class EvidenceMessage(models.Model):
+    """One message in the conversation on an evidence record: between the people of the
+    organisation that recorded it (the recorder and the verifier) and, when it was delivered
+    under a contract, the contract's council."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="messages")
+    #: The side the author wrote for: the record's organisation or the contract's council.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EvidenceMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["evidence", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.body[:60]}"

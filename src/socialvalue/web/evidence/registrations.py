@@ -15,12 +15,22 @@ from socialvalue.web.planning.models import Activity, Objective
 from socialvalue.web.tenancy import visible
 
 from .demo import load_demo_evidence
-from .models import Evidence, EvidenceFile, Verification
+from .models import Evidence, EvidenceFile, EvidenceMessage, Verification
 
 
 def register() -> None:
     audit(Evidence, exclude=("created_at", "updated_at"))
     audit(EvidenceFile, exclude=("file",))
+    # Told in the trail of the record's organisation, and of the council when it wrote.
+    audit(
+        EvidenceMessage,
+        organisation=lambda m: list(
+            {
+                m.evidence.organisation_id: m.evidence.organisation,
+                m.organisation_id: m.organisation,
+            }.values()
+        ),
+    )
     navigation.add("Evidence", "evidence:list", order=40, shown=navigation.is_provider)
     demo.add_loader(load_demo_evidence)
     onboarding.add(

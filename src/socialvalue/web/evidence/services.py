@@ -19,6 +19,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Round
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,7 +42,7 @@ from socialvalue.web.planning.models import Activity
 from socialvalue.web.prices import over_deflator
 from socialvalue.web.tenancy import Actor, visible
 
-from .models import Evidence, EvidenceFile, Verification
+from .models import Evidence, EvidenceFile, EvidenceMessage, Verification
 
 #: Bounds that every database reads back whole. The columns hold 18 digits, but SQLite keeps a
 #: decimal as a float and reads it back through 15 significant digits, which rounds 99999999999999.99
@@ -636,3 +637,102 @@ def teams_and_areas(actor: Actor) -> tuple[list[str], list[str]]:
     teams = sorted({t for t in activities.values_list("team", flat=True) if t}, key=str.casefold)
     areas = sorted({a for a in activities.values_list("area", flat=True) if a}, key=str.casefold)
     return teams, areas
+
+
+# --------------------------------------------------------------------------------------------
+# The conversation on a record
+
+MESSAGE_MAX = 5000
+
+
+def evidence_in_conversation(actor: Actor, evidence_id: Any) -> Evidence:
+    """A record whose conversation the actor takes part in (its organisation, or the council of
+    its contract); 404 for anyone else."""
+    try:
+        return (
+            Evidence.objects.in_conversation_with(actor)
+            .select_related("organisation", "contract__commissioner", "measure")
+            .get(pk=evidence_id)
+        )
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise Http404("No evidence record found.") from None
+
+
+def _sides(evidence: Evidence) -> list[Any]:
+    contract = evidence.contract
+    council = contract.commissioner if contract is not None else None
+    return [evidence.organisation] + ([council] if council is not None else [])
+
+
+def writing_side(actor: Actor, evidence: Evidence, organisation_id: int | None = None) -> Any:
+    """The side the actor writes for: the record's organisation or its contract's council
+    (`organisation_id` chooses for someone in both), as an editor or admin."""
+    sides = [org for org in _sides(evidence) if org.pk in actor.organisation_ids]
+    if not sides:
+        raise Http404("No evidence record found.")
+    chosen = next((org for org in sides if org.pk == organisation_id), sides[0])
+    actor.require(chosen.pk, Role.EDITOR)
+    return chosen
+
+
+def evidence_messages(evidence: Evidence, actor: Actor):
+    return (
+        visible(EvidenceMessage, actor)
+        .filter(evidence=evidence)
+        .select_related("organisation", "author")
+    )
+
+
+@transaction.atomic
+def post_evidence_message(
+    *, evidence: Evidence, actor: Actor, body: str, organisation_id: int | None = None
+) -> EvidenceMessage:
+    """A message on an evidence record. The other side hears of it: the record's organisation
+    (its recorder and whoever has written for it) when the council writes; the council, and the
+    recorder and earlier writers of the organisation, when the organisation writes."""
+    side = writing_side(actor, evidence, organisation_id)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": ["Write your message."]})
+    if len(body) > MESSAGE_MAX:
+        raise ValidationError(
+            {"body": [f"Keep the message to {MESSAGE_MAX:,} characters or fewer."]}
+        )
+    message = EvidenceMessage.objects.create(
+        evidence=evidence, organisation=side, author=actor.user, body=body
+    )
+    _tell_of_message(message, actor.user)
+    return message
+
+
+def _tell_of_message(message: EvidenceMessage, by: Any) -> None:
+    evidence = message.evidence
+    author = by.full_name or by.email if by is not None else "Someone"
+    title = (
+        f"{author} wrote about the evidence of {evidence.quantity.normalize():f} "
+        f"{evidence.measure.unit} ({evidence.measure.title})"
+    )
+    link = reverse("evidence:messages", kwargs={"evidence_id": evidence.pk}) + "#conversation"
+    key = f"evidence-message:{message.pk}"
+    provider = evidence.organisation
+    writers = {
+        m.author
+        for m in evidence.messages.filter(organisation=provider).select_related("author")
+        if m.author is not None and m.author.is_active
+    }
+    if evidence.recorded_by is not None and evidence.recorded_by.is_active:
+        writers.add(evidence.recorded_by)
+    notifications.notify(
+        NotificationKind.EVIDENCE_MESSAGE,
+        writers,
+        organisation=provider,
+        title=title,
+        link=link,
+        key=key,
+        skip=by,
+    )
+    for council in _sides(evidence)[1:]:
+        other = council if message.organisation_id == provider.pk else provider
+        notifications.notify_members(
+            NotificationKind.EVIDENCE_MESSAGE, other, title=title, link=link, key=key, skip=by
+        )

@@ -22,6 +22,7 @@ urlpatterns = [
         name="verification",
     ),
     path("evidence/<int:evidence_id>/files/", views.evidence_attach, name="attach"),
+    path("evidence/<int:evidence_id>/messages/", views.evidence_messages, name="messages"),
     path("evidence/<int:evidence_id>/files/<int:file_id>/", views.evidence_file, name="file"),
     path(
         "evidence/<int:evidence_id>/files/<int:file_id>/remove/",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -33,6 +34,7 @@ from .forms import (
     ConfirmImportForm,
     DecisionForm,
     EvidenceForm,
+    EvidenceMessageForm,
     FilterForm,
     ImportForm,
     RejectForm,
@@ -154,6 +156,9 @@ def _detail_context(request: HttpRequest, evidence: Evidence, **forms) -> dict:
         # The form whose errors the error summary lists, when a decision or an upload failed.
         "form": forms.get("form") or forms.get("reject_form") or forms.get("attach_form"),
         "history": history,
+        "thread": services.evidence_messages(evidence, request.actor),
+        "message_form": EvidenceMessageForm(),
+        "may_write": _may_write(request, evidence),
     }
 
 
@@ -481,3 +486,51 @@ def evidence_import_template(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="evidence-import-{organisation.slug}.csv"'
     )
     return response
+
+
+def _may_write(request: HttpRequest, evidence: Evidence) -> bool:
+    try:
+        services.writing_side(request.actor, evidence, _current_id(request))
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+def _current_id(request: HttpRequest) -> int | None:
+    return request.organisation.pk if request.organisation is not None else None
+
+
+@login_required
+def evidence_messages(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """The conversation on a record, for its organisation and its contract's council."""
+    evidence = services.evidence_in_conversation(request.actor, evidence_id)
+    form = EvidenceMessageForm()
+    status = 200
+    if request.method == "POST":
+        form = EvidenceMessageForm(request.POST)
+        if form.is_valid():
+            try:
+                services.post_evidence_message(
+                    evidence=evidence,
+                    actor=request.actor,
+                    body=form.cleaned_data["body"],
+                    organisation_id=_current_id(request),
+                )
+            except ValidationError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, "Your message has been sent.")
+                return redirect(
+                    reverse("evidence:messages", kwargs={"evidence_id": evidence.pk})
+                    + "#conversation"
+                )
+        status = 400
+    context = {
+        "evidence": evidence,
+        "own": evidence.organisation_id in request.actor.organisation_ids,
+        "thread": services.evidence_messages(evidence, request.actor),
+        "message_form": form,
+        "form": form,
+        "may_write": _may_write(request, evidence),
+    }
+    return render(request, "evidence/messages.html", context, status=status)

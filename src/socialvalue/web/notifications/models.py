@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     LINE_REJECTED = "line_rejected", "The council rejects return lines"
     REPLY_RECEIVED = "reply_received", "A provider answers a query and resubmits a line"
     LINE_MESSAGE = "line_message", "A message on a return line"
+    EVIDENCE_MESSAGE = "evidence_message", "A message on an evidence record"
     EVIDENCE_VERIFIED = "evidence_verified", "Evidence you recorded is verified"
     EVIDENCE_REJECTED = "evidence_rejected", "Evidence you recorded is rejected"
     RETURN_DUE = "return_due", "A return falls due"
