@@ -794,11 +794,11 @@ def assessment_summary(request: HttpRequest, bid_id: int):
 # Clarification questions
 
 
-class QuestionIn(Schema):
+class ProcurementQuestionIn(Schema):
     question: str = Field(..., description="The question, up to 5,000 characters.")
 
 
-class AnswerIn(Schema):
+class QuestionAnswerIn(Schema):
     answer: str = Field(..., description="The answer, up to 10,000 characters.")
     publish: bool = Field(
         False,
@@ -807,7 +807,7 @@ class AnswerIn(Schema):
     )
 
 
-class QuestionOut(Schema):
+class ProcurementQuestionOut(Schema):
     id: int
     procurement_id: int
     question: str
@@ -844,7 +844,7 @@ def _question_out(question, actor) -> dict[str, Any]:
 
 @router.get(
     "/procurements/{procurement_id}/questions",
-    response=answers(list[QuestionOut], 404),
+    response=answers(list[ProcurementQuestionOut], 404),
     summary="Clarification questions on a procurement",
 )
 def list_questions(request: HttpRequest, procurement_id: int):
@@ -857,10 +857,10 @@ def list_questions(request: HttpRequest, procurement_id: int):
 
 @router.post(
     "/procurements/{procurement_id}/questions",
-    response=answers(QuestionOut, 403, 404, 409, status=201),
+    response=answers(ProcurementQuestionOut, 403, 404, 409, status=201),
     summary="Ask a clarification question",
 )
-def ask_question(request: HttpRequest, procurement_id: int, payload: QuestionIn):
+def ask_question(request: HttpRequest, procurement_id: int, payload: ProcurementQuestionIn):
     """A registered provider asks while bidding is open (409 otherwise, and for the council)."""
     actor = request.actor
     procurement = get_visible_or_404(Procurement, actor, pk=procurement_id)
@@ -870,10 +870,12 @@ def ask_question(request: HttpRequest, procurement_id: int, payload: QuestionIn)
 
 @router.post(
     "/procurements/{procurement_id}/questions/{question_id}/answer",
-    response=answers(QuestionOut, 403, 404, 409),
+    response=answers(ProcurementQuestionOut, 403, 404, 409),
     summary="Answer a question, privately or published",
 )
-def answer_question(request: HttpRequest, procurement_id: int, question_id: int, payload: AnswerIn):
+def answer_question(
+    request: HttpRequest, procurement_id: int, question_id: int, payload: QuestionAnswerIn
+):
     actor = request.actor
     procurement = _own(request, procurement_id)
     question = services.question_to_answer(
