@@ -106,6 +106,29 @@ def _load_set(apps, *, key: str, fields: dict[str, Any], themes: list[dict[str, 
                 )
 
 
+def _load_overlaps(apps, *, key: str, overlaps: list[dict[str, Any]]) -> None:
+    """Declare the set's overlaps (pairs stored in id order) and drop any no longer shipped."""
+    try:
+        MeasureOverlap = apps.get_model("measures", "MeasureOverlap")
+    except LookupError:  # an earlier migration's models: overlaps come with a later one
+        return
+    ValueSet = apps.get_model("measures", "ValueSet")
+    Measure = apps.get_model("measures", "Measure")
+    value_set = ValueSet.objects.get(shipped_key=key, organisation=None)
+    ids = dict(Measure.objects.filter(value_set=value_set).values_list("code", "id"))
+    kept = []
+    for overlap in overlaps:
+        first, second = (ids[str(code)] for code in overlap["measures"])
+        a, b = (first, second) if first < second else (second, first)
+        row, _ = MeasureOverlap.objects.update_or_create(
+            measure_a_id=a,
+            measure_b_id=b,
+            defaults={"value_set": value_set, "reason": " ".join(overlap["reason"].split())},
+        )
+        kept.append(row.pk)
+    MeasureOverlap.objects.filter(value_set=value_set).exclude(pk__in=kept).delete()
+
+
 def load_starter_measures(apps) -> None:
     data = load_shipped(STARTER_FILE)
     meta = data["metadata"]
@@ -124,6 +147,7 @@ def load_starter_measures(apps) -> None:
         },
         themes=data["themes"],
     )
+    _load_overlaps(apps, key=meta["key"], overlaps=data.get("overlaps") or [])
 
 
 def load_social_value_model(apps) -> None:
