@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,7 +33,9 @@ from socialvalue.core.valuation import (
 )
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import FourEyes
+from socialvalue.web.measures import services as measures
 from socialvalue.web.measures.models import Measure
+from socialvalue.web.measures.overlaps import OverlapWarning
 from socialvalue.web.planning.models import Activity
 from socialvalue.web.prices import over_deflator
 from socialvalue.web.tenancy import Actor, visible
@@ -569,6 +571,36 @@ def totals(records: QuerySet[Evidence], price_year: int | None = None) -> Totals
         price_year=price_year,
         by_verification=by_level,
     )
+
+
+# ---------------------------------------------------------------- double counting
+
+
+def overlap_warnings(records: QuerySet[Evidence]) -> list[OverlapWarning]:
+    """Where two measures that value the same change are both claimed for one activity over
+    periods that meet, among `records` (rejected records claim nothing)."""
+    claims = records.exclude(verification=Verification.REJECTED)
+    warnings = measures.overlapping_claims(
+        claims, fields=("measure_id", "activity_id", "period_start", "period_end")
+    )
+    names = dict(
+        Activity.objects.filter(pk__in={w.group for w in warnings}).values_list("id", "name")
+    )
+    return [replace(w, where=names.get(w.group, "")) for w in warnings]
+
+
+def overlap_warnings_for(evidence: Evidence) -> list[OverlapWarning]:
+    """The overlaps one record takes part in: its measure and another claimed for its activity
+    in a period that meets its own."""
+    around = Evidence.objects.filter(
+        organisation_id=evidence.organisation_id,
+        activity_id=evidence.activity_id,
+        period_start__lte=evidence.period_end,
+        period_end__gte=evidence.period_start,
+    )
+    if evidence.verification == Verification.REJECTED:
+        return []
+    return [w for w in overlap_warnings(around) if evidence.measure_id in w.measure_ids]
 
 
 def refresh_statistics() -> None:

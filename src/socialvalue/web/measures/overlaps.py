@@ -28,6 +28,7 @@ class OverlapWarning:
     measure_a: str
     measure_b: str
     reason: str
+    measure_ids: tuple[int, int]
     group: Hashable
     start: date
     end: date
@@ -123,6 +124,7 @@ def overlapping_claims(
                         measure_a=_label(overlap.measure_a),
                         measure_b=_label(overlap.measure_b),
                         reason=overlap.reason,
+                        measure_ids=(overlap.measure_a_id, overlap.measure_b_id),
                         group=group,
                         start=span[0],
                         end=span[1],
