@@ -30,17 +30,22 @@ class OverlapWarning:
     reason: str
     measure_ids: tuple[int, int]
     group: Hashable
-    start: date
-    end: date
+    #: None for measures named together with no period (a statement's commitments).
+    start: date | None
+    end: date | None
     where: str = ""
 
     @property
     def text(self) -> str:
         where = f" for {self.where}" if self.where else ""
+        when = (
+            f" between {self.start:%-d %b %Y} and {self.end:%-d %b %Y}"
+            if self.start is not None and self.end is not None
+            else ""
+        )
         return (
-            f"{self.measure_a} and {self.measure_b} are both claimed{where} between "
-            f"{self.start:%-d %b %Y} and {self.end:%-d %b %Y}. {self.reason.rstrip('.')}. "
-            "Count the change under one of them only."
+            f"{self.measure_a} and {self.measure_b} are both claimed{where}{when}. "
+            f"{self.reason.rstrip('.')}. Count the change under one of them only."
         )
 
     def __str__(self) -> str:
@@ -64,6 +69,26 @@ def _intersections(
                 start = lo if start is None else min(start, lo)
                 end = hi if end is None else max(end, hi)
     return None if start is None or end is None else (start, end)
+
+
+def declared_overlaps(measure_ids: Iterable[int], *, where: str = "") -> list[OverlapWarning]:
+    """The overlaps among measures named together, whatever the period (a plan, a statement)."""
+    overlaps = MeasureOverlap.objects.among(set(measure_ids)).select_related(
+        "measure_a", "measure_b"
+    )
+    return [
+        OverlapWarning(
+            measure_a=_label(o.measure_a),
+            measure_b=_label(o.measure_b),
+            reason=o.reason,
+            measure_ids=(o.measure_a_id, o.measure_b_id),
+            group=None,
+            start=None,
+            end=None,
+            where=where,
+        )
+        for o in overlaps
+    ]
 
 
 def overlapping_claims(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from .models import (
     ValueSet,
     search_text_for,
 )
-from .overlaps import Claim, OverlapWarning
+from .overlaps import Claim, OverlapWarning, declared_overlaps
 from .overlaps import overlapping_claims as _overlapping_claims
 from .usage import Use
 
@@ -442,6 +442,16 @@ def overlapping_claims(
     period (see `overlaps.overlapping_claims`). Callers pass their claims down: this app knows
     nothing of evidence, contracts or analyses."""
     return _overlapping_claims(claims, fields=fields, where=where)
+
+
+def overlaps_among(measure_ids: Iterable[int], *, where: str = "") -> list[OverlapWarning]:
+    """Declared overlaps among measures named together with no period, such as a statement's."""
+    return declared_overlaps(measure_ids, where=where)
+
+
+def with_where(warning: OverlapWarning, where: str) -> OverlapWarning:
+    """The warning naming the activity or contract it concerns (callers know their names)."""
+    return replace(warning, where=where)
 
 
 def where_used(measure: Measure, actor: Actor) -> list[Use]:
