@@ -44,7 +44,10 @@ def _deliver(p, the_contract, quantities):
         by=p.provider_lead,
         narrative="",
         submit=True,
-        lines=[LineReport(line.commitment_id, Decimal(q)) for line, q in zip(lines, quantities)],
+        lines=[
+            LineReport(line.commitment_id, Decimal(q))
+            for line, q in zip(lines, quantities, strict=True)
+        ],
     )
     return first
 
