@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Round
 from django.utils import timezone
 
+from socialvalue.core.carbon import carbon_value, emission_year, load_carbon_values, parse_series
 from socialvalue.core.errors import InputError
 from socialvalue.core.valuation import (
     Valuation,
@@ -112,24 +113,55 @@ def value_of(evidence: Evidence, price_year: int) -> Decimal | None:
     )
 
 
-def rate_for(measure: Measure) -> Rate | None:
-    """The measure's proxy restated in the report's prices; None when it is counted, not valued."""
+def proxy_for(
+    measure: Measure, period_start: dt.date | None = None, period_end: dt.date | None = None
+) -> tuple[Decimal, int] | None:
+    """The measure's proxy per unit and its price year for a record of this period.
+
+    A fixed proxy is the measure's own. A carbon measure (`proxy_series` carbon/<band>) takes the
+    carbon value of the year of the emission, the year of the period's middle day; None when
+    that year is outside the series, or when the measure has no proxy.
+    """
+    band = parse_series(measure.proxy_series)
+    if band is not None and period_start is not None and period_end is not None:
+        try:
+            found = carbon_value(emission_year(period_start, period_end), band)
+        except InputError:
+            return None
+        return Decimal(repr(found.value)), found.price_year
     if measure.proxy_value is None or measure.price_year is None:
         return None
+    return measure.proxy_value, measure.price_year
+
+
+def rate_for(
+    measure: Measure, period_start: dt.date | None = None, period_end: dt.date | None = None
+) -> Rate | None:
+    """The measure's proxy restated in the report's prices; None when it is counted, not valued.
+
+    Give the record's period for a measure whose proxy follows the year (carbon)."""
+    proxy = proxy_for(measure, period_start, period_end)
+    if proxy is None:
+        return None
+    proxy_value, proxy_price_year = proxy
     try:
         # The same function every other valuation uses, for one unit: the factor and its checks.
-        unit = value_quantity(
-            1, float(measure.proxy_value), measure.price_year, report_price_year()
-        )
+        unit = value_quantity(1, float(proxy_value), proxy_price_year, report_price_year())
     except InputError:
         # A proxy priced outside the deflator table cannot be restated; the record is counted, not valued.
         return None
-    return Rate(measure.proxy_value, unit.proxy_price_year, unit.uplift_factor, unit.price_year)
+    return Rate(proxy_value, unit.proxy_price_year, unit.uplift_factor, unit.price_year)
 
 
-def valuation_fields(measure: Measure, quantity: Decimal | float) -> dict[str, Any]:
-    """The value columns of a record of `quantity` of `measure`: empty when the measure is not valued."""
-    rate = rate_for(measure)
+def valuation_fields(
+    measure: Measure,
+    quantity: Decimal | float,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+) -> dict[str, Any]:
+    """The value columns of a record of `quantity` of `measure` over the period: empty when the
+    measure is not valued."""
+    rate = rate_for(measure, period_start, period_end)
     return rate.fields(quantity) if rate else dict(NOT_VALUED)
 
 
@@ -149,6 +181,14 @@ def trail(evidence: Evidence) -> Valuation | None:
 
 def why_not_valued(evidence: Evidence) -> str:
     measure = evidence.measure
+    if parse_series(measure.proxy_series) is not None:
+        series = load_carbon_values()
+        year = emission_year(evidence.period_start, evidence.period_end)
+        if year not in series.values:
+            return (
+                f"{measure.code} is valued with the carbon value of the emission's year, and "
+                f"{year} is outside the carbon values ({series.first_year} to {series.last_year})."
+            )
     if measure.proxy_value is None:
         return f"{measure.code} has no financial proxy: it is counted, not valued."
     if measure.price_year is None:
@@ -227,7 +267,7 @@ def _check(
         problems["quantity"] = str(exc)
         number = Decimal(0)
     if measure is not None and not problems.keys() & {"measure", "quantity"}:
-        rate = rate_for(measure)
+        rate = rate_for(measure, period_start, period_end)
         if rate and float(number) * float(rate.proxy_value) * rate.deflator_factor >= MAX_VALUE:
             problems["quantity"] = (
                 f"The quantity is too large: valued at {measure.code}'s proxy it would be worth "
@@ -278,7 +318,7 @@ def record_evidence(
         recorded_by=recorded_by,
         created_at=now,
         updated_at=now,
-        **valuation_fields(measure, number),
+        **valuation_fields(measure, number, period_start, period_end),
     )
 
 
@@ -299,7 +339,9 @@ def update_evidence(evidence: Evidence, by: Any = None, **changes: Any) -> Evide
     if "note" in changes:
         evidence.note = (changes["note"] or "").strip()
     if changed:
-        for name, value in valuation_fields(evidence.measure, number).items():
+        for name, value in valuation_fields(
+            evidence.measure, number, evidence.period_start, evidence.period_end
+        ).items():
             setattr(evidence, name, value)
         evidence.changed_by = by
         if evidence.is_settled:
@@ -311,7 +353,9 @@ def update_evidence(evidence: Evidence, by: Any = None, **changes: Any) -> Evide
 
 def revalue(evidence: Evidence) -> Evidence:
     """Value the record again with its measure's current proxy and the current deflators."""
-    for name, value in valuation_fields(evidence.measure, evidence.quantity).items():
+    for name, value in valuation_fields(
+        evidence.measure, evidence.quantity, evidence.period_start, evidence.period_end
+    ).items():
         setattr(evidence, name, value)
     evidence.save()
     return evidence

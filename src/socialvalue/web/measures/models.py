@@ -184,6 +184,10 @@ class Measure(models.Model):
     proxy_value = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     value_type = models.CharField(max_length=15, choices=ValueType.choices, blank=True)
     price_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: A proxy that follows the year of what is valued: `carbon/central` (or low, high) values an
+    #: evidence record with the carbon value of its period's year (`core.carbon`), and
+    #: `proxy_value` shows one year's figure. Blank for a fixed proxy.
+    proxy_series = models.CharField(max_length=40, blank=True)
     source = models.TextField(blank=True)
     #: The licence of this measure's figure when it differs from its set's (shipped sets cite one per proxy).
     licence = models.CharField(max_length=300, blank=True)

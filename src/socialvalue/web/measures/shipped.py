@@ -16,6 +16,10 @@ STARTER_FILE = "starter-measures.yaml"
 SOCIAL_VALUE_MODEL_FILE = "uk-social-value-model.yaml"
 
 
+def _has_field(apps, model: str, name: str) -> bool:
+    return any(f.name == name for f in apps.get_model("measures", model)._meta.get_fields())
+
+
 def _search_text(*parts: Any) -> str:
     return " ".join(str(p) for p in parts if p).lower()
 
@@ -50,6 +54,12 @@ def _load_set(apps, *, key: str, fields: dict[str, Any], themes: list[dict[str, 
     Measure = apps.get_model("measures", "Measure")
     SdgTarget = apps.get_model("measures", "SdgTarget")
     targets = {t.code: t for t in SdgTarget.objects.all()}
+    # An earlier migration's models have no proxy series: it arrives with a later one.
+    with_series = _has_field(apps, "Measure", "proxy_series")
+
+    def series(data: dict[str, Any]) -> dict[str, str]:
+        return {"proxy_series": data.get("proxy_series") or ""} if with_series else {}
+
     value_set, _ = ValueSet.objects.update_or_create(
         shipped_key=key, organisation=None, defaults={**fields, "origin": "built_in"}
     )
@@ -83,6 +93,7 @@ def _load_set(apps, *, key: str, fields: dict[str, Any], themes: list[dict[str, 
                         "proxy_value": None if proxy is None else str(proxy),
                         "value_type": data.get("value_type") or "",
                         "price_year": data.get("price_year"),
+                        **series(data),
                         "source": data.get("source") or "",
                         "licence": data.get("licence") or "",
                         "confidence": data.get("confidence") or data.get("status") or "",
