@@ -123,3 +123,14 @@ def test_an_overlap_naming_an_unknown_code_or_no_reason_is_refused_with_the_row(
     assert 'row 4, overlaps_with: names the row\'s own code "W2"' in shown
     assert 'row 2, overlaps_with: names "X9", which is not a code in this file' in shown
     assert Measure.objects.count() == before
+
+
+def test_a_measure_page_lists_the_measures_it_overlaps_with(client, demo_world):
+    loneliness = starter_measure("SV-LON-02")
+    client.force_login(demo_world.viewer)
+    page = client.get(f"/measures/{loneliness.pk}/").content.decode()
+    assert "Overlaps with" in page
+    assert "SV-WB-01 Life satisfaction gained by people supported" in page
+    assert "SV-WB-03 Quality-adjusted life years gained" in page
+    volunteering = starter_measure("SV-VOL-01")
+    assert "Overlaps with" not in client.get(f"/measures/{volunteering.pk}/").content.decode()

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, ProtectedError, QuerySet
+from django.db.models import Exists, OuterRef, ProtectedError, Q, QuerySet
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError
@@ -447,6 +447,14 @@ def overlapping_claims(
 def overlaps_among(measure_ids: Iterable[int], *, where: str = "") -> list[OverlapWarning]:
     """Declared overlaps among measures named together with no period, such as a statement's."""
     return declared_overlaps(measure_ids, where=where)
+
+
+def overlaps_of_measure(measure: Measure) -> list[tuple[Measure, str]]:
+    """The measures declared to value the same change as this one, each with the reason."""
+    found = MeasureOverlap.objects.filter(
+        Q(measure_a=measure) | Q(measure_b=measure)
+    ).select_related("measure_a", "measure_b")
+    return [(o.measure_b if o.measure_a_id == measure.pk else o.measure_a, o.reason) for o in found]
 
 
 def with_where(warning: OverlapWarning, where: str) -> OverlapWarning:
