@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -93,3 +97,40 @@ def public_url_is_the_live_server(request, settings):
     """Absolute links are built from SOCIALVALUE_URL: here the site's public address is the live server."""
     if "live_server" in request.fixturenames:
         settings.SOCIALVALUE_URL = request.getfixturevalue("live_server").url
+
+
+class SmtpSink:
+    """What a real SMTP server (aiosmtpd) received, parsed as the recipient's mail reader would."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+    def text(self, message: email.message.EmailMessage) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A local SMTP server that every email of the test is sent to, over the network."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink
+    finally:
+        controller.stop()

@@ -11,9 +11,9 @@ from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, Us
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 BIDS = [
-    ("Brightcare", "950000", "SV-EMP-01", "3", ("4", "4", "4")),
+    ("Brightcare", "950000", "SV-EMP-02", "3", ("4", "4", "4")),
     ("Carewell", "900000", "SV-HSC-02", "10", ("3", "3", "3")),
-    ("Homeside", "1000000", "SV-EMP-01", "5", ("5", "4", "5")),
+    ("Homeside", "1000000", "SV-EMP-02", "5", ("5", "4", "5")),
 ]
 
 
@@ -99,7 +99,7 @@ def test_charter_procurement_bids_evaluation_and_award(page, monkeypatch):
     page.check_accessibility()
     page.get_by_label("Outcome asked for").fill("Residents moved into care work")
     page.get_by_label("Charter priority it serves").select_option(label="1. Good local jobs")
-    page.get_by_label("Measure").select_option(value=str(measures["SV-EMP-01"]))
+    page.get_by_label("Measure").select_option(value=str(measures["SV-EMP-02"]))
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Meets the charter").wait_for()
     page.get_by_role("button", name="Publish").click()

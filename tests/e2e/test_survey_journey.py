@@ -96,3 +96,9 @@ def test_build_answer_enter_and_record_as_evidence(page, browser, live_server):
     page.wait_for_url("**/evidence/*/")
     expect(page.get_by_text("WELLBY from ONS4 survey").first).to_be_visible()
     page.check_accessibility()
+
+    # The home page counts it among the evidence awaiting someone else's verification.
+    page.goto("/")
+    page.get_by_role("heading", name="Evidence awaiting verification").wait_for()
+    expect(page.get_by_text("SV-WB-01 · Community befriending").first).to_be_visible()
+    page.check_accessibility()

@@ -34,6 +34,7 @@ NOT_TENANT_DATA = {
     "measures.Theme": "a value set's contents, recorded as the set's import",
     "measures.Outcome": "a value set's contents, recorded as the set's import",
     "measures.Measure": "a value set's contents, recorded as the set's import",
+    "measures.MeasureOverlap": "a value set's contents, recorded as the set's import",
     # Derived or already on the record by another event.
     "contracts.LineSums": "sums kept from the return lines, whose every change is recorded",
     "contracts.YearSums": "the kept line sums added up per council and year",

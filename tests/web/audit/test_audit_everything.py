@@ -63,7 +63,9 @@ def test_a_criterion_removed_on_the_web_is_recorded(client, council):
     procurement = f.procurement(council.alice_org)
     criterion = procurement.criteria.get(code="q2")
     client.force_login(council.admin)
-    response = client.post(f"/procurements/{procurement.id}/criteria/{criterion.id}/remove/")
+    response = client.post(
+        f"/procurements/{procurement.id}/criteria/{criterion.id}/remove/", {"confirm": "yes"}
+    )
     assert response.status_code == 302
     assert not QualityCriterion.objects.filter(pk=criterion.pk).exists()
     event = events("commissioning.QualityCriterion", "delete", object_id=str(criterion.id)).get()

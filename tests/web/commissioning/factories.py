@@ -85,7 +85,7 @@ def procurement(
     return procurement
 
 
-def valued_measure(code: str = "SV-EMP-01") -> Measure:
+def valued_measure(code: str = "SV-EMP-02") -> Measure:
     return Measure.objects.get(code=code, value_set__origin="built_in")
 
 
@@ -94,7 +94,7 @@ def bid(
     name: str,
     price,
     scores=(4, 3, 4),
-    commitments=(("SV-EMP-01", 2),),
+    commitments=(("SV-EMP-02", 2),),
     *,
     bidder: Organisation | None = None,
 ) -> Bid:
@@ -125,8 +125,8 @@ def three_bids(procurement: Procurement) -> list[Bid]:
     provider = OrganisationFactory(name="Brightcare Ltd", slug="brightcare-ltd")
     return [
         bid(
-            procurement, "Brightcare Ltd", 950_000, (4, 4, 4), (("SV-EMP-01", 3),), bidder=provider
+            procurement, "Brightcare Ltd", 950_000, (4, 4, 4), (("SV-EMP-02", 3),), bidder=provider
         ),
-        bid(procurement, "Carewell", 900_000, (3, 3, 3), (("SV-EMP-01", 1),)),
-        bid(procurement, "Homeside", 1_000_000, (5, 4, 5), (("SV-EMP-01", 4), ("SV-HSC-02", 10))),
+        bid(procurement, "Carewell", 900_000, (3, 3, 3), (("SV-EMP-02", 1),)),
+        bid(procurement, "Homeside", 1_000_000, (5, 4, 5), (("SV-EMP-02", 4), ("SV-HSC-02", 10))),
     ]

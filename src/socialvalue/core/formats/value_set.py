@@ -16,6 +16,12 @@ Contract, as a spreadsheet user sees it:
   fills blanks for sets that state one price year for the whole file.
 - sdg_targets: SDG target codes such as `8.5;8.6` (commas also work), checked against the 169
   shipped targets.
+- overlaps_with (optional): codes of other measures in the same file that value the same change
+  as this one (for example a QALY and a WELLBY gained by the same people), separated by `;`
+  or commas. Claiming both for the same activity or contract and period counts the change
+  twice, so the product warns where that happens. An overlap is symmetric: declare it on
+  either row. overlap_reason (needed with overlaps_with) says why, in a sentence the warning
+  shows.
 - Codes are unique within a file, ignoring case.
 - All or nothing: a file with any bad row raises InputError listing every bad row, numbered as
   a spreadsheet numbers them (the header is row 1 when it is the first row).
@@ -52,6 +58,8 @@ __all__ = [
     "ValueSetFile",
     "ValueSetRow",
     "normalise_header",
+    "overlaps_of",
+    "parse_codes",
     "parse_amount",
     "parse_price_year",
     "parse_sdg_targets",
@@ -72,6 +80,8 @@ COLUMNS: tuple[str, ...] = (
     "price_year",
     "source",
     "sdg_targets",
+    "overlaps_with",
+    "overlap_reason",
 )
 REQUIRED_COLUMNS: tuple[str, ...] = ("code", "measure", "unit", "proxy_value")
 VALUE_TYPES: tuple[str, ...] = ("fiscal", "economic", "social", "wellbeing", "environmental")
@@ -111,6 +121,8 @@ for _column, _names in {
     "price_year": ["priceyear", "year", "pricebase", "pricebaseyear", "baseyear"],
     "source": ["source", "sources", "referencesource", "proxysource", "sourceofproxy"],
     "sdg_targets": ["sdgtargets", "sdgtarget", "sdgs", "sdg", "sdgtargetcodes"],
+    "overlaps_with": ["overlapswith", "overlaps", "overlap", "doublecountswith"],
+    "overlap_reason": ["overlapreason", "reasonforoverlap", "overlapnote"],
 }.items():
     for _rank, _name in enumerate(_names):
         _ALIASES[_name] = (_column, _rank)
@@ -137,6 +149,9 @@ class ValueSetRow:
     price_year: int | None = None
     source: str = ""
     sdg_targets: tuple[str, ...] = ()
+    #: Codes of other measures in the file that value the same change (see the module docstring).
+    overlaps_with: tuple[str, ...] = ()
+    overlap_reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in COLUMNS}
@@ -159,6 +174,30 @@ class ValueSetFile:
 
     def __iter__(self) -> Iterator[ValueSetRow]:
         return iter(self.rows)
+
+    @property
+    def overlaps(self) -> tuple[tuple[str, str, str], ...]:
+        return overlaps_of(self.rows)
+
+
+def overlaps_of(rows: Iterable[ValueSetRow]) -> tuple[tuple[str, str, str], ...]:
+    """Each declared overlap once, as (code, other code, reason), in the order of the rows.
+
+    An overlap is symmetric, so a pair declared on both rows counts once (the first reason wins).
+    Codes are returned as the rows spell them.
+    """
+    rows = tuple(rows)
+    spelled = {row.code.casefold(): row.code for row in rows}
+    seen: set[frozenset[str]] = set()
+    pairs: list[tuple[str, str, str]] = []
+    for row in rows:
+        for other in row.overlaps_with:
+            key = frozenset((row.code.casefold(), other.casefold()))
+            if key in seen or other.casefold() not in spelled:
+                continue
+            seen.add(key)
+            pairs.append((row.code, spelled[other.casefold()], row.overlap_reason))
+    return tuple(pairs)
 
 
 @lru_cache(maxsize=1)
@@ -378,6 +417,18 @@ def parse_value_type(value: Any) -> str | None:
     return text
 
 
+def parse_codes(value: Any) -> tuple[str, ...]:
+    """Measure codes separated by `;` or commas, blanks dropped, each once (first spelling kept)."""
+    if _is_blank(value):
+        return ()
+    codes: dict[str, str] = {}
+    for part in re.split(r"[;,]", _text(value)):
+        code = part.strip()
+        if code:
+            codes.setdefault(code.casefold(), code)
+    return tuple(codes.values())
+
+
 def parse_sdg_targets(value: Any) -> tuple[str, ...]:
     """SDG target codes such as `8.5;8.6`; unknown codes raise ValueError naming them."""
     if _is_blank(value):
@@ -488,7 +539,10 @@ def _parse_row(
     def fail(column: str, message: str) -> None:
         problems.append(Problem(f"row {number}, {column}", message))
 
-    texts = {c: _text(cell(c)) for c in ("code", "theme", "outcome", "measure", "unit", "source")}
+    texts = {
+        c: _text(cell(c))
+        for c in ("code", "theme", "outcome", "measure", "unit", "source", "overlap_reason")
+    }
     for column in ("code", "measure", "unit"):
         if not texts[column]:
             fail(column, "is blank")
@@ -524,6 +578,9 @@ def _parse_row(
         targets = parse_sdg_targets(cell("sdg_targets"))
     except ValueError as exc:
         fail("sdg_targets", str(exc))
+    overlaps = parse_codes(cell("overlaps_with"))
+    if texts["code"] and texts["code"].casefold() in {c.casefold() for c in overlaps}:
+        fail("overlaps_with", f"names the row's own code {_show(texts['code'])}")
 
     if problems:
         return None, problems
@@ -538,6 +595,8 @@ def _parse_row(
         price_year=price_year,
         source=texts["source"],
         sdg_targets=targets,
+        overlaps_with=overlaps,
+        overlap_reason=texts["overlap_reason"] if overlaps else "",
     )
     return row, []
 
@@ -548,7 +607,7 @@ def _parse_rows(
     default_price_year: int | None,
 ) -> tuple[list[ValueSetRow], list[Problem]]:
     problems: list[Problem] = []
-    parsed: list[ValueSetRow] = []
+    parsed: list[tuple[int, ValueSetRow]] = []
     seen: dict[str, int] = {}
     for number, cells in enumerate(rows[header.row_number :], start=header.row_number + 1):
         if all(_is_blank(c) for c in cells):
@@ -556,8 +615,42 @@ def _parse_rows(
         row, row_problems = _parse_row(number, cells, header.positions, seen, default_price_year)
         problems.extend(row_problems)
         if row is not None:
-            parsed.append(row)
-    return parsed, problems
+            parsed.append((number, row))
+    codes = set(seen)
+    reasons = {
+        frozenset((row.code.casefold(), other.casefold()))
+        for _, row in parsed
+        if row.overlap_reason
+        for other in row.overlaps_with
+    }
+    for number, row in parsed:
+        unknown = [c for c in row.overlaps_with if c.casefold() not in codes]
+        if unknown:
+            problems.append(
+                Problem(
+                    f"row {number}, overlaps_with",
+                    ngettext(
+                        "names %s, which is not a code",
+                        "names %s, which are not codes",
+                        len(unknown),
+                    )
+                    % ", ".join(_show(c) for c in unknown)
+                    + " in this file",
+                )
+            )
+        # The reason may be given on either row of a pair.
+        if not row.overlap_reason and any(
+            frozenset((row.code.casefold(), c.casefold())) not in reasons
+            for c in row.overlaps_with
+            if c.casefold() in codes
+        ):
+            problems.append(
+                Problem(
+                    f"row {number}, overlap_reason",
+                    "is blank, but overlaps_with names measures: say why they overlap",
+                )
+            )
+    return [row for _, row in parsed], problems
 
 
 def read_value_set(
@@ -605,7 +698,7 @@ def read_value_set(
                 + ("s " if len(missing) > 1 else " ")
                 + ", ".join(missing)
                 + " (expected headers such as: code, theme, outcome, measure, unit, proxy_value,"
-                " value_type, price_year, source, sdg_targets)",
+                " value_type, price_year, source, sdg_targets, overlaps_with, overlap_reason)",
             ),
             source=source,
         )
@@ -664,6 +757,8 @@ def _row_cells(row: ValueSetRow) -> list[Any]:
         row.price_year,
         _safe_text(row.source),
         ";".join(row.sdg_targets) or None,
+        _safe_text(";".join(row.overlaps_with)) or None,
+        _safe_text(row.overlap_reason) or None,
     ]
 
 

@@ -11,6 +11,7 @@ from socialvalue.core.sroi.model import MAX_YEARS, VALUE_TYPES
 from socialvalue.core.valuation import load_deflators
 from socialvalue.web.files.checks import CSV, XLSX, check_upload
 from socialvalue.web.forms import _ERROR_CLASSES, GovukForm, _govuk_class
+from socialvalue.web.measures.models import Measure
 
 from .models import Analysis
 from .services import MAP_SUFFIXES, MAX_SEED, WEB_MAX_DRAWS
@@ -424,6 +425,14 @@ class OutcomeForm(StakeholderChoiceMixin, MarkedErrorsForm):
     proxy_price_year = WholeField(
         label="Proxy price year (optional)", required=False, min_value=1900, max_value=2100, width=4
     )
+    measure = forms.ModelChoiceField(
+        label="Measure it is counted by (optional)",
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="Naming the measure lets the analysis warn when two outcomes count the same "
+        "change, such as a QALY and a WELLBY for the same people.",
+    )
     duration = WholeField(label="Duration (years)", min_value=1, max_value=MAX_YEARS, width=3)
     start = WholeField(
         label="Starts in year",
@@ -444,8 +453,13 @@ class OutcomeForm(StakeholderChoiceMixin, MarkedErrorsForm):
         label="Drop-off (%)", initial=0.0, help_text="Lost each year after the first."
     )
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, measures: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # Only the measures the organisation may use (built-in, site-wide and its own sets).
+        if measures is not None:
+            self.fields["measure"].queryset = measures.select_related("value_set").order_by(
+                "value_set__name", "position", "code"
+            )
         for name, label in RANGE_LABELS.items():
             kind = PercentField if name in PERCENTS else AmountField
             for end in ("low", "high"):

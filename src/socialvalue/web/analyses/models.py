@@ -43,6 +43,10 @@ class Analysis(models.Model):
     #: The impact map as the engine's dict (`ImpactMap.to_dict()` without `sensitivity`). It may
     #: lack inputs or outcomes while the analysis is being built; otherwise it is always valid.
     impact_map = models.JSONField(default=dict)
+    #: The measure each outcome is counted by, where the editor names one: {outcome id: measure
+    #: id}. Kept beside the map (the engine's contract has no measures) so overlaps between
+    #: measures, such as a QALY and a WELLBY for the same people, can be warned about.
+    outcome_measures = models.JSONField(default=dict, blank=True)
     #: Who the analysis concerns: [{"name": ..., "involvement": ...}], in the order they were added.
     stakeholders = models.JSONField(default=list)
     draws = models.PositiveIntegerField(

@@ -23,6 +23,8 @@ from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.sroi import ImpactMap, SroiResult, calculate, load_impact_map
 from socialvalue.core.sroi.model import UNCERTAIN_FIELDS, parse_impact_map
 from socialvalue.core.sroi.xlsx import write_results, write_template
+from socialvalue.web.measures import services as measures
+from socialvalue.web.measures.overlaps import OverlapWarning
 
 from .models import Analysis
 
@@ -518,6 +520,28 @@ def save_outcome(analysis: Analysis, index: int | None, row: Mapping[str, Any]) 
         outcomes[index] = outcome_from_row(outcomes[index], row, "")
     data["outcomes"] = outcomes
     return save_map(analysis, data)
+
+
+def set_outcome_measure(analysis: Analysis, outcome_id: str, measure: Any | None) -> Analysis:
+    """Name the measure an outcome is counted by (None: no measure), for overlap warnings."""
+    chosen = {
+        key: value for key, value in (analysis.outcome_measures or {}).items() if key != outcome_id
+    }
+    if measure is not None:
+        chosen[outcome_id] = measure.pk
+    if chosen != (analysis.outcome_measures or {}):
+        analysis.outcome_measures = chosen
+        analysis.save(update_fields=["outcome_measures"])
+    return analysis
+
+
+def overlap_warnings(analysis: Analysis) -> list[OverlapWarning]:
+    """Where the analysis's outcomes are counted by two measures that value the same change."""
+    present = {o.get("id") for o in analysis.outcomes}
+    ids = [m for key, m in (analysis.outcome_measures or {}).items() if key in present]
+    if len(ids) < 2:
+        return []
+    return measures.overlaps_among(ids, where="this analysis's outcomes")
 
 
 def remove_outcome(analysis: Analysis, index: int) -> Analysis:

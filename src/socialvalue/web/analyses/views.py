@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.forms import upload_problems
+from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
 from . import presentation, services
@@ -188,6 +189,7 @@ def analysis_detail(request: HttpRequest, analysis_id: int) -> HttpResponse:
         "can_edit": _can_edit(request),
         "missing": missing,
         "pair": services.version_pair(analysis),
+        "overlap_warnings": services.overlap_warnings(analysis),
     }
     if result is not None:
         context.update(presentation.results(analysis, result))
@@ -368,8 +370,13 @@ def outcome_edit(request: HttpRequest, analysis_id: int, index: int | None = Non
     if index is not None and index >= len(outcomes):
         raise Http404("No such outcome.")
     initial = OutcomeForm.initial_for(outcomes[index]) if index is not None else {"start": 1}
+    if index is not None:
+        initial["measure"] = (analysis.outcome_measures or {}).get(outcomes[index]["id"])
     form = OutcomeForm(
-        request.POST or None, initial=initial, stakeholders=_stakeholder_names(analysis)
+        request.POST or None,
+        initial=initial,
+        stakeholders=_stakeholder_names(analysis),
+        measures=visible(Measure, request.actor),
     )
     if (
         request.method == "POST"
@@ -389,7 +396,7 @@ def outcome_edit(request: HttpRequest, analysis_id: int, index: int | None = Non
         return redirect(reverse("analyses:map", args=[analysis.pk]) + "#outcomes")
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_outcome(analysis, index, form.row())
+            saved = services.save_outcome(analysis, index, form.row())
         except InputError as exc:
             position = len(outcomes) if index is None else index
             for problem in exc.problems:
@@ -400,6 +407,10 @@ def outcome_edit(request: HttpRequest, analysis_id: int, index: int | None = Non
                 else:
                     form.add_error(None, str(problem))
         else:
+            position = len(saved.outcomes) - 1 if index is None else index
+            services.set_outcome_measure(
+                saved, saved.outcomes[position]["id"], form.cleaned_data.get("measure")
+            )
             messages.success(request, "Saved and recalculated.")
             return redirect(reverse("analyses:map", args=[analysis.pk]) + "#outcomes")
     distributions = outcomes[index].get("uncertainty", {}) if index is not None else {}

@@ -76,6 +76,17 @@ class ContractOut(Schema):
         return list(obj.commitments.select_related("measure").order_by("position", "pk"))
 
 
+class ContractDetailOut(ContractOut):
+    warnings: list[str] = Field(
+        description="Possible double counting: the contract commits to two measures that value "
+        "the same change (for example a QALY and a WELLBY for the same people)."
+    )
+
+    @staticmethod
+    def resolve_warnings(obj: Contract) -> list[str]:
+        return [warning.text for warning in services.overlap_warnings(obj)]
+
+
 class ContractCommitmentIn(Schema):
     measure_id: int | None = None
     description: str = Field("", max_length=300)
@@ -269,7 +280,9 @@ def list_contracts(request: HttpRequest, role: Literal["commissioner", "provider
     return contracts.order_by("-start_date", "title", "pk")
 
 
-@router.get("/contracts/{contract_id}", response=answers(ContractOut, 404), summary="One contract")
+@router.get(
+    "/contracts/{contract_id}", response=answers(ContractDetailOut, 404), summary="One contract"
+)
 def get_contract(request: HttpRequest, contract_id: Id):
     return _contract(request, contract_id)
 

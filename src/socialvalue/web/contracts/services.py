@@ -38,6 +38,8 @@ from socialvalue.core.periods import reporting_periods as periods_of
 from socialvalue.core.valuation import deflator, in_price_year, load_deflators
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import Conflict, FourEyes
+from socialvalue.web.measures import services as measures
+from socialvalue.web.measures.overlaps import OverlapWarning
 from socialvalue.web.notifications import services as notifications
 from socialvalue.web.notifications.models import Kind as NotificationKind
 
@@ -897,6 +899,38 @@ def _sum(field: str, condition: Q | None = None, prefix: str = "lines__"):
     if condition is not None:
         expression = Case(When(condition, then=expression), default=Value(ZERO), output_field=_DEC)
     return Coalesce(Sum(expression, output_field=_DEC), Value(ZERO), output_field=_DEC)
+
+
+# ---------------------------------------------------------------- double counting
+
+
+def overlap_warnings(contract: Contract) -> list[OverlapWarning]:
+    """Where the contract commits to two measures that value the same change (a QALY and a
+    WELLBY): every commitment runs over the whole contract, so both are claimed together."""
+    claims = Commitment.objects.filter(contract=contract, measure__isnull=False)
+    return measures.overlapping_claims(
+        claims,
+        fields=("measure_id", "contract_id", "contract__start_date", "contract__end_date"),
+        where={contract.pk: contract.title},
+    )
+
+
+def return_overlap_warnings(period_return: Return) -> list[OverlapWarning]:
+    """Where a return reports quantities of two measures that value the same change for its
+    period (lines left blank, at nothing or rejected claim nothing)."""
+    claims = period_return.lines.filter(
+        commitment__measure__isnull=False, reported_quantity__gt=0
+    ).exclude(verification=LineReview.REJECTED)
+    return measures.overlapping_claims(
+        claims,
+        fields=(
+            "commitment__measure_id",
+            "period_return__contract_id",
+            "period_return__period_start",
+            "period_return__period_end",
+        ),
+        where={period_return.contract_id: period_return.contract.title},
+    )
 
 
 def commitment_progress(commitments, today: dt.date | None = None):

@@ -132,6 +132,7 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
             queried=Count("lines", filter=Q(lines__verification=LineReview.QUERIED))
         ).order_by("period_index"),
         "status_rule": STATUS_RULE,
+        "overlap_warnings": services.overlap_warnings(contract),
         "is_commissioner": services.is_commissioner(request.actor, contract),
         "is_provider": services.is_provider(request.actor, contract),
         "can_edit": services.is_commissioner(request.actor, contract)
@@ -228,6 +229,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
         "contract": contract,
         "lines": _lines(period_return),
         "files": period_return.files.all(),
+        "overlap_warnings": services.return_overlap_warnings(period_return),
         "is_commissioner": is_commissioner,
         "is_provider": is_provider,
         "can_report": is_provider
@@ -317,6 +319,7 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
         "contract": period_return.contract,
         "form": form,
         "files": period_return.files.all(),
+        "overlap_warnings": services.return_overlap_warnings(period_return),
     }
     return render(request, "contracts/return_form.html", context)
 
@@ -364,6 +367,7 @@ def return_verify(request: HttpRequest, return_id: int) -> HttpResponse:
         "can_verify": period_return.status == Return.Status.SUBMITTED,
         "verify_form": form,
         "form": form,
+        "overlap_warnings": services.return_overlap_warnings(period_return),
         **choices,
     }
     return render(request, "contracts/return_detail.html", context, status=status)

@@ -358,6 +358,10 @@ class EvidenceInPriceYearOut(EvidenceOut):
         description="The value restated to price_year prices with the GDP deflator, as the "
         "council's portfolio restates a return line; null when counted, not valued."
     )
+    warnings: list[str] = Field(
+        description="Possible double counting: another measure that values the same change as "
+        "this record's is claimed for its activity in a period that meets its own."
+    )
 
 
 @router.get(
@@ -375,6 +379,7 @@ def get_evidence(
     )
     evidence.price_year = year
     evidence.value_in_price_year = services.value_of(evidence, year)
+    evidence.warnings = [w.text for w in services.overlap_warnings_for(evidence)]
     return evidence
 
 

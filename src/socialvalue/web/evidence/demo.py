@@ -153,7 +153,7 @@ def load_demo_evidence() -> None:
                 ranges = MONTHLY.get(measure.code) or QUARTERLY.get(measure.code)
                 if ranges is None:
                     continue
-                rate = services.rate_for(measure)
+                rates: dict[tuple, services.Rate | None] = {}
                 for index, (year, month) in enumerate(months):
                     start, end = _month(year, month)
                     if activity.start_date and end < activity.start_date:
@@ -163,6 +163,11 @@ def load_demo_evidence() -> None:
                             continue
                         start, _ = _month(year, month - 2)
                     quantity = _quantity(rng, *ranges)
+                    # A fixed proxy's rate once; a carbon measure's for each emission year.
+                    key = (start.year, end.year) if measure.proxy_series else ()
+                    if key not in rates:
+                        rates[key] = services.rate_for(measure, start, end)
+                    rate = rates[key]
                     level = _level(index, len(months))
                     reason = ""
                     if measure.code in REJECTED and index == 2:

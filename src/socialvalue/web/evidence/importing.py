@@ -39,6 +39,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from socialvalue.core.carbon import emission_year, parse_series
 from socialvalue.core.errors import InputError, Problem
 from socialvalue.core.formats.office import open_workbook
 from socialvalue.core.text import LONG_TEXT_MAX, strip_controls
@@ -304,12 +305,15 @@ class _Lookups:
             }
             for key in keys - {""}:
                 self.contracts[key].append(contract)
-        self.rates: dict[int, services.Rate | None] = {}
+        self.rates: dict[tuple[int, int | None], services.Rate | None] = {}
 
-    def rate(self, measure: Measure) -> services.Rate | None:
-        if measure.pk not in self.rates:
-            self.rates[measure.pk] = services.rate_for(measure)
-        return self.rates[measure.pk]
+    def rate(self, measure: Measure, start: dt.date, end: dt.date) -> services.Rate | None:
+        # A carbon measure's rate depends on the emission's year; a fixed proxy's on nothing.
+        year = emission_year(start, end) if parse_series(measure.proxy_series) else None
+        key = (measure.pk, year)
+        if key not in self.rates:
+            self.rates[key] = services.rate_for(measure, start, end)
+        return self.rates[key]
 
 
 def _one(found: list[Any], text: str, what: str, hint: str) -> Any:
@@ -404,7 +408,7 @@ def check_table(table: Table, *, organisation: Any, recorded_by: Any = None) -> 
         if bad:
             problems.extend(bad)
             continue
-        rate = lookups.rate(measure)
+        rate = lookups.rate(measure, start, end)
         used_measures[measure.pk], used_activities[activity.pk] = measure, activity
         numbers.append(number)
         # Ids, not objects: setting related objects costs more than the rest of the row's check.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from socialvalue.core.carbon import carbon_value, emission_year, load_carbon_values, parse_series
 from socialvalue.core.errors import InputError
 from socialvalue.core.valuation import (
     Valuation,
@@ -35,7 +36,9 @@ from socialvalue.core.valuation import (
 )
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import FourEyes
+from socialvalue.web.measures import services as measures
 from socialvalue.web.measures.models import Confidence, Measure
+from socialvalue.web.measures.overlaps import OverlapWarning
 from socialvalue.web.notifications import services as notifications
 from socialvalue.web.notifications.models import Kind as NotificationKind
 from socialvalue.web.planning.models import Activity
@@ -114,24 +117,55 @@ def value_of(evidence: Evidence, price_year: int) -> Decimal | None:
     )
 
 
-def rate_for(measure: Measure) -> Rate | None:
-    """The measure's proxy restated in the report's prices; None when it is counted, not valued."""
+def proxy_for(
+    measure: Measure, period_start: dt.date | None = None, period_end: dt.date | None = None
+) -> tuple[Decimal, int] | None:
+    """The measure's proxy per unit and its price year for a record of this period.
+
+    A fixed proxy is the measure's own. A carbon measure (`proxy_series` carbon/<band>) takes the
+    carbon value of the year of the emission, the year of the period's middle day; None when
+    that year is outside the series, or when the measure has no proxy.
+    """
+    band = parse_series(measure.proxy_series)
+    if band is not None and period_start is not None and period_end is not None:
+        try:
+            found = carbon_value(emission_year(period_start, period_end), band)
+        except InputError:
+            return None
+        return Decimal(repr(found.value)), found.price_year
     if measure.proxy_value is None or measure.price_year is None:
         return None
+    return measure.proxy_value, measure.price_year
+
+
+def rate_for(
+    measure: Measure, period_start: dt.date | None = None, period_end: dt.date | None = None
+) -> Rate | None:
+    """The measure's proxy restated in the report's prices; None when it is counted, not valued.
+
+    Give the record's period for a measure whose proxy follows the year (carbon)."""
+    proxy = proxy_for(measure, period_start, period_end)
+    if proxy is None:
+        return None
+    proxy_value, proxy_price_year = proxy
     try:
         # The same function every other valuation uses, for one unit: the factor and its checks.
-        unit = value_quantity(
-            1, float(measure.proxy_value), measure.price_year, report_price_year()
-        )
+        unit = value_quantity(1, float(proxy_value), proxy_price_year, report_price_year())
     except InputError:
         # A proxy priced outside the deflator table cannot be restated; the record is counted, not valued.
         return None
-    return Rate(measure.proxy_value, unit.proxy_price_year, unit.uplift_factor, unit.price_year)
+    return Rate(proxy_value, unit.proxy_price_year, unit.uplift_factor, unit.price_year)
 
 
-def valuation_fields(measure: Measure, quantity: Decimal | float) -> dict[str, Any]:
-    """The value columns of a record of `quantity` of `measure`: empty when the measure is not valued."""
-    rate = rate_for(measure)
+def valuation_fields(
+    measure: Measure,
+    quantity: Decimal | float,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+) -> dict[str, Any]:
+    """The value columns of a record of `quantity` of `measure` over the period: empty when the
+    measure is not valued."""
+    rate = rate_for(measure, period_start, period_end)
     return rate.fields(quantity) if rate else dict(NOT_VALUED)
 
 
@@ -151,6 +185,14 @@ def trail(evidence: Evidence) -> Valuation | None:
 
 def why_not_valued(evidence: Evidence) -> str:
     measure = evidence.measure
+    if parse_series(measure.proxy_series) is not None:
+        series = load_carbon_values()
+        year = emission_year(evidence.period_start, evidence.period_end)
+        if year not in series.values:
+            return (
+                f"{measure.code} is valued with the carbon value of the emission's year, and "
+                f"{year} is outside the carbon values ({series.first_year} to {series.last_year})."
+            )
     if measure.proxy_value is None:
         return f"{measure.code} has no financial proxy: it is counted, not valued."
     if measure.price_year is None:
@@ -229,7 +271,7 @@ def _check(
         problems["quantity"] = str(exc)
         number = Decimal(0)
     if measure is not None and not problems.keys() & {"measure", "quantity"}:
-        rate = rate_for(measure)
+        rate = rate_for(measure, period_start, period_end)
         if rate and float(number) * float(rate.proxy_value) * rate.deflator_factor >= MAX_VALUE:
             problems["quantity"] = (
                 f"The quantity is too large: valued at {measure.code}'s proxy it would be worth "
@@ -280,7 +322,7 @@ def record_evidence(
         recorded_by=recorded_by,
         created_at=now,
         updated_at=now,
-        **valuation_fields(measure, number),
+        **valuation_fields(measure, number, period_start, period_end),
     )
 
 
@@ -301,7 +343,9 @@ def update_evidence(evidence: Evidence, by: Any = None, **changes: Any) -> Evide
     if "note" in changes:
         evidence.note = (changes["note"] or "").strip()
     if changed:
-        for name, value in valuation_fields(evidence.measure, number).items():
+        for name, value in valuation_fields(
+            evidence.measure, number, evidence.period_start, evidence.period_end
+        ).items():
             setattr(evidence, name, value)
         evidence.changed_by = by
         if evidence.is_settled:
@@ -313,7 +357,9 @@ def update_evidence(evidence: Evidence, by: Any = None, **changes: Any) -> Evide
 
 def revalue(evidence: Evidence) -> Evidence:
     """Value the record again with its measure's current proxy and the current deflators."""
-    for name, value in valuation_fields(evidence.measure, evidence.quantity).items():
+    for name, value in valuation_fields(
+        evidence.measure, evidence.quantity, evidence.period_start, evidence.period_end
+    ).items():
         setattr(evidence, name, value)
     evidence.save()
     return evidence
@@ -615,6 +661,36 @@ def totals(records: QuerySet[Evidence], price_year: int | None = None) -> Totals
         unverified_proxy_records=found["unverified_records"],
         unvalued=found["unvalued"],
     )
+
+
+# ---------------------------------------------------------------- double counting
+
+
+def overlap_warnings(records: QuerySet[Evidence]) -> list[OverlapWarning]:
+    """Where two measures that value the same change are both claimed for one activity over
+    periods that meet, among `records` (rejected records claim nothing)."""
+    claims = records.exclude(verification=Verification.REJECTED)
+    warnings = measures.overlapping_claims(
+        claims, fields=("measure_id", "activity_id", "period_start", "period_end")
+    )
+    names = dict(
+        Activity.objects.filter(pk__in={w.group for w in warnings}).values_list("id", "name")
+    )
+    return [replace(w, where=names.get(w.group, "")) for w in warnings]
+
+
+def overlap_warnings_for(evidence: Evidence) -> list[OverlapWarning]:
+    """The overlaps one record takes part in: its measure and another claimed for its activity
+    in a period that meets its own."""
+    around = Evidence.objects.filter(
+        organisation_id=evidence.organisation_id,
+        activity_id=evidence.activity_id,
+        period_start__lte=evidence.period_end,
+        period_end__gte=evidence.period_start,
+    )
+    if evidence.verification == Verification.REJECTED:
+        return []
+    return [w for w in overlap_warnings(around) if evidence.measure_id in w.measure_ids]
 
 
 def refresh_statistics() -> None:

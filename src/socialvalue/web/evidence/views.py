@@ -105,6 +105,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         "query": _query_without_page(request),
         "totals": summary,
         "can_edit": _may_edit(request),
+        "overlap_warnings": services.overlap_warnings(records),
     }
     return render(request, "evidence/evidence_list.html", context)
 
@@ -147,6 +148,7 @@ def _detail_context(request: HttpRequest, evidence: Evidence, **forms) -> dict:
         "price_year": price_year,
         "shown_value": services.value_of(evidence, price_year),
         "why_not_valued": None if evidence.is_valued else services.why_not_valued(evidence),
+        "overlap_warnings": services.overlap_warnings_for(evidence),
         "files": evidence.files.all(),
         "can_edit": _may_edit(request),
         "may_delete": services.deletion_refusal(request.membership, evidence) is None,

@@ -184,6 +184,10 @@ class Measure(models.Model):
     proxy_value = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     value_type = models.CharField(max_length=15, choices=ValueType.choices, blank=True)
     price_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: A proxy that follows the year of what is valued: `carbon/central` (or low, high) values an
+    #: evidence record with the carbon value of its period's year (`core.carbon`), and
+    #: `proxy_value` shows one year's figure. Blank for a fixed proxy.
+    proxy_series = models.CharField(max_length=40, blank=True)
     source = models.TextField(blank=True)
     #: The licence of this measure's figure when it differs from its set's (shipped sets cite one per proxy).
     licence = models.CharField(max_length=300, blank=True)
@@ -223,3 +227,40 @@ class Measure(models.Model):
 
 def search_text_for(*parts: str | None) -> str:
     return " ".join(p for p in parts if p).lower()
+
+
+class MeasureOverlapQuerySet(models.QuerySet):
+    def among(self, measure_ids) -> models.QuerySet:
+        """Overlaps whose two measures are both in `measure_ids` (a list or a subquery of ids)."""
+        return self.filter(measure_a_id__in=measure_ids, measure_b_id__in=measure_ids)
+
+
+class MeasureOverlap(models.Model):
+    """Two measures of a value set that value the same change: claiming both counts it twice.
+
+    Symmetric: the pair is stored once, the measure with the lower id first (`declare` orders
+    it), so looking an overlap up never depends on which side it was declared from.
+    """
+
+    value_set = models.ForeignKey(ValueSet, on_delete=models.CASCADE, related_name="overlaps")
+    measure_a = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    measure_b = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+
+    objects = MeasureOverlapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["value_set", "measure_a", "measure_b"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure_a", "measure_b"], name="one_overlap_per_pair"),
+            models.CheckConstraint(
+                condition=Q(measure_a__lt=models.F("measure_b")), name="overlap_pair_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_a.code} overlaps {self.measure_b.code}"
+
+    @classmethod
+    def pair(cls, first_id: int, second_id: int) -> tuple[int, int]:
+        return (first_id, second_id) if first_id < second_id else (second_id, first_id)

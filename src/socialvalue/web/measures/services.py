@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, ProtectedError, QuerySet
+from django.db.models import Exists, OuterRef, ProtectedError, Q, QuerySet
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError
 from socialvalue.core.formats.value_set import (
     ValueSetFile,
     ValueSetRow,
+    overlaps_of,
     read_value_set,
     write_value_set,
 )
@@ -25,7 +26,18 @@ from socialvalue.web.files import staging
 from socialvalue.web.tenancy import Actor, visible
 
 from . import usage
-from .models import Measure, Outcome, SdgGoal, SdgTarget, Theme, ValueSet, search_text_for
+from .models import (
+    Measure,
+    MeasureOverlap,
+    Outcome,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+    ValueSet,
+    search_text_for,
+)
+from .overlaps import Claim, OverlapWarning, declared_overlaps
+from .overlaps import overlapping_claims as _overlapping_claims
 from .usage import Use
 
 IMPORT_BATCH = 1000
@@ -177,6 +189,19 @@ def _save_rows(value_set: ValueSet, rows: Sequence[ValueSetRow]) -> None:
         for code in row.sdg_targets
     ]
     Link.objects.bulk_create(links, batch_size=IMPORT_BATCH)
+    ids = {measure.code.casefold(): measure.pk for measure in measures}
+    MeasureOverlap.objects.bulk_create(
+        [
+            MeasureOverlap(
+                value_set=value_set,
+                measure_a_id=MeasureOverlap.pair(ids[a.casefold()], ids[b.casefold()])[0],
+                measure_b_id=MeasureOverlap.pair(ids[a.casefold()], ids[b.casefold()])[1],
+                reason=reason,
+            )
+            for a, b, reason in overlaps_of(rows)
+        ],
+        batch_size=IMPORT_BATCH,
+    )
 
 
 def import_value_set(
@@ -289,6 +314,10 @@ def rows_of(value_set: ValueSet) -> list[ValueSetRow]:
         .prefetch_related("sdg_targets")
         .order_by("position", "code")
     )
+    declared: dict[int, list[tuple[int, str]]] = {}
+    for a, b, reason in value_set.overlaps.values_list("measure_a_id", "measure_b_id", "reason"):
+        declared.setdefault(a, []).append((b, reason))
+    codes = dict(value_set.measures.values_list("id", "code"))
     return [
         ValueSetRow(
             code=m.code,
@@ -301,6 +330,9 @@ def rows_of(value_set: ValueSet) -> list[ValueSetRow]:
             price_year=m.price_year,
             source=m.source,
             sdg_targets=tuple(t.code for t in m.sdg_targets.all()),
+            overlaps_with=tuple(codes[b] for b, _ in declared.get(m.id, [])),
+            # One reason per row in the file: overlaps declared on one row share the first's.
+            overlap_reason=next((r for _, r in declared.get(m.id, [])), ""),
         )
         for m in measures
     ]
@@ -398,6 +430,36 @@ def proxy_in_latest_prices(measure: Measure) -> ProxyInPrices | None:
     return ProxyInPrices(
         uplift(float(measure.proxy_value), measure.price_year, table.last_year), table.last_year
     )
+
+
+def overlapping_claims(
+    claims: QuerySet | Iterable[Claim],
+    *,
+    fields: tuple[str, str, str, str] = ("measure_id", "activity_id", "period_start", "period_end"),
+    where: Any = None,
+) -> list[OverlapWarning]:
+    """Where both measures of a declared overlap are claimed for one activity or contract and
+    period (see `overlaps.overlapping_claims`). Callers pass their claims down: this app knows
+    nothing of evidence, contracts or analyses."""
+    return _overlapping_claims(claims, fields=fields, where=where)
+
+
+def overlaps_among(measure_ids: Iterable[int], *, where: str = "") -> list[OverlapWarning]:
+    """Declared overlaps among measures named together with no period, such as a statement's."""
+    return declared_overlaps(measure_ids, where=where)
+
+
+def overlaps_of_measure(measure: Measure) -> list[tuple[Measure, str]]:
+    """The measures declared to value the same change as this one, each with the reason."""
+    found = MeasureOverlap.objects.filter(
+        Q(measure_a=measure) | Q(measure_b=measure)
+    ).select_related("measure_a", "measure_b")
+    return [(o.measure_b if o.measure_a_id == measure.pk else o.measure_a, o.reason) for o in found]
+
+
+def with_where(warning: OverlapWarning, where: str) -> OverlapWarning:
+    """The warning naming the activity or contract it concerns (callers know their names)."""
+    return replace(warning, where=where)
 
 
 def where_used(measure: Measure, actor: Actor) -> list[Use]:

@@ -16,6 +16,10 @@ STARTER_FILE = "starter-measures.yaml"
 SOCIAL_VALUE_MODEL_FILE = "uk-social-value-model.yaml"
 
 
+def _has_field(apps, model: str, name: str) -> bool:
+    return any(f.name == name for f in apps.get_model("measures", model)._meta.get_fields())
+
+
 def _search_text(*parts: Any) -> str:
     return " ".join(str(p) for p in parts if p).lower()
 
@@ -50,6 +54,12 @@ def _load_set(apps, *, key: str, fields: dict[str, Any], themes: list[dict[str, 
     Measure = apps.get_model("measures", "Measure")
     SdgTarget = apps.get_model("measures", "SdgTarget")
     targets = {t.code: t for t in SdgTarget.objects.all()}
+    # An earlier migration's models have no proxy series: it arrives with a later one.
+    with_series = _has_field(apps, "Measure", "proxy_series")
+
+    def series(data: dict[str, Any]) -> dict[str, str]:
+        return {"proxy_series": data.get("proxy_series") or ""} if with_series else {}
+
     value_set, _ = ValueSet.objects.update_or_create(
         shipped_key=key, organisation=None, defaults={**fields, "origin": "built_in"}
     )
@@ -83,6 +93,7 @@ def _load_set(apps, *, key: str, fields: dict[str, Any], themes: list[dict[str, 
                         "proxy_value": None if proxy is None else str(proxy),
                         "value_type": data.get("value_type") or "",
                         "price_year": data.get("price_year"),
+                        **series(data),
                         "source": data.get("source") or "",
                         "licence": data.get("licence") or "",
                         "confidence": data.get("confidence") or data.get("status") or "",
@@ -106,6 +117,29 @@ def _load_set(apps, *, key: str, fields: dict[str, Any], themes: list[dict[str, 
                 )
 
 
+def _load_overlaps(apps, *, key: str, overlaps: list[dict[str, Any]]) -> None:
+    """Declare the set's overlaps (pairs stored in id order) and drop any no longer shipped."""
+    try:
+        MeasureOverlap = apps.get_model("measures", "MeasureOverlap")
+    except LookupError:  # an earlier migration's models: overlaps come with a later one
+        return
+    ValueSet = apps.get_model("measures", "ValueSet")
+    Measure = apps.get_model("measures", "Measure")
+    value_set = ValueSet.objects.get(shipped_key=key, organisation=None)
+    ids = dict(Measure.objects.filter(value_set=value_set).values_list("code", "id"))
+    kept = []
+    for overlap in overlaps:
+        first, second = (ids[str(code)] for code in overlap["measures"])
+        a, b = (first, second) if first < second else (second, first)
+        row, _ = MeasureOverlap.objects.update_or_create(
+            measure_a_id=a,
+            measure_b_id=b,
+            defaults={"value_set": value_set, "reason": " ".join(overlap["reason"].split())},
+        )
+        kept.append(row.pk)
+    MeasureOverlap.objects.filter(value_set=value_set).exclude(pk__in=kept).delete()
+
+
 def load_starter_measures(apps) -> None:
     data = load_shipped(STARTER_FILE)
     meta = data["metadata"]
@@ -124,6 +158,7 @@ def load_starter_measures(apps) -> None:
         },
         themes=data["themes"],
     )
+    _load_overlaps(apps, key=meta["key"], overlaps=data.get("overlaps") or [])
 
 
 def load_social_value_model(apps) -> None:

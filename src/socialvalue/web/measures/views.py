@@ -75,6 +75,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
         "targets": measure.sdg_targets.select_related("goal"),
         "uplifted": services.proxy_in_latest_prices(measure),
         "used_in": services.where_used(measure, request.actor),
+        "overlaps": services.overlaps_of_measure(measure),
     }
     return render(request, "measures/measure_detail.html", context)
 

@@ -32,6 +32,7 @@ from socialvalue.reports.document import CAVEATS
 from socialvalue.reports.formatting import money, percent
 from socialvalue.web.contracts import portfolio
 from socialvalue.web.contracts.models import Contract, LineReview, Return, ReturnLine
+from socialvalue.web.measures import services as measures_services
 
 from ..registry import (
     ReportType,
@@ -129,6 +130,29 @@ def _grouped_chart(title: str, rows: list, heading: str, *, ranked: bool = True)
 def _lines(commissioner: Any, year: int | None):
     lines = ReturnLine.objects.filter(commissioner=commissioner)  # copied onto each line: no join
     return lines.filter(year=year) if year is not None else lines
+
+
+def overlap_warnings(commissioner: Any, year: int | None) -> list[str]:
+    """Where a contract's returns deliver two measures that value the same change in one period."""
+    claims = _lines(commissioner, year).filter(
+        delivered_quantity__gt=0, commitment__measure__isnull=False
+    )
+    warnings = measures_services.overlapping_claims(
+        claims,
+        fields=(
+            "commitment__measure_id",
+            "period_return__contract_id",
+            "period_return__period_start",
+            "period_return__period_end",
+        ),
+    )
+    titles = dict(
+        Contract.objects.filter(pk__in={w.group for w in warnings}).values_list("id", "title")
+    )
+    return [
+        measures_services.with_where(w, titles.get(w.group, "")).text
+        for w in sorted(warnings, key=lambda w: (titles.get(w.group, ""), w.start))
+    ]
 
 
 def verification_levels(commissioner: Any, year: int | None, today: dt.date) -> list[list[Any]]:
@@ -316,6 +340,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
     progress(0.6, "Listing the measures and proxies used")
     measures = measures_used(organisation, year)
     years_rows, base_year, deflator_problems = price_years(organisation, year, summary.price_year)
+    overlaps = overlap_warnings(organisation, year)
 
     stories = for_contracts(
         Contract.objects.filter(commissioner=organisation), _lines(organisation, year)
@@ -608,7 +633,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
     )
     sections.append(
         _methodology_section(
-            measures, years_rows, base_year, deflator_problems, levels, label, totals
+            measures, years_rows, base_year, deflator_problems + overlaps, levels, label, totals
         )
     )
     progress(1.0, "Evaluation written")

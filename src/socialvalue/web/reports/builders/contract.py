@@ -23,6 +23,7 @@ from socialvalue.reports import (
     Table,
     charts,
 )
+from socialvalue.reports.document import CAVEATS
 from socialvalue.reports.formatting import format_value, money, percent
 from socialvalue.web.contracts import services
 from socialvalue.web.contracts.models import Contract, LineReview, Return, ReturnLine
@@ -90,6 +91,8 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
     (labelled,) = services.label_rag([contract], today, price_year=price_year)
     restated = services.restate_commitments(commitments, price_year)
     pounds = f"{price_year} prices"
+    # Commitments run over the whole contract: two measures that value the same change overlap.
+    overlaps = [warning.text for warning in services.overlap_warnings(contract)]
     progress(0.4, "Adding up the returns")
     periods = period_values(contract, price_year)
     returns = list(
@@ -336,6 +339,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, contract: Any) -> Doc
                 sources,
                 BulletList([STATUS_RULE, RAG_RULE]),
             ],
+            sections=[Section(CAVEATS, [BulletList(overlaps)])] if overlaps else [],
         ),
     ]
     progress(1.0, "Report written")

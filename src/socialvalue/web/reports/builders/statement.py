@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from socialvalue.reports import Document
+from socialvalue.reports import BulletList, Document, Section
+from socialvalue.reports.document import CAVEATS
+from socialvalue.web.measures import services as measures
+from socialvalue.web.measures.models import Measure
 from socialvalue.web.reports.registry import ReportType, object_parameter, register
 from socialvalue.web.statements import services
 from socialvalue.web.statements.models import Statement
@@ -14,8 +18,35 @@ from socialvalue.web.tenancy import visible
 def build(*, actor: Any, organisation: Any, progress: Any, statement: Any) -> Document:
     """The latest published version, or the draft (marked as one) when nothing is published yet."""
     version = services.latest_version(statement) or services.draft_version(statement)
+    document = services.statement_document(version)
+    overlaps = overlap_warnings(actor, version.content)
     progress(1.0, "Statement assembled")
-    return services.statement_document(version)
+    if not overlaps:
+        return document
+    return replace(
+        document, sections=[*document.sections, Section(CAVEATS, [BulletList(overlaps)])]
+    )
+
+
+def overlap_warnings(actor: Any, content: dict[str, Any]) -> list[str]:
+    """Where the statement's commitments are measured by two measures that value the same change."""
+    named = {
+        (m["code"], m["value_set"])
+        for commitment in content.get("commitments") or []
+        for m in commitment.get("measures") or []
+    }
+    if not named:
+        return []
+    candidates = (
+        visible(Measure, actor)
+        .filter(code__in={code for code, _ in named})
+        .select_related("value_set")
+    )
+    ids = [m.pk for m in candidates if (m.code, str(m.value_set)) in named]
+    return [
+        warning.text
+        for warning in measures.overlaps_among(ids, where="this statement's commitments")
+    ]
 
 
 def register_report() -> None:
