@@ -47,7 +47,12 @@ TEST_ONLY = {
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    return {**{k: v for k, v in os.environ.items() if k not in TEST_ONLY}, **extra}
+    # The suite keeps every core busy: a worker in the idle scheduling class would hardly run.
+    return {
+        **{k: v for k, v in os.environ.items() if k not in TEST_ONLY},
+        "SOCIALVALUE_WORKER_IDLE": "false",
+        **extra,
+    }
 
 
 # -- email and the scheduled jobs, run by the queue's immediate mode -------------------------------
@@ -180,6 +185,33 @@ def test_embedded_worker_sends_queued_email_and_stops_cleanly_on_sigterm(tmp_pat
             worker.kill()
             worker.wait()
     assert "Traceback" not in log.read_text()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="the idle scheduling class is Linux's")
+def test_worker_and_its_processes_yield_the_processor_to_the_web(tmp_path):
+    """By default the worker is niced and in the idle class, and so is every process it starts."""
+    env = clean_env(SOCIALVALUE_HOME=str(tmp_path), SOCIALVALUE_WORKER_IDLE="true")
+    subprocess.run([SOCIALVALUE, "manage", "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [SOCIALVALUE, "worker", "--workers", "1"], env=env, stdout=out, stderr=out
+        )
+    try:
+        _wait_for_output(worker, log, "socialvalue worker: 1 process(es)", 60)
+        deadline = time.monotonic() + 30
+        while not _children(worker.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for pid in [worker.pid, *_children(worker.pid)]:
+            assert os.sched_getscheduler(pid) == os.SCHED_IDLE
+            assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.nice(0) + 10)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 def _children(pid: int) -> list[int]:

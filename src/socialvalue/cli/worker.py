@@ -79,6 +79,10 @@ def worker(workers: int, stop_with_parent: int | None) -> None:
         # Background work yields the processor to the web server on a shared machine: a report
         # takes a little longer, pages stay fast (a dedicated worker machine is not affected).
         os.nice(settings.SOCIALVALUE_WORKER_NICE)
+    if settings.SOCIALVALUE_WORKER_IDLE and hasattr(os, "SCHED_IDLE"):
+        # Niceness alone still let a report take a fifth of the web's throughput on 2 cores (the
+        # scheduler shares idle moments with it); the idle class gives them to pages first.
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     click.echo(f"socialvalue worker: {workers} process(es) on {where} (pid {os.getpid()})")
     consumer = HUEY.create_consumer(
         workers=workers,

@@ -180,7 +180,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (60 s, as for PostgreSQL): opening one per request, with its PRAGMAs,
+    # cost a third of a worker's throughput and serialised the workers (bench_serving.py).
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SOCIALVALUE_TEST_DB") or None}
 else:
     # A kept connection the server closed (failover, restart, idle timeout) is noticed and
@@ -387,6 +388,9 @@ SOCIALVALUE_REMINDER_DAYS = _whole_number("SOCIALVALUE_REMINDER_DAYS", 7, 1)
 SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT = _whole_number("SOCIALVALUE_WORKER_SHUTDOWN_TIMEOUT", 30, 0)
 #: Niceness `socialvalue worker` takes (0 to 19): its CPU work yields to the web server's.
 SOCIALVALUE_WORKER_NICE = _whole_number("SOCIALVALUE_WORKER_NICE", 10, 0)
+#: On Linux, `socialvalue worker` also takes the idle scheduling class: it has the processor only
+#: when nothing else wants it. Off for a worker on a machine whose web server is never idle.
+SOCIALVALUE_WORKER_IDLE = _flag("SOCIALVALUE_WORKER_IDLE", True)
 
 # ---- Monitoring: structured logs, error reports, the shared cache (monitoring-and-limits.md)
 from socialvalue.web.monitoring import init_sentry, logging_settings  # noqa: E402
