@@ -7,7 +7,8 @@ import pytest
 from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.planning.demo import DEMO_ACTIVITIES, load_demo_plan
 from socialvalue.web.planning.models import Activity, Objective
-from tests.factories import MembershipFactory, bearer
+from socialvalue.web.planning.services import area_names, team_names
+from tests.factories import MembershipFactory, OrganisationFactory, bearer
 from tests.web.measures.factories import imported_measure
 from tests.web.planning.factories import (
     ActivityFactory,
@@ -395,3 +396,12 @@ def test_activities_download_to_excel_with_the_lists_filters_and_formulas_kept_a
     assert formula.data_type == "s"  # text a reader sees, never a formula Excel runs
     assert "Theirs" not in {c.value for c in cells}
     assert client.get("/plan/activities/download.exe").status_code == 404
+
+
+def test_team_and_area_names_are_each_listed_once():
+    org = OrganisationFactory(areas_served=["Westfield"])
+    for name in ("Meals", "Befriending", "Gardening"):
+        ActivityFactory(organisation=org, name=name, team="Home care", area="Eastbank")
+    ActivityFactory(organisation=org, name="Lunch club", team="day services", area="Westfield")
+    assert team_names(org) == ["day services", "Home care"]
+    assert area_names(org) == ["Eastbank", "Westfield"]

@@ -83,6 +83,7 @@ def _names(organisation: Any, field: str) -> list[str]:
         Activity.objects.filter(organisation=organisation)
         .exclude(**{field: ""})
         .values_list(field, flat=True)
+        .order_by()  # Activity's default ordering would make DISTINCT repeat a name per activity
         .distinct()
     )
     return sorted(found, key=str.casefold)
