@@ -47,6 +47,65 @@ def apply_date_policy(field: forms.Field) -> None:
         field.validators.append(_sane_date)
 
 
+def _django_messages(field: forms.Field) -> dict:
+    messages: dict = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return messages
+
+
+def _in_a_sentence(label: str) -> str:
+    """`Email address` -> `email address`, but `SROI ratio` and `URL` keep their capitals."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def apply_message_policy(field: forms.Field, name: str) -> None:
+    """Give a field error messages that name it and say what to do (GOV.UK's error message
+    patterns) wherever it would show Django's own ("This field is required.", "Ensure this value
+    is less than or equal to 5."). Messages a form sets itself are kept."""
+    label = str(field.label or name.replace("_", " ").capitalize()).strip().rstrip(":?")
+    lower = _in_a_sentence(label)
+    # Messages raised with parameters are %-formatted: a % in a label must be doubled there.
+    formatted = label.replace("%", "%%")
+    ours: dict[str, str] = {}
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        ours["required"] = f"Select {lower}"
+        ours["invalid_choice"] = f"Select {_in_a_sentence(formatted)} from the list"
+    elif isinstance(field, forms.FileField):
+        ours["required"] = f"Select {lower}"
+    elif isinstance(field, forms.BooleanField):
+        ours["required"] = f"Tick “{label}” to go on"
+    else:
+        ours["required"] = f"Enter {lower}"
+    if isinstance(field, forms.DecimalField | forms.FloatField):
+        ours["invalid"] = f"{label} must be a number"
+    elif isinstance(field, forms.IntegerField):
+        ours["invalid"] = f"{label} must be a whole number"
+    elif isinstance(field, forms.DateField):
+        ours["invalid"] = f"{label} must be a real date"
+    elif isinstance(field, forms.EmailField):
+        ours["invalid"] = (
+            f"Enter {_in_a_sentence(formatted)} in the correct format, like name@example.com"
+        )
+    if isinstance(field, forms.IntegerField):  # decimal and float fields are integer fields
+        ours["max_value"] = f"{formatted} must be %(limit_value)s or less"
+        ours["min_value"] = f"{formatted} must be %(limit_value)s or more"
+    if isinstance(field, forms.DecimalField):
+        ours["max_digits"] = f"{formatted} must have no more than %(max)s digits"
+        ours["max_decimal_places"] = f"{formatted} must have no more than %(max)s decimal places"
+        ours["max_whole_digits"] = (
+            f"{formatted} must have no more than %(max)s digits before the decimal point"
+        )
+    if isinstance(field, forms.CharField) and not isinstance(field, forms.URLField):
+        ours["max_length"] = f"{formatted} must be %(limit_value)d characters or fewer"
+        ours["min_length"] = f"{formatted} must be %(limit_value)d characters or more"
+    django = _django_messages(field)
+    for code, message in ours.items():
+        current = field.error_messages.get(code)
+        if current is None or str(current) == str(django.get(code)):
+            field.error_messages[code] = message
+
+
 def apply_text_policy(field: forms.Field) -> None:
     """Make a text field keep text the way the policy says: no control characters, no lone
     surrogates, and a length limit (LONG_TEXT_MAX for a field that has none of its own)."""
@@ -82,9 +141,10 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             apply_text_policy(field)
             apply_date_policy(field)
+            apply_message_policy(field, name)
             css = _govuk_class(field.widget)
             existing = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{css} {existing}".strip()

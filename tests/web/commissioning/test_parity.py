@@ -296,7 +296,8 @@ CASES = [
     ),
     Case(
         "a charter weighting with three decimal places",
-        "Ensure that there are no more than 2 decimal places.",
+        # The page names the field as well: "Minimum social value weight ... must have no more ...".
+        "no more than 2 decimal places",
         page=(
             "/charter/edit/",
             _page({**CHARTER, "minimum_social_value_weight": "12.345"}),

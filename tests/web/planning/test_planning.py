@@ -114,7 +114,7 @@ def test_activity_ending_before_it_starts_or_costing_less_than_nothing_is_refuse
         "/plan/activities/new/", _activity_form(end_date="2025-01-01", cost="-5")
     ).content.decode()
     assert "The end date must be on or after the start date." in page
-    assert "Ensure this value is greater than or equal to 0" in page or "cannot be negative" in page
+    assert "must be 0 or more" in page or "cannot be negative" in page
     assert 'value="Community befriending"' in page
     assert not Activity.objects.exists()
 
@@ -130,7 +130,7 @@ def test_activity_cannot_link_another_organisations_objective_measure_or_member(
         ),
     ).content.decode()
     # Each of the three is named in the error summary and beside its field.
-    assert page.count("Select a valid choice") == 6
+    assert page.count("from the list") == 6
     assert theirs.title not in page and their_measure.title not in page
     assert not Activity.objects.exists()
 
@@ -328,7 +328,7 @@ def test_activity_links_only_a_contract_its_organisation_provides(client, demo_w
     form = client.get("/plan/activities/new/").content.decode()
     assert ours.title in form and theirs.title not in form
     refused = client.post("/plan/activities/new/", _activity_form(contract=theirs.pk))
-    assert "Select a valid choice" in refused.content.decode()
+    assert "from the list" in refused.content.decode()
     client.post("/plan/activities/new/", _activity_form(contract=ours.pk))
     activity = Activity.objects.get()
     assert activity.contract == ours
