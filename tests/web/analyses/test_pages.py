@@ -509,3 +509,13 @@ def test_an_outcome_page_left_open_while_rows_moved_saves_nothing(client, demo_w
     assert "Someone changed the outcomes while you were editing" in _text(response)
     analysis.refresh_from_db()
     assert len(analysis.outcomes) == 2
+
+
+def test_the_results_page_links_its_report_with_the_analysis_chosen(client, demo_world):
+    analysis = analysis_for(demo_world.alice_org)
+    client.force_login(demo_world.viewer)
+    page = client.get(f"/sroi/{analysis.pk}/").content.decode()
+    link = f"/reports/sroi/?analysis={analysis.pk}"
+    assert f'href="{link}"' in page
+    form = client.get(link).content.decode()
+    assert re.search(rf'<option value="{analysis.pk}"[^>]*selected', form), form
