@@ -38,10 +38,43 @@ def _pdf_text(content: bytes, tmp_path) -> str:
 # ---------------------------------------------------------------- drafting on the web
 
 
+def _next_year() -> str:
+    return (timezone.localdate() + dt.timedelta(days=365)).isoformat()
+
+
+def test_a_new_review_date_in_the_past_is_refused_on_the_page_and_in_the_api(client, demo_world):
+    client.force_login(demo_world.editor)
+    page = client.post("/statements/new/", {"title": "Old", "review_date": "2020-03-31"})
+    assert page.status_code == 200
+    assert page.content.decode().count("Review date must be today or later") == 2
+    assert not Statement.objects.filter(title="Old").exists()
+    refused = _json(
+        client,
+        "post",
+        "/api/v1/statements",
+        demo_world.editor,
+        {"title": "Old", "review_date": "2020-03-31"},
+    )
+    assert refused.status_code in (400, 422)
+    assert "Review date must be today or later" in refused.content.decode()
+    assert not Statement.objects.filter(title="Old").exists()
+
+
+def test_a_review_date_already_passed_may_stay_while_other_parts_change(client, demo_world):
+    statement = drafted_statement(demo_world.alice_org, review_date=dt.date(2020, 3, 31))
+    client.force_login(demo_world.editor)
+    client.post(
+        f"/statements/{statement.pk}/sections/review/",
+        {"title": "Renamed", "review_date": "2020-03-31"},
+    )
+    statement.refresh_from_db()
+    assert statement.title == "Renamed" and statement.review_date == dt.date(2020, 3, 31)
+
+
 def test_editor_starts_a_statement_and_writes_a_section(client, demo_world):
     client.force_login(demo_world.editor)
     response = client.post(
-        "/statements/new/", {"title": "Our statement", "review_date": "2027-01-31"}
+        "/statements/new/", {"title": "Our statement", "review_date": _next_year()}
     )
     statement = Statement.objects.get(title="Our statement")
     assert response.url == f"/statements/{statement.pk}/"
@@ -279,7 +312,7 @@ def test_api_drafts_publishes_and_exports_a_statement(client, demo_world, tmp_pa
         {
             "title": "API statement",
             "mission": "Less loneliness.",
-            "review_date": "2027-06-30",
+            "review_date": _next_year(),
             "commitments": [{"title": "Befriend 200 people", "measure_ids": [measure.pk]}],
         },
     )

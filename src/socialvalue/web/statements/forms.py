@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.forms import modelform_factory
+from django.utils import timezone
 
 from socialvalue.web.forms import GovukForm, GovukModelForm
 from socialvalue.web.measures.models import Measure, SdgGoal, Theme, ValueSet
@@ -36,7 +37,21 @@ _TEXT_HINTS = {
 }
 
 
-class NewStatementForm(GovukModelForm):
+class StatementFormBase(GovukModelForm):
+    """Rules every form of a statement keeps, on the pages and in the API."""
+
+    def clean_review_date(self):
+        value = self.cleaned_data.get("review_date")
+        # A date already passed may stay (the dashboard says it is due); a new one may not be past.
+        if value and value < timezone.localdate() and value != self.instance.review_date:
+            raise forms.ValidationError(
+                "Review date must be today or later: it is when you will next look at the statement",
+                code="past",
+            )
+        return value
+
+
+class NewStatementForm(StatementFormBase):
     class Meta:
         model = Statement
         fields = ["title", "review_date"]
@@ -58,7 +73,7 @@ def section_form_class(section: StatementSection) -> type[GovukModelForm]:
     widgets["objectives"] = forms.CheckboxSelectMultiple
     return modelform_factory(
         Statement,
-        form=GovukModelForm,
+        form=StatementFormBase,
         fields=section.fields,
         widgets={k: v for k, v in widgets.items() if k in section.fields},
         help_texts={k: v for k, v in _TEXT_HINTS.items() if k in section.fields},
