@@ -78,6 +78,10 @@ def test_provider_submits_with_evidence_and_the_commissioner_verifies(client, wo
     client.force_login(world.commissioner)
     page = client.get(f"/returns/{world.first.pk}/").content.decode()
     assert "register.pdf" in page and "Verify this return" in page
+    # Each line's decision and reason say which line they are for.
+    for line in (fiscal, economic):
+        assert f"Decision on “{line.commitment.title}”" in page
+        assert f"Reason for the decision on “{line.commitment.title}”" in page
     download = client.get(f"/returns/{world.first.pk}/files/{stored.pk}/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     missing_reason = client.post(

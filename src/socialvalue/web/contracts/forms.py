@@ -214,16 +214,19 @@ class VerificationForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.lines = list(lines)
         for line in self.lines:
+            # Each line's fields say which line they are for: several are on one page, and the
+            # error summary and screen readers' form lists show labels without their fieldset.
+            title = line.commitment.title
             self.fields[f"decision_{line.pk}"] = _govuk(
                 forms.ChoiceField(
-                    label="Decision",
+                    label=f"Decision on “{title}”",
                     choices=[("", "Not decided yet"), *self.CHOICES],
                     required=False,
                 )
             )
             self.fields[f"reason_{line.pk}"] = _govuk(
                 forms.CharField(
-                    label="Reason",
+                    label=f"Reason for the decision on “{title}”",
                     required=False,
                     help_text="Needed to query or reject: the provider sees it.",
                     widget=forms.Textarea(attrs={"rows": 2}),
