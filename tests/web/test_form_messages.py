@@ -10,7 +10,13 @@ import pytest
 from django import forms
 
 import socialvalue.web
-from socialvalue.web.forms import GovukFormMixin, apply_message_policy
+from socialvalue.web.accounts.models import Organisation
+from socialvalue.web.forms import (
+    DJANGO_EMPTY_CHOICE,
+    GovukFormMixin,
+    apply_empty_choice_policy,
+    apply_message_policy,
+)
 
 #: Django's wording for the codes the policy covers ("This field is required.", "Ensure this value
 #: is less than or equal to %(limit_value)s.", ...), gathered from every field class.
@@ -64,6 +70,10 @@ def test_no_field_keeps_djangos_wording(form_class):
     for name, declared in form_class.base_fields.items():
         field = copy.deepcopy(declared)
         apply_message_policy(field, name)
+        apply_empty_choice_policy(field)
+        assert getattr(field, "empty_label", None) != DJANGO_EMPTY_CHOICE, name
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            assert DJANGO_EMPTY_CHOICE not in [str(text) for _, text in field.choices], name
         for code in ("required", "invalid_choice", "max_value", "min_value", "max_length"):
             message = field.error_messages.get(code)
             if message is not None:
@@ -117,3 +127,20 @@ def test_each_message_names_its_field(field, value, says):
     Form.base_fields = {"the_field": field}
     form = Form({"the_field": value} if value else {})
     assert form.errors["the_field"] == [says]
+
+
+@pytest.mark.django_db
+def test_dropdowns_say_what_their_empty_choice_means():
+    class Form(GovukFormMixin, forms.Form):
+        needed = forms.ModelChoiceField(queryset=Organisation.objects.all(), label="Organisation")
+        optional = forms.ModelChoiceField(
+            queryset=Organisation.objects.all(), label="Partner", required=False
+        )
+        kind = forms.ChoiceField(
+            label="Kind", choices=[("", DJANGO_EMPTY_CHOICE), ("a", "A")], required=False
+        )
+
+    html = str(Form())
+    assert DJANGO_EMPTY_CHOICE not in html
+    assert '<option value="" selected>Choose one</option>' in html
+    assert html.count('<option value="" selected>None</option>') == 2

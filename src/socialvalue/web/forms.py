@@ -106,6 +106,25 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
             field.error_messages[code] = message
 
 
+DJANGO_EMPTY_CHOICE = "---------"
+
+
+def apply_empty_choice_policy(field: forms.Field) -> None:
+    """A dropdown's empty choice says what it means instead of Django's dashes: "Choose one" where
+    a choice is needed, "None" where it may be left empty."""
+    label = "Choose one" if field.required else "None"
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_EMPTY_CHOICE:
+            field.empty_label = label
+    elif isinstance(field, forms.ChoiceField) and any(
+        value == "" and text == DJANGO_EMPTY_CHOICE for value, text in field.choices
+    ):
+        field.choices = [
+            (value, label if value == "" and text == DJANGO_EMPTY_CHOICE else text)
+            for value, text in field.choices
+        ]
+
+
 def apply_text_policy(field: forms.Field) -> None:
     """Make a text field keep text the way the policy says: no control characters, no lone
     surrogates, and a length limit (LONG_TEXT_MAX for a field that has none of its own)."""
@@ -145,6 +164,7 @@ class GovukFormMixin:
             apply_text_policy(field)
             apply_date_policy(field)
             apply_message_policy(field, name)
+            apply_empty_choice_policy(field)
             css = _govuk_class(field.widget)
             existing = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{css} {existing}".strip()
