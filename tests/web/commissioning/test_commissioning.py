@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.utils.html import escape
 
 from socialvalue.core import scoring
 from socialvalue.web.commissioning import services
@@ -371,3 +372,15 @@ def test_every_missing_score_is_named_at_once(client, council):
     with pytest.raises(services.InputError) as missing:
         services.evaluate(procurement)
     assert [p.place for p in missing.value.problems] == ["Carewell", "Homeside"]
+
+
+def test_web_publish_lists_every_reason_at_once(client, council):
+    procurement = f.procurement(council.alice_org, weights=(50, 40, 5), outcomes=0)
+    reasons = services.publish_refusals(procurement)
+    assert len(reasons) >= 2 and any("asks for 0 social value outcomes" in r for r in reasons)
+    client.force_login(council.admin)
+    page = client.post(f"/procurements/{procurement.id}/publish/", follow=True).content.decode()
+    for reason in reasons:
+        assert f"• {escape(reason)}" in page
+    procurement.refresh_from_db()
+    assert procurement.state == "draft"

@@ -854,6 +854,13 @@ def import_tender(*, organisation, actor, data: Any) -> Procurement:
 
 
 @transaction.atomic
+def publish_refusals(procurement: Procurement) -> list[str]:
+    """Every reason the draft cannot be published yet, all at once: the model's, the valuation's
+    and the charter's (publishing itself stops at the first kind it finds)."""
+    problems = model_problems(procurement) + valuation_problems(procurement)
+    return [str(p) for p in problems] + charter_breaches(procurement)
+
+
 def publish(*, procurement: Procurement, actor) -> Procurement:
     """Open the draft to bids, if its evaluation model is sound and it meets the charter."""
     require_role(actor, procurement, "editor")

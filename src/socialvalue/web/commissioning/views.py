@@ -584,14 +584,12 @@ def procurement_publish(request: HttpRequest, procurement_id: int) -> HttpRespon
     procurement = _own_procurement(request, procurement_id, "editor")
     try:
         services.publish(procurement=procurement, actor=request.actor)
-    except services.CharterBreach as refusal:
+    except (services.CharterBreach, InputError):
+        reasons = services.publish_refusals(procurement)
         messages.error(
             request,
-            "This procurement cannot be published because it breaks the charter: "
-            + " ".join(refusal.breaches),
+            "This procurement cannot be published yet:\n" + "\n".join(f"• {r}" for r in reasons),
         )
-    except InputError as error:
-        messages.error(request, "This procurement cannot be published: " + error.describe())
     except services.WrongState as error:
         messages.error(request, str(error))
     else:
