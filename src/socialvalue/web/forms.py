@@ -156,20 +156,36 @@ def apply_text_policy(field: forms.Field) -> None:
 
 class GovukFormMixin:
     """Gives every widget its GOV.UK class, and the error variant once validation has failed;
-    every text field follows the text policy and every date field the date range."""
+    every text field follows the text policy and every date field the date range; errors name
+    their field and dropdowns say what their empty choice means.
+
+    The policies are applied again before validation and when a field is shown, so fields a
+    form adds in its own __init__ (after this one) follow them too; each policy is idempotent."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = _govuk_class(field.widget)
+            existing = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = f"{css} {existing}".strip()
+        self._apply_policies()
+
+    def _apply_policies(self) -> None:
         for name, field in self.fields.items():
             apply_text_policy(field)
             apply_date_policy(field)
             apply_message_policy(field, name)
             apply_empty_choice_policy(field)
-            css = _govuk_class(field.widget)
-            existing = field.widget.attrs.get("class", "")
-            field.widget.attrs["class"] = f"{css} {existing}".strip()
+
+    def __getitem__(self, name):
+        field = self.fields.get(name)
+        if field is not None:
+            apply_message_policy(field, name)
+            apply_empty_choice_policy(field)
+        return super().__getitem__(name)
 
     def full_clean(self):
+        self._apply_policies()
         super().full_clean()
         for name in self.errors:
             if name in self.fields:

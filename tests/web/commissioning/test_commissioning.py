@@ -384,3 +384,25 @@ def test_web_publish_lists_every_reason_at_once(client, council):
         assert f"• {escape(reason)}" in page
     procurement.refresh_from_db()
     assert procurement.state == "draft"
+
+
+def test_a_council_enters_a_bid_for_a_registered_provider_without_typing_its_name(client, council):
+    procurement = f.procurement(council.alice_org, state="published")
+    provider = council.other_org
+    client.force_login(council.admin)
+    form = client.get(f"/procurements/{procurement.id}/bids/new/").content.decode()
+    assert "---------" not in form
+    response = client.post(
+        f"/procurements/{procurement.id}/bids/new/",
+        {"bidder": provider.id, "bidder_name": "", "price": "700000", "method_statement": "x"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    bid = Bid.objects.get(procurement=procurement)
+    assert (bid.bidder, bid.bidder_name) == (provider, provider.name)
+    # With neither, the error names the field and says what to do.
+    page = client.post(
+        f"/procurements/{procurement.id}/bids/new/",
+        {"bidder": "", "bidder_name": "", "price": "1", "method_statement": "x"},
+    ).content.decode()
+    assert "This field cannot be blank" not in page and "This field is required" not in page
+    assert "Name the bidder, or choose a registered provider." in page, page
