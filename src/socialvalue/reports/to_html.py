@@ -99,12 +99,12 @@ def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") 
             f'<p class="govuk-body-s sv-table__note">Showing the first {table.preview:,} of '
             f"{len(table.rows):,} rows; the Excel and CSV downloads have them all.</p>"
         )
-    # A wide table may scroll sideways on a narrow screen: keyboard users need to reach it.
+    # Any table may scroll sideways on a narrow screen (a phone is 375 px wide): keyboard users
+    # need to reach it, so each is a named region they can focus.
+    wide = " sv-table--wide" if len(table.columns) >= 7 else ""
     wrap = (
-        f'<div class="sv-table-wrap sv-table--wide" role="region" tabindex="0" '
-        f'aria-label="{_e(table.title)} (scrolls sideways)">'
-        if len(table.columns) >= 7
-        else '<div class="sv-table-wrap">'
+        f'<div class="sv-table-wrap{wide}" role="region" tabindex="0" '
+        f'aria-label="{_e(table.title)}">'
     )
     return (
         f'{wrap}<table class="govuk-table">'
