@@ -50,7 +50,9 @@ def _visit(page, url: str, name: str, too_wide: list[str]) -> None:
 
 
 def _navigation_is_behind_the_menu(page, link: str) -> None:
-    """The first screen shows the page, not a list of links; the Menu button opens and closes them."""
+    """The first screen of the home page shows the page, not a list of links; the Menu button
+    opens and closes them."""
+    page.goto("/")
     menu = page.get_by_role("button", name="Menu")
     links = page.locator("#navigation")
     expect(menu).to_be_visible()
@@ -64,6 +66,7 @@ def _navigation_is_behind_the_menu(page, link: str) -> None:
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
     expect(links.get_by_role("link", name=link, exact=True)).to_be_visible()
+    page.check_accessibility()  # with the menu open
     menu.click()
     expect(links).to_be_hidden()
 
