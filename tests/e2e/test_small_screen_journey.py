@@ -11,6 +11,24 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 800}
 
+#: The elements that stick out past the screen's right edge while their parent does not, and that
+#: no scrolling region holds: the culprits.
+WIDEST = """() => {
+  const past = (e) => e.getBoundingClientRect().right > window.innerWidth + 0.5;
+  const clipped = (e) => {
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+  return [...document.body.querySelectorAll('*')]
+    .filter((e) => past(e) && e.parentElement && !past(e.parentElement) && !clipped(e))
+    .slice(0, 5)
+    .map((e) => `${name(e)} in ${name(e.parentElement)} (${Math.round(e.getBoundingClientRect().right)} px)`);
+}"""
+
 
 def _demo() -> None:
     from django.apps import apps
@@ -40,7 +58,9 @@ def _fits(page, name: str, too_wide: list[str]) -> None:
     width, screen = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     print(f"{name}: {width} px wide on a {screen} px screen")
     if width > screen:
-        too_wide.append(f"{name} is {width} px wide on a {screen} px screen")
+        too_wide.append(
+            f"{name} is {width} px wide on a {screen} px screen: {page.evaluate(WIDEST)}"
+        )
     page.check_accessibility()
 
 
