@@ -63,7 +63,11 @@ def key_figures_html(figures: list[KeyFigure] | tuple[KeyFigure, ...], title: st
     return f'{heading}<dl class="sv-key-figures">{"".join(items)}</dl>'
 
 
-def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") -> str:
+def table_html(
+    table: Table, *, caption_class: str = "govuk-table__caption--s", region: str = ""
+) -> str:
+    """The table on screen; `region` names its scrolling region when the title alone would not
+    tell it apart (a chart's data beside a table of the same title)."""
     head = "".join(
         f'<th scope="col" class="govuk-table__header'
         f'{" govuk-table__header--numeric" if c.numeric else ""}">{_e(c.heading)}</th>'
@@ -99,12 +103,12 @@ def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") 
             f'<p class="govuk-body-s sv-table__note">Showing the first {table.preview:,} of '
             f"{len(table.rows):,} rows; the Excel and CSV downloads have them all.</p>"
         )
-    # A wide table may scroll sideways on a narrow screen: keyboard users need to reach it.
+    # Any table may scroll sideways on a narrow screen (a phone is 375 px wide): keyboard users
+    # need to reach it, so each is a named region they can focus.
+    wide = " sv-table--wide" if len(table.columns) >= 7 else ""
     wrap = (
-        f'<div class="sv-table-wrap sv-table--wide" role="region" tabindex="0" '
-        f'aria-label="{_e(table.title)} (scrolls sideways)">'
-        if len(table.columns) >= 7
-        else '<div class="sv-table-wrap">'
+        f'<div class="sv-table-wrap{wide}" role="region" tabindex="0" '
+        f'aria-label="{_e(region or table.title)}">'
     )
     return (
         f'{wrap}<table class="govuk-table">'
@@ -119,11 +123,12 @@ def chart_html(chart: Chart, *, for_print: bool) -> str:
     image = f'<img class="sv-chart__image" src="data:image/svg+xml;base64,{data}" alt="{_e(chart.alt)}">'
     if for_print:
         return f'<figure class="sv-chart">{image}</figure>'
+    data_table = table_html(chart.table, region=f"The data of the chart {chart.title}")
     return (
         f'<figure class="sv-chart">{image}'
         '<details class="govuk-details"><summary class="govuk-details__summary">'
         f'<span class="govuk-details__summary-text">Show the data: {_e(chart.title)}</span></summary>'
-        f'<div class="govuk-details__text">{table_html(chart.table)}</div></details></figure>'
+        f'<div class="govuk-details__text">{data_table}</div></details></figure>'
     )
 
 

@@ -165,6 +165,7 @@ TEMPLATES = [
                 "socialvalue.web.tenancy.organisation_context",
                 "socialvalue.web.navigation.navigation_context",
             ],
+            "builtins": ["socialvalue.web.tables"],
         },
     }
 ]
