@@ -104,7 +104,11 @@ def test_an_empty_sign_in_names_both_fields_in_the_summary_and_beside_them(clien
             "Weight (%) must be 100 or less",
         ),
         (forms.ChoiceField(label="Kind", choices=[("a", "A")]), "b", "Select kind from the list"),
-        (forms.CharField(label="Code", max_length=3), "ABCD", "Code must be 3 characters or fewer"),
+        (
+            forms.CharField(label="Code", max_length=3),
+            "ABCD",
+            "Code must be at most 3 characters long",
+        ),
         (forms.DateField(label="Review date"), "2020-13-45", "Review date must be a real date"),
         (
             forms.EmailField(label="Email address"),

@@ -50,7 +50,8 @@ def apply_date_policy(field: forms.Field) -> None:
 def _django_messages(field: forms.Field) -> dict:
     messages: dict = {}
     for cls in reversed(type(field).__mro__):
-        messages.update(getattr(cls, "default_error_messages", {}))
+        if cls.__module__.startswith("django."):  # a field class of ours words its own messages
+            messages.update(cls.__dict__.get("default_error_messages", {}))
     return messages
 
 
@@ -97,10 +98,18 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
             f"{formatted} must have no more than %(max)s digits before the decimal point"
         )
     if isinstance(field, forms.CharField) and not isinstance(field, forms.URLField):
-        ours["max_length"] = f"{formatted} must be %(limit_value)d characters or fewer"
+        ours["max_length"] = f"{formatted} must be at most %(limit_value)d characters long"
         ours["min_length"] = f"{formatted} must be %(limit_value)d characters or more"
     django = _django_messages(field)
+    # A validator with a message of its own (a form's "Enter a percentage from 0 to 100") keeps it.
+    own = {
+        getattr(v, "code", None)
+        for v in field.validators
+        if str(getattr(v, "message", "")) != str(getattr(type(v), "message", ""))
+    }
     for code, message in ours.items():
+        if code in own:
+            continue
         current = field.error_messages.get(code)
         if current is None or str(current) == str(django.get(code)):
             field.error_messages[code] = message
