@@ -151,18 +151,26 @@ def _wait_for_output(process: subprocess.Popen, path: Path, text: str, timeout: 
     raise AssertionError(f"{text!r} not seen within {timeout} s:\n{path.read_text()}")
 
 
-@pytest.mark.slow
-def test_embedded_worker_sends_queued_email_and_stops_cleanly_on_sigterm(tmp_path):
-    """The default: a SQLite queue file in SOCIALVALUE_HOME shared by the web and the worker."""
-    env = clean_env(SOCIALVALUE_HOME=str(tmp_path))
+def _migrated_worker(
+    tmp_path: Path, env: dict[str, str], workers: int
+) -> tuple[subprocess.Popen, Path]:
+    """`socialvalue worker --workers N` on a freshly migrated home, started and announced."""
     subprocess.run([SOCIALVALUE, "manage", "migrate", "-v", "0"], env=env, check=True, timeout=300)
     log = tmp_path / "worker.log"
     with log.open("w") as out:
         worker = subprocess.Popen(
-            [SOCIALVALUE, "worker", "--workers", "2"], env=env, stdout=out, stderr=out
+            [SOCIALVALUE, "worker", "--workers", str(workers)], env=env, stdout=out, stderr=out
         )
+    _wait_for_output(worker, log, f"socialvalue worker: {workers} process(es)", 60)
+    return worker, log
+
+
+@pytest.mark.slow
+def test_embedded_worker_sends_queued_email_and_stops_cleanly_on_sigterm(tmp_path):
+    """The default: a SQLite queue file in SOCIALVALUE_HOME shared by the web and the worker."""
+    env = clean_env(SOCIALVALUE_HOME=str(tmp_path))
+    worker, log = _migrated_worker(tmp_path, env, 2)
     try:
-        _wait_for_output(worker, log, "socialvalue worker: 2 process(es)", 60)
         # Another process (as a web request would) queues a message in the SQLite file.
         subprocess.run(
             [
@@ -191,14 +199,8 @@ def test_embedded_worker_sends_queued_email_and_stops_cleanly_on_sigterm(tmp_pat
 def test_worker_and_its_processes_yield_the_processor_to_the_web(tmp_path):
     """By default the worker is niced and in the idle class, and so is every process it starts."""
     env = clean_env(SOCIALVALUE_HOME=str(tmp_path), SOCIALVALUE_WORKER_IDLE="true")
-    subprocess.run([SOCIALVALUE, "manage", "migrate", "-v", "0"], env=env, check=True, timeout=300)
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        worker = subprocess.Popen(
-            [SOCIALVALUE, "worker", "--workers", "1"], env=env, stdout=out, stderr=out
-        )
+    worker, _log = _migrated_worker(tmp_path, env, 1)
     try:
-        _wait_for_output(worker, log, "socialvalue worker: 1 process(es)", 60)
         deadline = time.monotonic() + 30
         while not _children(worker.pid) and time.monotonic() < deadline:
             time.sleep(0.2)

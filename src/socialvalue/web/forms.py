@@ -168,8 +168,9 @@ class GovukFormMixin:
     every text field follows the text policy and every date field the date range; errors name
     their field and dropdowns say what their empty choice means.
 
-    The policies are applied again before validation and when a field is shown, so fields a
-    form adds in its own __init__ (after this one) follow them too; each policy is idempotent."""
+    The policies are applied again before validation (and the dropdown one when a field is
+    shown), so fields a form adds in its own __init__ (after this one) follow them too; each
+    policy is idempotent."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,9 +188,9 @@ class GovukFormMixin:
             apply_empty_choice_policy(field)
 
     def __getitem__(self, name):
+        # Only what is shown needs doing here; messages are set before validation (full_clean).
         field = self.fields.get(name)
         if field is not None:
-            apply_message_policy(field, name)
             apply_empty_choice_policy(field)
         return super().__getitem__(name)
 
