@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from urllib.parse import urlsplit
 
 os.environ["SOCIALVALUE_TESTING"] = "1"
 if "SOCIALVALUE_HOME" not in os.environ:
@@ -12,3 +13,12 @@ if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
     os.makedirs(os.environ["SOCIALVALUE_HOME"], exist_ok=True)
 
 from socialvalue.web.settings import *  # noqa: E402,F403
+from socialvalue.web.settings import CACHES  # noqa: E402
+
+if _worker and CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Each test clears the cache before it runs, and clearing Redis empties its whole database:
+    # parallel workers each take the next database, so one cannot reset another's rate limits.
+    _url = urlsplit(CACHES["default"]["LOCATION"])
+    _base = int(_url.path.strip("/") or 0)
+    _index = int(_worker.removeprefix("gw") or 0)
+    CACHES["default"]["LOCATION"] = _url._replace(path=f"/{_base + _index}").geturl()
