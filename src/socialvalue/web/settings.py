@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "socialvalue.web.surveys",
     "socialvalue.web.analyses",
     "socialvalue.web.commissioning",
+    "socialvalue.web.engagements",
     "socialvalue.web.contracts",
     "socialvalue.web.reports",
     "socialvalue.web.dashboard",

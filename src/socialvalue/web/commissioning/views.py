@@ -29,7 +29,7 @@ from socialvalue.web.errors import Conflict
 from socialvalue.web.forms import add_domain_errors, upload_problems
 from socialvalue.web.tenancy import get_visible_or_404, require_role, visible
 
-from . import services, summaries
+from . import origins, services, summaries
 from .forms import (
     AnswerForm,
     AwardForm,
@@ -310,11 +310,16 @@ def _procurement_page(
     request: HttpRequest, procurement: Procurement, forms: dict | None = None, status: int = 200
 ) -> HttpResponse:
     own = _is_commissioner_of(request, procurement)
+    notes = origins.origins(procurement)
+    outcomes = list(procurement.outcomes.select_related("priority", "measure"))
+    for outcome in outcomes:
+        outcome.origin_note = notes.get(outcome.id, "")
     context = {
         "procurement": procurement,
         "own": own,
         "criteria": procurement.criteria.all(),
-        "outcomes": procurement.outcomes.select_related("priority", "measure"),
+        "outcomes": outcomes,
+        "procurement_origin": notes.get(None, ""),
     }
     can_edit = own and request.actor.membership_for(procurement.organisation_id).allows("editor")
     context |= _questions_context(request, procurement, own, can_edit, forms or {})

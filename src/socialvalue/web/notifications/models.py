@@ -31,6 +31,9 @@ class Kind(models.TextChoices):
     CONTRACT_ENTERED = "contract_entered", "A contract is entered into"
     QUESTION_ASKED = "question_asked", "A provider asks a question on a procurement"
     QUESTION_ANSWERED = "question_answered", "A question on a procurement is answered"
+    PROPOSAL_RECEIVED = "proposal_received", "A provider sends a proposal"
+    PROPOSAL_DECIDED = "proposal_decided", "The council decides on your proposal"
+    ENGAGEMENT_SUMMARY = "engagement_summary", "A council publishes what it heard in an engagement"
 
 
 class Delivery(models.TextChoices):
