@@ -29,6 +29,7 @@ from socialvalue.web.commissioning import services as commissioning
 from socialvalue.web.commissioning.models import Priority, Procurement, RequestedOutcome
 from socialvalue.web.errors import Conflict
 from socialvalue.web.links import absolute_reverse
+from socialvalue.web.measures.models import Measure
 from socialvalue.web.notifications import services as notifications
 from socialvalue.web.notifications.models import Kind as NoticeKind
 from socialvalue.web.tenancy import Actor, require_role
@@ -963,10 +964,10 @@ def send_proposal(
     errors = _model_errors(proposal, exclude=["organisation", "council", "created_by", "measures"])
     if council is None or not council.is_commissioner or council.status != "active":
         _add(errors, "council_id", "Choose a council to send the proposal to.")
-    if any(
-        getattr(m, "organisation_id", None) not in (None, *actor.organisation_ids) for m in measures
-    ):
-        _add(errors, "measure_ids", "Choose measures you can use.")
+    shared = Measure.objects.filter(value_set__organisation__isnull=True)
+    if len(measures) != shared.filter(pk__in=[m.pk for m in measures]).count():
+        # The council must be able to read them: built-in or site-wide sets, not one's own import.
+        _add(errors, "measure_ids", "Choose measures from the built-in or site-wide sets.")
     _refuse(errors)
     proposal.save()
     proposal.measures.set(measures)
