@@ -102,6 +102,7 @@ def _sign_out(page) -> None:
 def test_a_provider_s_pages_fit_a_phone(page):
     from socialvalue.web.analyses.models import Analysis
     from socialvalue.web.contracts.models import Contract, Return
+    from socialvalue.web.engagements.models import Engagement
     from socialvalue.web.evidence.models import Evidence
     from socialvalue.web.surveys.models import Survey
 
@@ -116,6 +117,7 @@ def test_a_provider_s_pages_fit_a_phone(page):
     reviewed = contract.returns.filter(status=Return.Status.REVIEWED).order_by("pk").first()
     analysis = Analysis.objects.filter(organisation__slug="brightwater").order_by("pk").first()
     survey = Survey.objects.filter(organisation__slug="brightwater").order_by("pk").first()
+    market = Engagement.objects.get(kind=Engagement.Kind.MARKET, organisation__slug="riverside")
     pages = [
         ("/evidence/", "the evidence list"),
         (f"/evidence/{evidence.pk}/", "an evidence record"),
@@ -129,6 +131,15 @@ def test_a_provider_s_pages_fit_a_phone(page):
         ("/surveys/", "the surveys"),
         (f"/surveys/{survey.pk}/", "a survey"),
         ("/reports/", "the reports"),
+        ("/case-studies/", "the case studies"),
+        ("/plan/", "the plan"),
+        ("/measures/", "the measures"),
+        ("/to-do/", "the to-do list"),
+        ("/notifications/", "the notifications"),
+        ("/engagements/", "the engagements"),
+        (f"/engagements/{market.pk}/", "a market engagement"),
+        ("/pipeline/", "the councils' pipelines"),
+        ("/proposals/", "the proposals"),
     ]
     for url, name in pages:
         _visit(page, url, f"The provider's {name} ({url})", too_wide)
@@ -140,6 +151,7 @@ def test_a_provider_s_pages_fit_a_phone(page):
 def test_a_council_s_pages_fit_a_phone(page):
     from socialvalue.web.commissioning.models import Procurement
     from socialvalue.web.contracts.models import Contract, Return
+    from socialvalue.web.engagements.models import Engagement
 
     _demo()
     page.set_viewport_size(PHONE)
@@ -155,6 +167,9 @@ def test_a_council_s_pages_fit_a_phone(page):
     contract = Contract.objects.get(provider__slug="brightwater", commissioner__slug="riverside")
     submitted = contract.returns.filter(status=Return.Status.SUBMITTED).order_by("pk").first()
     assert submitted is not None, "the demo leaves a return for the council to review"
+    consultation = Engagement.objects.get(
+        kind=Engagement.Kind.PRIORITIES, organisation__slug="riverside"
+    )
     pages = [
         ("/portfolio/", "the portfolio"),
         (f"/portfolio/?year={submitted.year}", "the portfolio of a year with returns"),
@@ -165,6 +180,13 @@ def test_a_council_s_pages_fit_a_phone(page):
         (f"/contracts/{contract.pk}/", "a contract"),
         (f"/returns/{submitted.pk}/", "a return to review"),
         ("/reports/", "the reports"),
+        ("/charter/", "the charter"),
+        ("/to-do/", "the to-do list"),
+        ("/pipeline/", "the pipeline"),
+        ("/engagements/", "the engagements"),
+        (f"/engagements/{consultation.pk}/", "a consultation"),
+        (f"/engagements/{consultation.pk}/results/", "a consultation's results"),
+        ("/proposals/", "the proposals received"),
     ]
     for url, name in pages:
         _visit(page, url, f"The council's {name} ({url})", too_wide)
@@ -182,3 +204,24 @@ def test_a_council_s_pages_fit_a_phone(page):
     _navigation_is_behind_the_menu(page, "Portfolio")
     assert not too_wide, "pages that scroll sideways:\n" + "\n".join(too_wide)
     _sign_out(page)
+
+
+def test_the_public_pages_fit_a_phone(page):
+    """Signed out: a council's public pipeline and its consultation's public link, plain and easy
+    read."""
+    from socialvalue.web.engagements.models import Engagement
+
+    _demo()
+    page.set_viewport_size(PHONE)
+    too_wide: list[str] = []
+    consultation = Engagement.objects.get(
+        kind=Engagement.Kind.PRIORITIES, organisation__slug="riverside"
+    )
+    pages = [
+        ("/councils/riverside/pipeline/", "Riverside's public pipeline"),
+        (f"/c/{consultation.public_token}/", "the consultation's public page"),
+        (f"/c/{consultation.public_token}/easy-read/", "the consultation in easy read"),
+    ]
+    for url, name in pages:
+        _visit(page, url, f"{name} ({url})", too_wide)
+    assert not too_wide, "pages that scroll sideways:\n" + "\n".join(too_wide)
