@@ -610,10 +610,34 @@ def _answer_errors(
     return errors, kept, ranks
 
 
+def _taking_part(
+    actor: Actor, engagement: Engagement, organisation_id: int | None, what: str
+) -> Organisation:
+    """The organisation an actor answers or registers for: the one named, or its only one; an
+    editor's, and never the council running the engagement."""
+    if organisation_id is None:
+        if len(actor.memberships) != 1:
+            raise ValidationError(
+                {"organisation_id": ["You belong to several organisations: say which one."]}
+            )
+        organisation_id = next(iter(actor.memberships))
+    membership = actor.require(organisation_id, "editor")
+    if membership.organisation_id == engagement.organisation_id:
+        raise PermissionDenied(f"The council running the engagement does not {what}.")
+    return membership.organisation
+
+
 @transaction.atomic
-def record_response(*, engagement: Engagement, actor: Actor | None, answer: Answer) -> Response:
+def record_response(
+    *,
+    engagement: Engagement,
+    actor: Actor | None,
+    answer: Answer,
+    organisation_id: int | None = None,
+) -> Response:
     """A provider's answer (one per organisation: answering again replaces it while the
-    engagement is open) or, with no actor, a member of the public's answer to a consultation."""
+    engagement is open) or, with no actor, a member of the public's answer to a consultation.
+    `organisation_id` says which organisation answers when the actor belongs to several."""
     if engagement.state != Engagement.State.OPEN or engagement.closes_on < today():
         raise Conflict("This engagement is not taking answers: it has closed or is not open yet.")
     organisation = None
@@ -621,18 +645,7 @@ def record_response(*, engagement: Engagement, actor: Actor | None, answer: Answ
         if not engagement.is_consultation:
             raise Http404("Only registered providers answer a market engagement.")
     else:
-        membership = (
-            next(iter(actor.memberships.values()), None) if len(actor.memberships) == 1 else None
-        )
-        if membership is None:
-            raise ValidationError(
-                {"organisation_id": ["You belong to several organisations: say which one."]}
-            )
-        if membership.organisation_id == engagement.organisation_id:
-            raise PermissionDenied("The council running the engagement does not answer it.")
-        if not membership.allows("editor"):
-            raise PermissionDenied(f"This needs the editor role in {membership.organisation.name}.")
-        organisation = membership.organisation
+        organisation = _taking_part(actor, engagement, organisation_id, "answer it")
     errors, kept, ranks = _answer_errors(engagement, answer)
     _refuse(errors)
     keep_contact = answer.contact_ok and actor is None
@@ -686,29 +699,21 @@ def responses_for(engagement: Engagement, actor: Actor):
 
 
 @transaction.atomic
-def register_for_event(*, event: Event, actor: Actor, attendees: int = 1) -> EventRegistration:
+def register_for_event(
+    *, event: Event, actor: Actor, attendees: int = 1, organisation_id: int | None = None
+) -> EventRegistration:
     """A provider's places at an event, within its capacity; registering again changes them."""
     engagement = event.engagement
     if engagement.state != Engagement.State.OPEN:
         raise Conflict("Registration opens with the engagement and ends when it closes.")
     if event.starts_at < now():
         raise Conflict("This event has already started.")
-    if len(actor.memberships) != 1:
-        raise ValidationError(
-            {"organisation_id": ["You belong to several organisations: say which one."]}
-        )
-    membership = next(iter(actor.memberships.values()))
-    if membership.organisation_id == engagement.organisation_id:
-        raise PermissionDenied("The council running the event does not register for it.")
-    if not membership.allows("editor"):
-        raise PermissionDenied(f"This needs the editor role in {membership.organisation.name}.")
+    organisation = _taking_part(actor, engagement, organisation_id, "register for its events")
     if not 1 <= attendees <= 20:
         raise ValidationError({"attendees": ["Register from 1 to 20 people."]})
     event = Event.objects.select_for_update().get(pk=event.pk)
     taken = sum(
-        event.registrations.exclude(organisation=membership.organisation).values_list(
-            "attendees", flat=True
-        )
+        event.registrations.exclude(organisation=organisation).values_list("attendees", flat=True)
     )
     if event.capacity is not None and taken + attendees > event.capacity:
         left = max(0, event.capacity - taken)
@@ -717,7 +722,7 @@ def register_for_event(*, event: Event, actor: Actor, attendees: int = 1) -> Eve
         )
     registration, _ = EventRegistration.objects.update_or_create(
         event=event,
-        organisation=membership.organisation,
+        organisation=organisation,
         defaults={"attendees": attendees, "registered_by": actor.user},
     )
     return registration
