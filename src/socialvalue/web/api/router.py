@@ -165,6 +165,7 @@ API_APPS = (
     "surveys",
     "analyses",
     "commissioning",
+    "engagements",
     "contracts",
     "reports",
     "dashboard",
