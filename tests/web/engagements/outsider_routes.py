@@ -254,3 +254,8 @@ ROUTES: list[Route] = [
     Route("proposals/"),
     Route("proposals/new/"),
 ]
+
+# The API's routes, listed beside the pages'.
+from tests.web.engagements.api_outsider_routes import API_ROUTES  # noqa: E402
+
+ROUTES += API_ROUTES
