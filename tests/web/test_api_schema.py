@@ -48,6 +48,8 @@ def _models():
     from socialvalue.web.casestudies.models import CaseStudy, CaseStudyFile
     from socialvalue.web.commissioning.models import Procurement
     from socialvalue.web.contracts.models import Contract, Return, ReturnFile
+    from socialvalue.web.engagements.models import Engagement, Event, PipelineItem, Proposal
+    from socialvalue.web.engagements.models import Response as EngagementResponse
     from socialvalue.web.evidence.models import Evidence, EvidenceFile
     from socialvalue.web.measures.models import Measure, ValueSet
     from socialvalue.web.planning.models import Activity, Objective
@@ -71,6 +73,11 @@ def _models():
         "analysis": Analysis,
         "forecast": Analysis,
         "procurement": Procurement,
+        "engagement": Engagement,
+        "event": Event,
+        "response": EngagementResponse,
+        "item": PipelineItem,
+        "proposal": Proposal,
         "contract": Contract,
         "return": Return,
         "run": ReportRun,
