@@ -110,11 +110,11 @@ def table_html(
     # On paper a short table is kept whole (moved to the next page rather than split).
     short = " sv-table--short" if len(table.shown_rows) <= SHORT_TABLE_ROWS else ""
     wrap = (
-        f'<div class="sv-table-wrap{wide}{short}" role="region" tabindex="0" '
+        f'<div class="sv-table-wrap{wide}" role="region" tabindex="0" '
         f'aria-label="{_e(region or table.title)}">'
     )
     return (
-        f'{wrap}<table class="govuk-table">'
+        f'{wrap}<table class="govuk-table{short}">'
         f'<caption class="govuk-table__caption {caption_class}">{_e(table.title)}</caption>'
         f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
         f'<tbody class="govuk-table__body">{body}</tbody>{foot}</table>{"".join(notes)}</div>'
