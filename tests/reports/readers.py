@@ -51,3 +51,9 @@ def numbers_in(rows: list[tuple] | list[list[str]]) -> list[float]:
             except (TypeError, ValueError):
                 continue
     return found
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF, as pdftotext reads it (a trailing empty page dropped)."""
+    pages = pdf_text(data).split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages

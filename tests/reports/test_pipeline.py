@@ -146,7 +146,7 @@ def test_excel_keeps_numbers_as_numbers_with_formats_and_every_row(files):
 def test_pdf_has_contents_with_page_numbers_running_header_and_page_numbers(files):
     pages = pdf_text(files["pdf"]).split("\f")
     pages = [p for p in pages if p.strip()]
-    assert len(pages) >= 5
+    assert len(pages) >= 3  # cover, contents, sections flowing on
     contents = next(p for p in pages if "Contents" in p and "Methodology" in p)
     entry = re.search(r"Methodology[ .]+(\d+)", contents)
     assert entry, contents

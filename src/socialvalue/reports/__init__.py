@@ -29,6 +29,10 @@ this package turns it into every format, so a figure on screen and in its PDF ca
     html_fragment(doc)    # str: the report for a page of the site (the page supplies the h1)
     doc.file_name("pdf")  # "annual-social-value-evaluation-2025-26.pdf" (or Document.slug)
 
+On paper (PDF and Word) sections flow: each runs on from the one before it. Only a chapter, a
+top-level `Section(..., chapter=True)` for a main part of a long report, starts a new page (see
+`Section`); Word's contents list is written out with the file, so it shows before Word updates it.
+
 Blocks a `Section` holds, in reading order, before its subsections:
 - `Paragraph(text)`: plain text, nothing interpreted.
 - `Markdown(text)`: user-written Markdown, sanitised (nh3) on screen and in PDF, paragraphs,

@@ -124,6 +124,10 @@ class Table:
         return self.preview is not None and len(self.rows) > self.preview
 
 
+#: On paper (PDF and Word) a table of at most this many rows is kept whole: moved to the next
+#: page rather than split. Longer tables break between rows, never inside one.
+SHORT_TABLE_ROWS = 8
+
 #: The title of a section whose bullets and paragraphs are caveats: they also head data files.
 CAVEATS = "Caveats"
 
@@ -131,11 +135,29 @@ CAVEATS = "Caveats"
 @dataclass
 class Section:
     """A titled part of a report: blocks (Paragraph, Markdown, BulletList, KeyFigures, Table,
-    Chart) then subsections."""
+    Chart) then subsections.
+
+    Sections flow: on paper (PDF and Word) each one continues on the page where the one before
+    it ended, so a short statement or case study takes a page or two, not a page per heading.
+    A **chapter** is the one exception: a top-level section marked ``chapter=True``, a main part
+    of a long report that a reader turns to on its own (an annual evaluation's summary, its
+    case studies, its methodology). A chapter starts a new page; nothing else does, apart from
+    the PDF's cover. Only a top-level section can be a chapter: a subsection marked as one is
+    refused, as it would break a part that is meant to be read in one piece.
+    """
 
     title: str
     blocks: list[Any] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    chapter: bool = False
+
+    def __post_init__(self) -> None:
+        for child in self.sections:
+            if child.chapter:
+                raise ValueError(
+                    f"section {child.title!r} is a subsection of {self.title!r}: "
+                    "only a top-level section can be a chapter"
+                )
 
 
 @dataclass

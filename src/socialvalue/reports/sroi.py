@@ -301,7 +301,9 @@ def sroi_document(
     )
 
     sections = [
-        Section("Summary", summary),
+        # The report's two chapters, its findings and its method, each start a page; the
+        # findings' parts run on one after another.
+        Section("Summary", summary, chapter=True),
         Section("The impact map", [inputs_table, outcome_table, value_table]),
         Section(
             "Value by stakeholder",
@@ -494,6 +496,7 @@ def sroi_document(
                 proxies,
             ],
             sections=[Section(CAVEATS, [BulletList(caveats)])],
+            chapter=True,
         )
     )
     progress(0.6, "Report written")

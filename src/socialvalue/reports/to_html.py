@@ -8,6 +8,7 @@ from importlib import resources
 
 from socialvalue.reports.charts import Chart
 from socialvalue.reports.document import (
+    SHORT_TABLE_ROWS,
     BulletList,
     Document,
     KeyFigure,
@@ -106,12 +107,14 @@ def table_html(
     # Any table may scroll sideways on a narrow screen (a phone is 375 px wide): keyboard users
     # need to reach it, so each is a named region they can focus.
     wide = " sv-table--wide" if len(table.columns) >= 7 else ""
+    # On paper a short table is kept whole (moved to the next page rather than split).
+    short = " sv-table--short" if len(table.shown_rows) <= SHORT_TABLE_ROWS else ""
     wrap = (
         f'<div class="sv-table-wrap{wide}" role="region" tabindex="0" '
         f'aria-label="{_e(region or table.title)}">'
     )
     return (
-        f'{wrap}<table class="govuk-table">'
+        f'{wrap}<table class="govuk-table{short}">'
         f'<caption class="govuk-table__caption {caption_class}">{_e(table.title)}</caption>'
         f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
         f'<tbody class="govuk-table__body">{body}</tbody>{foot}</table>{"".join(notes)}</div>'
@@ -167,8 +170,11 @@ def sections_html(document: Document, *, for_print: bool) -> str:
     def visit(section: Section, depth: int) -> None:
         level = min(depth + 1, 6)
         css = _HEADING_CLASSES.get(level, "govuk-heading-s")
+        # A chapter starts a new page on paper (print.css); every other section flows on.
+        chapter = " sv-report__section--chapter" if depth == 1 and section.chapter else ""
         parts.append(
-            f'<section class="sv-report__section sv-report__section--{depth}" id="{ids[id(section)]}">'
+            f'<section class="sv-report__section sv-report__section--{depth}{chapter}" '
+            f'id="{ids[id(section)]}">'
         )
         parts.append(f'<h{level} class="{css}">{_e(section.title)}</h{level}>')
         parts.extend(block_html(block, for_print=for_print) for block in section.blocks)
@@ -233,7 +239,8 @@ def print_stylesheet() -> str:
 
 
 def html_page(document: Document) -> str:
-    """A whole HTML page for print: cover with key figures, contents with page numbers, sections."""
+    """A whole HTML page for print: cover with key figures, contents with page numbers, then the
+    sections flowing on from the contents, a new page only before each chapter (see `Section`)."""
     cover = [
         '<section class="sv-cover">',
         f'<p class="sv-cover__organisation">{_e(document.organisation)}</p>'

@@ -1,10 +1,12 @@
-"""A document as Word: real headings, tables and lists, charts as PNG with alt text, page numbers."""
+"""A document as Word: real headings, tables and lists, charts as PNG with alt text, page numbers,
+and a contents list that shows the headings as soon as the file is opened."""
 
 from __future__ import annotations
 
 import io
 
 from docx import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -13,6 +15,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from socialvalue.reports.charts import Chart
 from socialvalue.reports.document import (
+    SHORT_TABLE_ROWS,
     BulletList,
     Document,
     KeyFigure,
@@ -48,11 +51,26 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:  # type:
     shown._r.append(end)
 
 
+def _row_property(row, name: str) -> None:  # type: ignore[no-untyped-def]
+    element = OxmlElement(name)
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
+
+
 def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
+    _row_property(row, "w:tblHeader")
+
+
+def _keep_rows(grid, *, whole: bool) -> None:  # type: ignore[no-untyped-def]
+    """No row is split across two pages; a short table (`whole`) is kept on one page, as Word
+    does it: every row's paragraphs kept with the next row."""
+    rows = list(grid.rows)
+    for index, row in enumerate(rows):
+        _row_property(row, "w:cantSplit")
+        if whole and index < len(rows) - 1:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _add_table(word: WordDocument, table: Table) -> None:
@@ -84,6 +102,7 @@ def _add_table(word: WordDocument, table: Table) -> None:
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(9)
+    _keep_rows(grid, whole=len(rows) <= SHORT_TABLE_ROWS)
     notes = []
     if table.caption:
         notes.append(table.caption)
@@ -187,6 +206,91 @@ def _page_furniture(word: WordDocument, document: Document) -> None:
     word.settings.element.append(update)
 
 
+#: The heading levels the contents lists, as Word's TOC field switch says: "1-2".
+CONTENTS_DEPTH = 2
+
+
+def _heading_marks(document: Document) -> dict[int, tuple[int, str, int, str]]:
+    """Every section's (depth, title, bookmark id, bookmark name), keyed by the section's id(),
+    named as Word names the bookmarks it makes for its contents (`_Toc` and a number)."""
+    return {
+        id(section): (depth, section.title, number, f"_Toc{number:08d}")
+        for number, (depth, section) in enumerate(document.walk(), start=1)
+    }
+
+
+def _bookmark(paragraph, number: int, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Mark a heading so a contents entry can link to it."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def _contents_style(word: WordDocument, depth: int):  # type: ignore[no-untyped-def]
+    """Word's own "toc N" style (Word restyles the entries with it when it refreshes them)."""
+    name = f"toc {depth}"
+    try:
+        return word.styles[name]
+    except KeyError:
+        style = word.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = word.styles["Normal"]
+        style.paragraph_format.left_indent = Cm(0.6 * (depth - 1))
+        style.paragraph_format.space_after = Pt(3)
+        return style
+
+
+def _field_char(paragraph, kind: str) -> None:  # type: ignore[no-untyped-def]
+    run = paragraph.add_run()
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run._r.append(char)
+
+
+def _add_contents(word: WordDocument, headings: dict[int, tuple[int, str, int, str]]) -> None:
+    """The contents, filled in when the file is written: one entry per heading down to
+    `CONTENTS_DEPTH`, in reading order, each a link to its heading's bookmark.
+
+    The entries are the cached result of a TOC field, so a reader sees the real contents on
+    opening the file, in Word, LibreOffice or a viewer that never updates fields; Word may still
+    refresh the field. The entries carry no page numbers: where a heading falls is only known
+    once Word lays the pages out, so page numbers appear when Word updates the field (it offers
+    to on opening) and not before.
+    """
+    title = word.add_paragraph("Contents", style="TOC Heading")
+    title.paragraph_format.keep_with_next = True
+    entries = [h for h in headings.values() if h[0] <= CONTENTS_DEPTH]
+    if not entries:
+        return
+    paragraphs = []
+    for depth, text, _number, name in entries:
+        paragraph = word.add_paragraph(style=_contents_style(word, depth))
+        paragraphs.append((paragraph, text, name))
+    first = paragraphs[0][0]
+    _field_char(first, "begin")
+    instruction = first.add_run()._r
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f' TOC \\o "1-{CONTENTS_DEPTH}" \\h \\z \\u '
+    instruction.append(code)
+    _field_char(first, "separate")
+    for paragraph, text, name in paragraphs:
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), name)
+        link.set(qn("w:history"), "1")
+        run = OxmlElement("w:r")
+        shown = OxmlElement("w:t")
+        shown.set(qn("xml:space"), "preserve")
+        shown.text = text
+        run.append(shown)
+        link.append(run)
+        paragraph._p.append(link)
+    _field_char(paragraphs[-1][0], "end")
+
+
 def docx_bytes(document: Document) -> bytes:
     document = export_ready(document)
     word = WordDocument()
@@ -210,18 +314,15 @@ def docx_bytes(document: Document) -> bytes:
     if document.key_figures:
         _add_key_figures(word, document.key_figures)
 
-    word.add_heading("Contents", level=1)
-    _field(
-        word.add_paragraph(),
-        'TOC \\o "1-2" \\h \\z \\u',
-        "Open in Word and update fields (F9) to show the contents with page numbers.",
-    )
-    word.add_page_break()
+    headings = _heading_marks(document)
+    _add_contents(word, headings)
 
     def visit(section: Section, depth: int) -> None:
-        if depth == 1 and section is not document.sections[0]:
-            word.add_page_break()
-        word.add_heading(section.title, level=min(depth, 9))
+        heading = word.add_heading(section.title, level=min(depth, 9))
+        heading.paragraph_format.keep_with_next = True
+        if depth == 1 and section.chapter:  # only a chapter starts a page (see `Section`)
+            heading.paragraph_format.page_break_before = True
+        _bookmark(heading, *headings[id(section)][2:])
         for block in section.blocks:
             _add_block(word, block)
         for child in section.sections:

@@ -220,3 +220,15 @@ def test_the_word_and_pdf_downloads_read_back(client, demo_world, tmp_path):
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Members ate alone." in words and "Consent given on 1 March 2025" in words
+
+
+def test_a_short_case_study_prints_on_a_cover_and_one_page(client, demo_world):
+    from tests.reports.readers import pdf_pages
+
+    found = case_study(demo_world.alice_org, replication_notes="A hall, a cook and a minibus.")
+    client.force_login(demo_world.viewer)
+    pages = pdf_pages(client.get(f"/case-studies/{found.pk}/download.pdf").content)
+    # Its five short parts run on one after another rather than each starting a page.
+    assert len(pages) == 2, f"{len(pages)} pages"
+    for text in ("Contents", "Older people in Riverside North", "A hall, a cook", "Consent given"):
+        assert text in pages[1], text

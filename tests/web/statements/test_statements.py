@@ -251,6 +251,31 @@ def test_word_and_pdf_say_what_the_screen_says(client, demo_world, tmp_path):
     assert client.get(f"/statements/{statement.pk}/versions/1/download.xls").status_code == 404
 
 
+def test_a_one_commitment_statement_flows_onto_a_few_pages_with_its_contents_in_word(
+    client, demo_world
+):
+    import re
+
+    from tests.reports.readers import pdf_pages
+
+    statement = drafted_statement(demo_world.alice_org)
+    services.publish(statement)
+    client.force_login(demo_world.viewer)
+    pages = pdf_pages(client.get(f"/statements/{statement.pk}/versions/1/download.pdf").content)
+    # The cover, then the contents and the six parts running on: not a page for each part.
+    assert len(pages) <= 3, f"{len(pages)} pages"
+    mission = next(p for p in pages if "We help people live well at home." in p)
+    assert "We will recruit locally" in mission and "Governance and champions" in mission
+    word = docx.Document(
+        io.BytesIO(client.get(f"/statements/{statement.pk}/versions/1/download.docx").content)
+    )
+    contents = [p.text for p in word.paragraphs if re.fullmatch(r"toc \d", p.style.name)]
+    headings = [p.text for p in word.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert contents == headings and "We will recruit locally" in contents
+    text = "\n".join(p.text for p in word.paragraphs).lower()
+    assert "f9" not in text and "update field" not in text
+
+
 def test_draft_downloads_are_marked_as_drafts(client, demo_world):
     statement = drafted_statement(demo_world.alice_org)
     client.force_login(demo_world.viewer)

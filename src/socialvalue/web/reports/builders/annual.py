@@ -483,6 +483,9 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
                 ),
                 value_split,
             ],
+            # The evaluation's three chapters (its summary and findings, the providers' case
+            # studies, its method) each start a page; the findings between them run on.
+            chapter=True,
         )
     ]
 
@@ -629,6 +632,7 @@ def build(*, actor: Any, organisation: Any, progress: Any, year: int | None = No
             empty="No provider holding one of the council's contracts has shared a case study "
             "yet. Figures show how much; case studies show what it meant to the people "
             "concerned, so ask providers to share their best.",
+            chapter=True,
         )
     )
     sections.append(
@@ -812,6 +816,7 @@ def _methodology_section(
             ),
         ],
         sections=[Section(CAVEATS, [BulletList(caveats)])],
+        chapter=True,
     )
 
 

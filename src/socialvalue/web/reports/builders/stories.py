@@ -42,10 +42,11 @@ def for_contracts(contracts: Any, lines: Any) -> list[Any]:
     return shared_case_studies(providers=providers, themes=themes)
 
 
-def section(stories: list[Any], *, empty: str) -> Section:
-    """A "Case studies" section: a table of them all, then the best told in full."""
+def section(stories: list[Any], *, empty: str, chapter: bool = False) -> Section:
+    """A "Case studies" section: a table of them all, then the best told in full; a `chapter`
+    of its own (starting a page) in a report long enough to have chapters."""
     if not stories:
-        return Section("Case studies", [Paragraph(empty)])
+        return Section("Case studies", [Paragraph(empty)], chapter=chapter)
     table = Table(
         "Case studies shared by providers",
         [
@@ -85,4 +86,5 @@ def section(stories: list[Any], *, empty: str) -> Section:
             table,
         ],
         sections=told,
+        chapter=chapter,
     )
