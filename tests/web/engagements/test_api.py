@@ -641,3 +641,21 @@ def test_the_openapi_document_describes_the_routes(client):
     assert "reasons" in json.dumps(opened["409"]) or "EngagementRefusalOut" in json.dumps(
         opened["409"]
     )
+
+
+def test_someone_in_a_council_and_a_provider_needs_not_say_which_creates(client):
+    """As with the charter: the pipeline and engagements are their only council's, a proposal
+    their only provider's."""
+    p = place()
+    MembershipFactory(user=p.provider_editor, organisation=p.council, role="editor")
+    item = _ok(_post(client, "/api/v1/pipeline", p.provider_editor, {"title": "Day services"}), 201)
+    assert item["organisation_id"] == p.council.id
+    draft = _ok(_post(client, "/api/v1/engagements", p.provider_editor, _consultation_body()), 201)
+    assert draft["organisation_id"] == p.council.id
+    body = {"council_id": p.council.id, "title": "Befriending", "priorities": "x", "reason": "y"}
+    sent = _ok(_post(client, "/api/v1/proposals", p.provider_editor, body), 201)
+    assert sent["organisation_id"] == p.provider.id
+    other = make_procurement(OrganisationFactory(name="Other Council"))
+    MembershipFactory(user=p.provider_editor, organisation=other.organisation, role="editor")
+    unsure = _post(client, "/api/v1/engagements", p.provider_editor, _consultation_body())
+    assert unsure.status_code == 400 and "organisation_id" in unsure.json()["detail"]

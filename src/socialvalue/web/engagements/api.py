@@ -54,6 +54,21 @@ def _aware(value: dt.datetime) -> dt.datetime:
 When = Annotated[dt.datetime, AfterValidator(_aware)]
 
 
+def _acting_for(actor: Actor, organisation_id: int | None, council: bool) -> Organisation:
+    """The organisation a new item is made in: the one named or, left out, the actor's only
+    council (for the pipeline and engagements) or only provider (for a proposal), as the charter
+    does; naming one the actor is not in is a 404."""
+    if organisation_id is None:
+        kinds = [
+            m.organisation_id
+            for m in actor.memberships.values()
+            if m.organisation.is_commissioner == council
+        ]
+        if len(kinds) == 1:
+            organisation_id = kinds[0]
+    return organisation_to_act_for(actor, organisation_id)
+
+
 def _priorities(organisation_id: int, ids: list[int] | None, place: str) -> list[Priority] | None:
     """The council's priorities named by id (the domain decides whether each may be used)."""
     if ids is None:
@@ -81,7 +96,7 @@ def _own_procurement(organisation_id: int, procurement_id: int | None, place: st
 
 class PipelineItemIn(Schema):
     organisation_id: Id | None = Field(
-        None, description="The council; needed when you belong to more than one organisation."
+        None, description="The council; needed when you belong to more than one council."
     )
     title: str = Field(..., max_length=300)
     description: str = ""
@@ -152,7 +167,7 @@ def list_pipeline(request: HttpRequest, state: PIPELINE_STATES | None = None):
 )
 def create_pipeline_item(request: HttpRequest, payload: PipelineItemIn):
     """A draft item, seen by the council alone until it is published. 400 names the field."""
-    organisation = organisation_to_act_for(request.actor, payload.organisation_id)
+    organisation = _acting_for(request.actor, payload.organisation_id, council=True)
     fields = payload.dict(exclude={"organisation_id", "priority_ids"})
     item = services.save_pipeline_item(
         actor=request.actor,
@@ -269,7 +284,7 @@ class EngagementEventOut(Schema):
 
 class EngagementIn(Schema):
     organisation_id: Id | None = Field(
-        None, description="The council; needed when you belong to more than one organisation."
+        None, description="The council; needed when you belong to more than one council."
     )
     kind: KINDS
     title: str = Field(..., max_length=300)
@@ -407,7 +422,7 @@ def create_engagement(request: HttpRequest, payload: EngagementIn):
     """A draft: a market engagement (questions and events, about a pipeline item or a draft
     procurement) or a consultation on priorities (anyone ranks the charter's priorities). 400
     names the field, e.g. `closes_on`, `priority_ids`, `questions[0].choices`, `events[1].place`."""
-    organisation = organisation_to_act_for(request.actor, payload.organisation_id)
+    organisation = _acting_for(request.actor, payload.organisation_id, council=True)
     pipeline_item = None
     if payload.pipeline_item_id is not None:
         pipeline_item = PipelineItem.objects.filter(
@@ -945,7 +960,7 @@ def get_results(request: HttpRequest, engagement_id: Id):
 
 class ProposalIn(Schema):
     organisation_id: Id | None = Field(
-        None, description="The provider; needed when you belong to more than one organisation."
+        None, description="The provider; needed when you belong to more than one provider."
     )
     council_id: Id
     title: str = Field(..., max_length=300)
@@ -1051,7 +1066,7 @@ def list_proposals(
 def send_proposal(request: HttpRequest, payload: ProposalIn):
     """A provider offers a council priorities or outcomes, with measures, its reason and local
     evidence; the council's editors are told."""
-    organisation = organisation_to_act_for(request.actor, payload.organisation_id)
+    organisation = _acting_for(request.actor, payload.organisation_id, council=False)
     council = Organisation.objects.filter(pk=payload.council_id).first()
     found = {m.pk: m for m in visible(Measure, request.actor).filter(pk__in=payload.measure_ids)}
     unknown = [i for i in payload.measure_ids if i not in found]
