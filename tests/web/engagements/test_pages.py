@@ -392,6 +392,8 @@ def test_results_show_borda_rule_suppression_and_carry_into_the_charter(client, 
     assert "A carer</strong>: fewer than 5 answers: not shown" in text
     assert "A resident (5 answers)" in text
     assert "Leaflet" in text  # the choice question's tally
+    comments = text[text.index('<h2 class="govuk-heading-m">Comments</h2>') :]
+    assert "cmd" in comments and "A carer" not in comments  # no way round the suppression
     assert "Carry into the charter as evidence" not in text  # still open
     csv = client.get(f"/engagements/{engagement.id}/results.csv")
     body = csv.content.decode()

@@ -660,7 +660,8 @@ def results_csv(request: HttpRequest, engagement_id: int) -> HttpResponse:
         row()
         row("Comment", "From")
         for r in result.comments:
-            who = r.organisation.name if r.organisation else r.get_respondent_display()
+            # A member of the public is not described: it would undo the breakdown's suppression.
+            who = r.organisation.name if r.organisation else "A member of the public"
             row(r.comment, who)
     return response
 
