@@ -248,6 +248,8 @@ def _event_errors(event: Event, key: str) -> Errors:
         _add(errors, f"{key}.place", "Say where the event is held.")
     if event.mode == Event.Mode.ONLINE and not event.link.strip():
         _add(errors, f"{key}.link", "Give the link to join the event online.")
+    if event.starts_at and event.pk is None and event.starts_at < now():
+        _add(errors, f"{key}.starts_at", "The event must start in the future.")
     if event.starts_at and event.ends_at and event.ends_at <= event.starts_at:
         _add(errors, f"{key}.ends_at", "The event must end after it starts.")
     return errors
@@ -584,7 +586,8 @@ def _answer_errors(
                 )
             else:
                 ranks[pk] = rank
-        if not ranks and not answer.comment.strip() and not kept:
+        bad_rank = any(key.startswith("ranks.") for key in errors)
+        if not ranks and not bad_rank and not answer.comment.strip() and not kept:
             _add(errors, "ranks", "Rank at least one priority, or leave a comment.")
     elif answer.ranks:
         _add(errors, "ranks", "Only a consultation on priorities ranks them.")
