@@ -487,7 +487,7 @@ def _place_categories(
             grown += text_height("Ag", TICK_SIZE) + GAP / 2
         if grown > 0:
             fig.set_figheight(fig.get_figheight() + grown / 72)
-        if option.rotated:
+        if option.rotated and not option.groups:  # years beneath are placed by the estimate
             _clear_axis_title(fig, ax, option)
 
 
