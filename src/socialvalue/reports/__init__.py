@@ -45,7 +45,9 @@ Blocks a `Section` holds, in reading order, before its subsections:
 - `charts.bar / grouped_bar / stacked_bar / line / tornado / histogram(...)` -> `Chart`: drawn
   with matplotlib's Figure API (SVG on screen and in PDF, PNG in Word), with a title, alt text,
   a colour-blind-safe palette, and its data as `chart.table` (shown under "Show the data" on
-  screen, and as its own sheet in Excel and table in CSV).
+  screen, and as its own sheet in Excel and table in CSV). Labels are measured as drawn and
+  never run together (wrapped, slanted, shortened or thinned); legends stay off the plot.
+  `line(..., mark=charts.Mark("Current weight: 15%", at=1.5))` draws a labelled vertical line.
 
 Kinds of value (`Column.kind`, `KeyFigure.kind`): text, money (whole pounds on screen, pence kept
 in Excel), money_pence, number, integer, percent (a fraction: 0.25 is 25%), ratio (3.2 : 1),

@@ -23,6 +23,7 @@ from socialvalue.web.commissioning.models import (
 )
 from socialvalue.web.tenancy import Actor
 from tests.factories import bearer
+from tests.reports.chart_geometry import page_charts, problems
 from tests.web.commissioning import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,19 @@ def test_evaluation_is_the_cli_result_for_the_exported_tender(client, council, t
     assert f'<span id="winner">{api.json()["winner"]}</span>' in page
     for bid in api.json()["bids"]:
         assert f"{bid['total']:.2f}" in page
+
+
+def test_the_evaluation_chart_marks_the_current_weight_with_its_legend_off_the_lines(
+    client, council
+):
+    procurement = f.procurement(council.alice_org, state="published", weights=(40, 45, 15))
+    f.three_bids(procurement)
+    client.force_login(council.admin)
+    page = client.get(f"/procurements/{procurement.id}/evaluation/").content.decode()
+    (svg,) = page_charts(page)
+    assert "Total score of each bid by social value weight" in svg
+    assert "Current weight: 15%" in svg
+    assert problems(svg) == []
 
 
 def test_evaluation_names_what_is_still_missing(client, council):

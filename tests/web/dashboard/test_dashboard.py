@@ -10,6 +10,7 @@ from socialvalue.web.dashboard import services
 from socialvalue.web.evidence.models import Evidence
 from socialvalue.web.statements import services as statements
 from tests.factories import bearer
+from tests.reports.chart_geometry import page_charts, problems
 from tests.web.casestudies.factories import case_study
 from tests.web.planning.factories import ActivityFactory, starter_measure
 from tests.web.statements.factories import drafted_statement
@@ -128,6 +129,20 @@ def test_provider_home_is_the_dashboard(client, demo_world):
     assert "was due for review" in page and "Overdue" in page
     assert "Lunch club brings neighbours together" in page
     assert "Charlie" not in page
+
+
+def test_dashboard_charts_name_each_year_once_with_no_labels_touching(client, demo_world):
+    org = demo_world.alice_org
+    today = timezone.localdate()
+    for months_back in (0, 3, 6, 9, 12, 15, 18, 21):
+        day = (today.replace(day=1) - dt.timedelta(days=30 * months_back)).replace(day=1)
+        _record(org, "SV-EMP-01", day, "1234.00", "self_reported")
+    client.force_login(demo_world.viewer)
+    svgs = page_charts(client.get("/").content.decode())
+    assert svgs
+    for svg in svgs:
+        assert problems(svg) == []
+        assert svg.count(f">{today:%Y}</text>") == 1  # the year once, beneath its quarters
 
 
 def test_review_date_in_force_is_the_published_versions(demo_world):

@@ -24,6 +24,7 @@ from socialvalue.web.contracts.services import (
 from socialvalue.web.measures.models import Theme
 from socialvalue.web.reports.models import ReportRun
 from tests.factories import bearer
+from tests.reports.chart_geometry import page_charts, problems
 from tests.reports.readers import csv_rows, docx_text, pdf_text, xlsx_values
 from tests.web.contracts.factories import contract_between, parties
 
@@ -145,6 +146,16 @@ def test_the_evaluation_covers_every_part_the_council_needs(client, council):
     assert "fewer than the charter's minimum" in text
     assert "Queried" in text and "the council's review or an answer to a query" in text
     assert "2024/25" in text and "2025/26" in text  # the years around the one evaluated
+
+
+def test_no_chart_in_the_evaluation_has_labels_running_together(client, council):
+    client.force_login(council.commissioner)
+    response = client.post("/reports/annual-evaluation/", {"year": "2024"})
+    page = client.get(response["Location"]).content.decode()
+    svgs = page_charts(page)
+    assert any("Social value delivered by financial year" in svg for svg in svgs)
+    for svg in svgs:
+        assert problems(svg) == []
 
 
 def test_shared_case_studies_are_told_and_private_ones_are_not(client, council):

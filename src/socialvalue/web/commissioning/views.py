@@ -1016,6 +1016,10 @@ def evaluation_chart(evaluation: services.Evaluation) -> charts.Chart | None:
     if tender.weights.price + tender.weights.quality == 0:
         return None
     totals = scoring.total_by_social_value_weight(tender, SWEEP)
+    weight = float(tender.weights.social_value)
+    # The sweep's evenly spaced steps are the chart's periods; the current weight may fall
+    # between two of them.
+    at = (weight - SWEEP[0]) / (SWEEP[-1] - SWEEP[0]) * (len(SWEEP) - 1)
     return charts.line(
         "Total score of each bid by social value weight",
         [f"{w}%" for w in SWEEP],
@@ -1023,6 +1027,7 @@ def evaluation_chart(evaluation: services.Evaluation) -> charts.Chart | None:
         kind="number",
         value_label="Total score (out of 100)",
         period_label="Social value weight",
+        mark=charts.Mark(f"Current weight: {weight:g}%", at),
     )
 
 

@@ -175,6 +175,20 @@ def _top_goals(
     return shown
 
 
+def quarter_chart(
+    title: str,
+    periods: list[str],
+    series: dict[str, list[float]],
+    alt: str = "",
+    *,
+    additive: bool = True,
+) -> charts.Chart:
+    """Value by quarter, stacked (themes) or side by side (goals, which overlap)."""
+    return charts.stacked_bar(
+        title, periods, series, period_label="Quarter", alt=alt or None, additive=additive
+    )
+
+
 def chart_html(
     title: str,
     periods: list[str],
@@ -192,10 +206,9 @@ def chart_html(
     )
     html = cache.get(key)
     if html is None:
-        chart = charts.stacked_bar(
-            title, periods, series, period_label="Quarter", alt=alt or None, additive=additive
+        html = render(
+            quarter_chart(title, periods, series, alt, additive=additive), for_print=False
         )
-        html = render(chart, for_print=False)
         cache.set(key, html, timeout=24 * 3600)
     return html
 
