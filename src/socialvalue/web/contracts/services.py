@@ -28,6 +28,7 @@ from socialvalue.core.bounds import date_problems
 from socialvalue.core.delivery import (
     Rag,
     Status,
+    counts_people,
     delivery_status,
     rag,
     spread_targets,
@@ -75,8 +76,13 @@ def profile_targets(
     periods: Sequence[tuple[dt.date, dt.date]],
     profile: str,
     custom: Sequence[Decimal] | None = None,
+    *,
+    unit: str = "",
 ) -> list[Decimal]:
-    """Split `total` over `periods`: evenly by days, front or back loaded, or as given (which must add up)."""
+    """Split `total` over `periods`: evenly by days, front or back loaded, or as given (which must add up).
+
+    A target counting people (`counts_people(unit)`) is split into whole people per period.
+    """
     total = Decimal(total)
     count = len(periods)
     if profile == DeliveryProfile.CUSTOM:
@@ -95,7 +101,7 @@ def profile_targets(
                 }
             )
         return given
-    return spread_targets(total, periods, profile)
+    return spread_targets(total, periods, profile, whole=counts_people(unit))
 
 
 def money(quantity: Decimal | None, proxy: Decimal | None) -> Decimal:
@@ -300,6 +306,7 @@ def _add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
         [(r.period_start, r.period_end) for r in returns],
         spec.profile,
         spec.period_targets,
+        unit=unit,
     )
     committed = money(quantity, proxy)
     commitment = Commitment.objects.create(
