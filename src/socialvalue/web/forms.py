@@ -202,7 +202,9 @@ class GovukFormMixin:
                 widget = self.fields[name].widget
                 base = _govuk_class(widget)
                 if base in _ERROR_CLASSES:
-                    widget.attrs["class"] += " " + _ERROR_CLASSES[base]
+                    # A field a form adds after set-up may have no class yet.
+                    css = f"{widget.attrs.get('class', '')} {_ERROR_CLASSES[base]}"
+                    widget.attrs["class"] = css.strip()
 
 
 class GovukForm(GovukFormMixin, forms.Form):
