@@ -163,6 +163,31 @@ def apply_text_policy(field: forms.Field) -> None:
     field._text_policy = True
 
 
+class UploadKeeper:
+    """Keeps a chosen file across a refused post (so it is never silently lost) for every form.
+
+    Keeping needs the file storage, which sits above this module: the files app registers its
+    `restore` and `keep` here when it is ready (`socialvalue.web.files.forms`); until then, and
+    in a process without it, a form keeps nothing."""
+
+    def __init__(self) -> None:
+        self._restore = self._keep = None
+
+    def register(self, *, restore, keep) -> None:
+        self._restore, self._keep = restore, keep
+
+    def restore(self, form: forms.BaseForm) -> None:
+        if self._restore is not None:
+            self._restore(form)
+
+    def keep(self, form: forms.BaseForm) -> None:
+        if self._keep is not None:
+            self._keep(form)
+
+
+upload_keeper = UploadKeeper()
+
+
 class GovukFormMixin:
     """Gives every widget its GOV.UK class, and the error variant once validation has failed;
     every text field follows the text policy and every date field the date range; errors name
@@ -196,7 +221,9 @@ class GovukFormMixin:
 
     def full_clean(self):
         self._apply_policies()
+        upload_keeper.restore(self)
         super().full_clean()
+        upload_keeper.keep(self)
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
@@ -235,6 +262,8 @@ def add_domain_errors(form: forms.BaseForm, error: Exception, field_for=lambda k
             css = _ERROR_CLASSES.get(base)
             if css and css not in form.fields[field].widget.attrs.get("class", ""):
                 form.fields[field].widget.attrs["class"] += " " + css
+    # A file chosen on a form the domain refused is kept like one refused by the form itself.
+    upload_keeper.keep(form)
 
 
 def upload_problems(filename: str, problems: int, rows: int = 0) -> str:
