@@ -1,13 +1,17 @@
 """A chosen file is kept when another field fails, so a person never loses it without noticing."""
 
+import datetime as dt
 import re
 
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from socialvalue.web.contracts.models import LineMessage, LineReview
+from socialvalue.web.files import storage
+from socialvalue.web.files.forms import forget_old_kept_uploads, keep
 from socialvalue.web.forms import GovukForm
 from tests.web.contracts.factories import contract_between, parties
 
@@ -156,3 +160,12 @@ def test_every_govuk_form_keeps_a_plain_file_field_and_refuses_a_forged_token():
 
     forged = _Import({"name": "National TOMs", "file__kept": token[:-3] + "abc"})
     assert not forged.is_valid() and "file" in forged.errors
+
+
+def test_kept_files_are_forgotten_after_their_day():
+    token = keep([SimpleUploadedFile("a.pdf", PDF)])
+    assert token
+    today = timezone.localdate()
+    assert forget_old_kept_uploads(today) == 0
+    assert forget_old_kept_uploads(today + dt.timedelta(days=3)) >= 1
+    assert not list(storage.walk("kept"))

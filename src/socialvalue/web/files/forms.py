@@ -3,6 +3,7 @@ and a chosen file kept across a refused post, so it is never silently lost."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -165,3 +166,20 @@ def keep_chosen_uploads(form: forms.BaseForm) -> None:
             continue
         field.kept_token = keep(uploads)
         field.kept_names = [clean_name(getattr(u, "name", "") or "file") for u in uploads]
+
+
+def forget_old_kept_uploads(today: dt.date | None = None) -> int:
+    """Delete kept files past the day they are offered back for; returns how many went."""
+    today = today or timezone.localdate()
+    keep_from = today - dt.timedelta(days=2)  # a day's offer, plus one for time zones
+    gone = 0
+    for name in list(storage.walk(KEPT_ROOT)):
+        parts = name.split("/")
+        try:
+            day = dt.date(int(parts[1]), int(parts[2]), int(parts[3]))
+        except (IndexError, ValueError):
+            day = dt.date.min  # not one of ours: nothing else is written under the folder
+        if day < keep_from:
+            storage.delete(name)
+            gone += 1
+    return gone
