@@ -242,11 +242,15 @@ class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
 
 
-def add_domain_errors(form: forms.BaseForm, error: Exception, field_for=lambda key: key) -> None:
+def add_domain_errors(
+    form: forms.BaseForm, error: Exception, field_for=lambda key: key, *, keep_uploads: bool = True
+) -> None:
     """Show a domain function's refusal next to the fields it names, the rest above the form.
 
     `error` is a Django ValidationError (a dict of field -> messages, or messages for the whole
     form) or a `socialvalue.web.errors.Conflict`; `field_for` maps the domain's key to a field name.
+    The form's chosen files are kept for the next post, unless `keep_uploads` is False: the
+    refusal came after they were saved.
     """
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         placed = [(field_for(key), messages) for key, messages in error.message_dict.items()]
@@ -263,7 +267,8 @@ def add_domain_errors(form: forms.BaseForm, error: Exception, field_for=lambda k
             if css and css not in form.fields[field].widget.attrs.get("class", ""):
                 form.fields[field].widget.attrs["class"] += " " + css
     # A file chosen on a form the domain refused is kept like one refused by the form itself.
-    upload_keeper.keep(form)
+    if keep_uploads:
+        upload_keeper.keep(form)
 
 
 def upload_problems(filename: str, problems: int, rows: int = 0) -> str:

@@ -3,11 +3,14 @@
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from socialvalue.web.contracts.models import LineReview, Return
 from tests.web.contracts.factories import contract_between, parties
 
 pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
@@ -84,9 +87,13 @@ def test_the_form_cannot_submit_a_return_directly(client, world):
 
 def test_continue_with_a_line_missing_stays_on_the_form_with_the_draft_kept(client, world):
     client.force_login(world.provider_lead)
-    response = _fill(client, world, **{f"quantity_{world.economic.pk}": ""})
+    upload = SimpleUploadedFile("register.pdf", PDF)
+    response = _fill(client, world, **{f"quantity_{world.economic.pk}": "", "evidence": [upload]})
     assert response.status_code == 200
     page = response.content.decode()
+    # The file went with the draft: it is listed as attached, not offered to attach again.
+    assert world.first.files.count() == 1
+    assert "Already attached: register.pdf" in page and "You chose" not in page
     assert "Enter the quantity delivered for Local people hired, 0 if none." in page
     assert f'href="#id_quantity_{world.economic.pk}"' in page
     world.fiscal.refresh_from_db()

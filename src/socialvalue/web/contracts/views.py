@@ -329,7 +329,8 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
             if not problems:
                 return redirect("contracts:return_check", return_id=period_return.pk)
             messages.success(request, "Draft saved.")
-            add_domain_errors(form, ValidationError(problems), field_for)
+            # The files were saved with the draft: they are listed as attached, not kept again.
+            add_domain_errors(form, ValidationError(problems), field_for, keep_uploads=False)
     context = {
         "period_return": period_return,
         "contract": contract,
