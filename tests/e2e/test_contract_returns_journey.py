@@ -65,6 +65,15 @@ def test_provider_returns_commissioner_verifies_portfolio_shows(page):
     page.get_by_label("Evidence files").set_input_files(
         {"name": "attendance-register.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
+    page.get_by_role("button", name="Continue").click()
+    # The provider checks every line before sending it, on a narrow phone screen too.
+    page.get_by_role("heading", name="Check your return before you submit it").wait_for()
+    expect(page.get_by_text("attendance-register.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="Change", exact=False).first).to_be_visible()
+    page.check_accessibility()
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.screenshot_as("contract-return-check-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Submit the return").click()
     page.get_by_text("Return submitted").wait_for()
     expect(page.get_by_role("link", name="attendance-register.pdf")).to_be_visible()

@@ -9,6 +9,7 @@ is red, amber or green by how many of its commitments are behind. The rules are 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final
@@ -103,14 +104,57 @@ BACK_LOADED: Final = "back_loaded"
 CUSTOM: Final = "custom"
 
 
+#: Words in a unit that count people: a target in such a unit is a whole number of people in
+#: every period, never "0.25 people entering work".
+_PEOPLE_WORDS: Final = re.compile(
+    r"\b(people|persons?|participants?|learners?|carers?|volunteers|residents|apprentices)\b",
+    re.IGNORECASE,
+)
+#: A unit counting people's time, money or share ("volunteer hours", "% of people") is not a
+#: count of people.
+_NOT_HEADS: Final = re.compile(r"\b(hours?|days?|weeks?|fte)\b|[%£]", re.IGNORECASE)
+
+
+def counts_people(unit: str) -> bool:
+    """Whether a quantity in `unit` is a number of people ("people", "people entering work")."""
+    unit = unit or ""
+    return bool(_PEOPLE_WORDS.search(unit)) and not _NOT_HEADS.search(unit)
+
+
+def largest_remainder(total: int, weights: Sequence[int | Decimal]) -> list[int]:
+    """Whole shares of the whole number `total` in proportion to `weights`, adding up to `total`.
+
+    Each share is first rounded down; the units left over go one each to the shares that lost
+    the most in rounding (the largest remainder method), ties to the earlier share.
+    """
+    if not weights:
+        return []
+    whole = sum(weights)
+    if not whole:
+        return [0] * (len(weights) - 1) + [total]
+    exact = [Decimal(total) * Decimal(w) / Decimal(whole) for w in weights]
+    shares = [int(e) for e in exact]  # down: every exact share is at least 0
+    left = total - sum(shares)
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in by_remainder[:left]:
+        shares[i] += 1
+    return shares
+
+
 def spread_targets(
-    total: Decimal, periods: Sequence[tuple[dt.date, dt.date]], profile: str
+    total: Decimal,
+    periods: Sequence[tuple[dt.date, dt.date]],
+    profile: str,
+    *,
+    whole: bool = False,
 ) -> list[Decimal]:
     """Split `total` over `periods`: evenly by days, or front or back loaded.
 
     Even gives each period its share of the days; front loaded weights the first of n periods
     by n, the next by n - 1, ... (each times its days), back loaded the other way round. Shares
-    are rounded to four decimal places and add up to `total` exactly.
+    are rounded to four decimal places and add up to `total` exactly. With `whole` (a target
+    counting people) and a whole-number total, each share is a whole number instead, by the
+    largest remainder method, still adding up to `total`.
     """
     total = Decimal(total)
     count = len(periods)
@@ -121,4 +165,6 @@ def spread_targets(
         weights = [d * (i + 1) for i, d in enumerate(days)]
     else:
         weights = days
+    if whole and total >= 0 and total == total.to_integral_value():
+        return [Decimal(share) for share in largest_remainder(int(total), weights)]
     return apportion(total, weights, QUANTUM)

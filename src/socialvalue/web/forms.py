@@ -163,6 +163,31 @@ def apply_text_policy(field: forms.Field) -> None:
     field._text_policy = True
 
 
+class UploadKeeper:
+    """Keeps a chosen file across a refused post (so it is never silently lost) for every form.
+
+    Keeping needs the file storage, which sits above this module: the files app registers its
+    `restore` and `keep` here when it is ready (`socialvalue.web.files.forms`); until then, and
+    in a process without it, a form keeps nothing."""
+
+    def __init__(self) -> None:
+        self._restore = self._keep = None
+
+    def register(self, *, restore, keep) -> None:
+        self._restore, self._keep = restore, keep
+
+    def restore(self, form: forms.BaseForm) -> None:
+        if self._restore is not None:
+            self._restore(form)
+
+    def keep(self, form: forms.BaseForm) -> None:
+        if self._keep is not None:
+            self._keep(form)
+
+
+upload_keeper = UploadKeeper()
+
+
 class GovukFormMixin:
     """Gives every widget its GOV.UK class, and the error variant once validation has failed;
     every text field follows the text policy and every date field the date range; errors name
@@ -196,13 +221,17 @@ class GovukFormMixin:
 
     def full_clean(self):
         self._apply_policies()
+        upload_keeper.restore(self)
         super().full_clean()
+        upload_keeper.keep(self)
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
                 base = _govuk_class(widget)
                 if base in _ERROR_CLASSES:
-                    widget.attrs["class"] += " " + _ERROR_CLASSES[base]
+                    # A field a form adds after set-up may have no class yet.
+                    css = f"{widget.attrs.get('class', '')} {_ERROR_CLASSES[base]}"
+                    widget.attrs["class"] = css.strip()
 
 
 class GovukForm(GovukFormMixin, forms.Form):
@@ -213,11 +242,15 @@ class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
 
 
-def add_domain_errors(form: forms.BaseForm, error: Exception, field_for=lambda key: key) -> None:
+def add_domain_errors(
+    form: forms.BaseForm, error: Exception, field_for=lambda key: key, *, keep_uploads: bool = True
+) -> None:
     """Show a domain function's refusal next to the fields it names, the rest above the form.
 
     `error` is a Django ValidationError (a dict of field -> messages, or messages for the whole
     form) or a `socialvalue.web.errors.Conflict`; `field_for` maps the domain's key to a field name.
+    The form's chosen files are kept for the next post, unless `keep_uploads` is False: the
+    refusal came after they were saved.
     """
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         placed = [(field_for(key), messages) for key, messages in error.message_dict.items()]
@@ -233,6 +266,9 @@ def add_domain_errors(form: forms.BaseForm, error: Exception, field_for=lambda k
             css = _ERROR_CLASSES.get(base)
             if css and css not in form.fields[field].widget.attrs.get("class", ""):
                 form.fields[field].widget.attrs["class"] += " " + css
+    # A file chosen on a form the domain refused is kept like one refused by the form itself.
+    if keep_uploads:
+        upload_keeper.keep(form)
 
 
 def upload_problems(filename: str, problems: int, rows: int = 0) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -91,3 +92,12 @@ def contract_between(
         ],
         created_by=p.commissioner,
     )
+
+
+def submit_checked(client, period_return):
+    """Open the return's check page and submit it, as the provider's web submission goes."""
+    check = f"/returns/{period_return.pk}/check/"
+    page = client.get(check).content.decode()
+    found = re.search(r'name="fingerprint" value="([^"]+)"', page)
+    assert found, f"no check page to submit from ({client.get(check).status_code})"
+    return client.post(check, {"fingerprint": found.group(1)})

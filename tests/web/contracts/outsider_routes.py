@@ -124,7 +124,14 @@ ROUTES: list[Route] = [
         "returns/<int:return_id>/report/",
         "post",
         url=lambda w: f"/returns/{_return(w)}/report/",
-        body={"narrative": "Mine", "submit": "1"},
+        body={"narrative": "Mine", "continue": "1"},
+    ),
+    Route("returns/<int:return_id>/check/", url=lambda w: f"/returns/{_return(w)}/check/"),
+    Route(
+        "returns/<int:return_id>/check/",
+        "post",
+        url=lambda w: f"/returns/{_return(w)}/check/",
+        body={"fingerprint": "x"},
     ),
     Route(
         "returns/<int:return_id>/verify/",

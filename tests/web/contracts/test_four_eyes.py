@@ -19,7 +19,7 @@ from socialvalue.web.contracts.services import (
 from socialvalue.web.errors import FourEyes
 from socialvalue.web.tenancy import SESSION_KEY
 from tests.factories import MembershipFactory, UserFactory, bearer
-from tests.web.contracts.factories import contract_between, parties
+from tests.web.contracts.factories import contract_between, parties, submit_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -142,10 +142,11 @@ def test_the_page_shows_the_submitter_why_and_refuses_a_decision(client, world):
             f"quantity_{world.fiscal.pk}": "2",
             f"quantity_{world.economic.pk}": "3",
             "narrative": "Filled in for the provider",
-            "submit": "1",
+            "continue": "1",
         },
     )
     assert response.status_code == 302
+    assert submit_checked(provider_side, world.first).status_code == 302
     world.first.refresh_from_db()
     assert world.first.status == Return.Status.SUBMITTED and world.first.submitted_by == world.both
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.contracts.models import LineReview, Return, ReturnLine
-from tests.web.contracts.factories import contract_between, parties
+from tests.web.contracts.factories import contract_between, parties, submit_checked
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_provider_submits_with_evidence_and_the_commissioner_verifies(client, wo
             f"quantity_{fiscal.pk}": "2",
             f"quantity_{economic.pk}": "",
             "narrative": "Busy quarter",
-            "submit": "1",
+            "continue": "1",
         },
     )
     assert response.status_code == 200
@@ -64,10 +64,11 @@ def test_provider_submits_with_evidence_and_the_commissioner_verifies(client, wo
             f"quantity_{economic.pk}": "3",
             "narrative": "Busy quarter",
             "evidence": [SimpleUploadedFile("register.pdf", PDF)],
-            "submit": "1",
+            "continue": "1",
         },
     )
     assert response.status_code == 302
+    assert submit_checked(client, world.first).status_code == 302
     world.first.refresh_from_db()
     assert world.first.status == Return.Status.SUBMITTED
     stored = world.first.files.get()
@@ -114,9 +115,10 @@ def test_provider_submits_with_evidence_and_the_commissioner_verifies(client, wo
             f"quantity_{economic.pk}": "3",
             f"response_{economic.pk}": "Three care assistants from Riverside North",
             "narrative": "Busy quarter",
-            "submit": "1",
+            "continue": "1",
         },
     )
+    submit_checked(client, world.first)
     economic.refresh_from_db()
     assert economic.verification == LineReview.PENDING
     assert ReturnLine.objects.get(pk=fiscal.pk).verification == LineReview.ACCEPTED
@@ -148,7 +150,7 @@ def test_a_file_that_is_not_what_it_claims_is_refused_by_name(client, world):
             f"quantity_{fiscal.pk}": "1",
             f"quantity_{economic.pk}": "1",
             "evidence": [SimpleUploadedFile("photo.pdf", b"MZ\x90\x00 not a pdf")],
-            "submit": "1",
+            "continue": "1",
         },
     )
     assert response.status_code == 200

@@ -75,7 +75,9 @@ CASES = [
         "Enter the quantity delivered for Local people hired, 0 if none.",
         page=(
             "/returns/{first}/report/",
-            {"quantity_{first_fiscal}": "2", "quantity_{first_economic}": "", "submit": "1"},
+            # Continuing to the check page saves the draft (the same figure as already saved)
+            # and stops on the missing line, as the API's submit does.
+            {"quantity_{first_fiscal}": "1", "quantity_{first_economic}": "", "continue": "1"},
         ),
         api=(
             "post",

@@ -134,6 +134,11 @@ class LineOut(Schema):
     verification: str
     reason: str
     verified_at: dt.datetime | None
+    evidence_ids: list[int]
+
+    @staticmethod
+    def resolve_evidence_ids(obj: ReturnLine) -> list[int]:
+        return sorted(record.pk for record in obj.evidence.all())
 
 
 class ReturnFileOut(StoredFileOut):
@@ -171,6 +176,11 @@ class LineIn(Schema):
     quantity: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=4)
     note: str = Field("", max_length=5000)
     response: str = Field("", max_length=5000)
+    evidence_ids: list[int] | None = Field(
+        None,
+        description="The provider's evidence records backing the line: records of the "
+        "commitment's measure under this contract (or no contract). Left as they are when absent.",
+    )
 
 
 class ReturnIn(Schema):
@@ -378,7 +388,9 @@ def submit_return(request: HttpRequest, contract_id: Id, payload: ReturnIn):
         actor=request.actor,
         narrative=payload.narrative,
         lines=[
-            services.LineReport(line.commitment_id, line.quantity, line.note, line.response)
+            services.LineReport(
+                line.commitment_id, line.quantity, line.note, line.response, line.evidence_ids
+            )
             for line in payload.lines
         ],
         submit=payload.submit,

@@ -139,6 +139,17 @@ class CommitmentForm(GovukForm):
         ]
 
 
+class EvidenceChoiceField(forms.ModelMultipleChoiceField):
+    """Evidence records to tick, each named by what it claims and how far it is checked."""
+
+    def label_from_instance(self, obj) -> str:
+        note = f": {obj.note[:80]}" if obj.note else ""
+        return (
+            f"{obj.quantity_text} {obj.measure.unit}, {obj.period_label} "
+            f"({obj.get_verification_display().lower()}){note}"
+        )
+
+
 class ReturnForm(GovukForm):
     """The provider's figures for each open line, a narrative and evidence files."""
 
@@ -150,11 +161,24 @@ class ReturnForm(GovukForm):
     )
     evidence = UploadField(label="Evidence files", multiple=True, required=False)
 
-    def __init__(self, *args, lines, **kwargs):
+    def __init__(self, *args, lines, offered=None, **kwargs):
+        """`offered`: for each line's id, the evidence records it may cite (none when absent)."""
         super().__init__(*args, **kwargs)
         self.lines = list(lines)
+        offered = offered or {}
         for line in self.lines:
             title = line.commitment.title
+            records = offered.get(line.pk)
+            if records is not None and records.exists():
+                self.fields[f"evidence_{line.pk}"] = EvidenceChoiceField(
+                    label=f"Evidence already recorded for {title}",
+                    queryset=records,
+                    required=False,
+                    initial=[record.pk for record in line.evidence.all()],
+                    help_text="Tick the records that back this figure, instead of entering "
+                    "them again.",
+                    widget=forms.CheckboxSelectMultiple,
+                )
             self.fields[f"quantity_{line.pk}"] = _govuk(
                 forms.DecimalField(
                     label=f"Quantity delivered ({line.commitment.unit})",
@@ -190,7 +214,9 @@ class ReturnForm(GovukForm):
                 )
 
     def line_fields(self):
+        """Each line with its own fields, and its evidence choice (None when none is offered)."""
         for line in self.lines:
+            evidence = f"evidence_{line.pk}"
             yield (
                 line,
                 [
@@ -198,6 +224,7 @@ class ReturnForm(GovukForm):
                     for name in (f"quantity_{line.pk}", f"note_{line.pk}", f"response_{line.pk}")
                     if name in self.fields
                 ],
+                self[evidence] if evidence in self.fields else None,
             )
 
 

@@ -299,6 +299,9 @@ class ReturnLine(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    #: The provider's evidence records backing the line, chosen from those recorded for the
+    #: contract or its commitment's measure (`services.offered_evidence`) instead of re-entered.
+    evidence = models.ManyToManyField("evidence.Evidence", blank=True, related_name="return_lines")
 
     objects = ReturnLineQuerySet.as_manager()
 

@@ -28,6 +28,7 @@ from socialvalue.core.bounds import date_problems
 from socialvalue.core.delivery import (
     Rag,
     Status,
+    counts_people,
     delivery_status,
     rag,
     spread_targets,
@@ -38,6 +39,8 @@ from socialvalue.core.periods import reporting_periods as periods_of
 from socialvalue.core.valuation import deflator, in_price_year, load_deflators
 from socialvalue.web.accounts.models import Role
 from socialvalue.web.errors import Conflict, FourEyes
+from socialvalue.web.evidence.models import Evidence
+from socialvalue.web.evidence.models import Verification as EvidenceVerification
 from socialvalue.web.measures import services as measures
 from socialvalue.web.measures.overlaps import OverlapWarning
 from socialvalue.web.notifications import services as notifications
@@ -75,8 +78,13 @@ def profile_targets(
     periods: Sequence[tuple[dt.date, dt.date]],
     profile: str,
     custom: Sequence[Decimal] | None = None,
+    *,
+    unit: str = "",
 ) -> list[Decimal]:
-    """Split `total` over `periods`: evenly by days, front or back loaded, or as given (which must add up)."""
+    """Split `total` over `periods`: evenly by days, front or back loaded, or as given (which must add up).
+
+    A target counting people (`counts_people(unit)`) is split into whole people per period.
+    """
     total = Decimal(total)
     count = len(periods)
     if profile == DeliveryProfile.CUSTOM:
@@ -95,7 +103,7 @@ def profile_targets(
                 }
             )
         return given
-    return spread_targets(total, periods, profile)
+    return spread_targets(total, periods, profile, whole=counts_people(unit))
 
 
 def money(quantity: Decimal | None, proxy: Decimal | None) -> Decimal:
@@ -300,6 +308,7 @@ def _add_commitment(contract: Contract, spec: CommitmentSpec) -> Commitment:
         [(r.period_start, r.period_end) for r in returns],
         spec.profile,
         spec.period_targets,
+        unit=unit,
     )
     committed = money(quantity, proxy)
     commitment = Commitment.objects.create(
@@ -404,6 +413,31 @@ class LineReport:
     quantity: Decimal | None
     note: str = ""
     response: str = ""
+    #: The evidence records backing the line (`offered_evidence`); None leaves them as they are.
+    evidence_ids: Sequence[int] | None = None
+
+
+def offered_evidence(contract: Contract, commitment: Commitment):
+    """The provider's evidence records a return line for `commitment` may cite.
+
+    A record is under the contract when it names the contract or its activity delivers the
+    contract. Offered: records of the commitment's measure under this contract or under no
+    contract at all, or, for a commitment without a measure, any record under this contract.
+    Rejected records are not offered. Newest period first.
+    """
+    if contract.provider_id is None:
+        return Evidence.objects.none()
+    records = Evidence.objects.filter(organisation_id=contract.provider_id).exclude(
+        verification=EvidenceVerification.REJECTED
+    )
+    under_contract = Q(contract=contract) | Q(activity__contract=contract)
+    if commitment.measure_id is not None:
+        records = records.filter(measure_id=commitment.measure_id).filter(
+            under_contract | Q(contract__isnull=True, activity__contract__isnull=True)
+        )
+    else:
+        records = records.filter(under_contract)
+    return records.select_related("measure").order_by("-period_start", "-pk")
 
 
 def _check_open(period_return: Return, today: dt.date | None = None) -> None:
@@ -490,6 +524,59 @@ def tell_decisions(period_return: Return, lines: Sequence[ReturnLine], *, by: An
         )
 
 
+def _open_lines(period_return: Return) -> list[ReturnLine]:
+    """The lines the provider may still change: pending or queried (only queried once reviewed)."""
+    lines = list(
+        period_return.lines.select_related("commitment").filter(
+            verification__in=[LineReview.PENDING, LineReview.QUERIED]
+        )
+    )
+    if period_return.status == Return.Status.REVIEWED:
+        lines = [line for line in lines if line.verification == LineReview.QUERIED]
+    return lines
+
+
+def _submission_problems(open_lines: Iterable[ReturnLine]) -> dict[str, list[str]]:
+    """What stops the lines being submitted: a quantity not entered, a query not answered."""
+    problems: dict[str, list[str]] = {}
+    for line in open_lines:
+        if line.reported_quantity is None:
+            problems.setdefault(f"quantity-{line.commitment_id}", []).append(
+                f"Enter the quantity delivered for {line.commitment.title}, 0 if none."
+            )
+        elif line.verification == LineReview.QUERIED and not line.response.strip():
+            problems.setdefault(f"response-{line.commitment_id}", []).append(
+                "Answer the commissioner's query before resubmitting."
+            )
+    return problems
+
+
+def submission_problems(period_return: Return) -> dict[str, list[str]]:
+    """What would stop the saved return being submitted now, keyed as `save_return` keys them.
+
+    The page checks this after saving a draft, before it shows the provider their answers to
+    check: the same rules `submit_return` applies when the return is sent.
+    """
+    return _submission_problems(_open_lines(period_return))
+
+
+def saved_reports(period_return: Return) -> list[LineReport]:
+    """The provider's saved figures for the open lines, as `submit_return` takes them.
+
+    The check-your-answers page submits exactly what it showed: what was saved.
+    """
+    return [
+        LineReport(
+            commitment_id=line.commitment_id,
+            quantity=line.reported_quantity,
+            note=line.provider_note,
+            response=line.response,
+            evidence_ids=tuple(line.evidence.values_list("pk", flat=True)),
+        )
+        for line in _open_lines(period_return)
+    ]
+
+
 @transaction.atomic
 def save_return(
     period_return: Return,
@@ -513,14 +600,8 @@ def save_return(
     unknown = sorted(set(reports) - known)
     if unknown:
         raise ValidationError({"lines": f"Not commitments of this contract: {unknown}."})
-    open_lines = list(
-        period_return.lines.select_related("commitment").filter(
-            verification__in=[LineReview.PENDING, LineReview.QUERIED]
-        )
-    )
-    reopened = period_return.status == Return.Status.REVIEWED
-    if reopened:
-        open_lines = [line for line in open_lines if line.verification == LineReview.QUERIED]
+    open_lines = _open_lines(period_return)
+    cited: dict[int, set[int]] = {}
     problems: dict[str, list[str]] = {}
     for line in open_lines:
         report = reports.get(line.commitment_id)
@@ -536,18 +617,26 @@ def save_return(
         line.provider_note = report.note or ""
         if line.verification == LineReview.QUERIED:
             line.response = report.response or ""
+        if report.evidence_ids is not None:
+            chosen = {int(pk) for pk in report.evidence_ids}
+            offered = set(
+                offered_evidence(period_return.contract, line.commitment)
+                .filter(pk__in=chosen)
+                .values_list("pk", flat=True)
+            )
+            if chosen - offered:
+                problems.setdefault(f"evidence-{line.commitment_id}", []).append(
+                    f"Choose evidence recorded for {line.commitment.title} under this contract."
+                )
+                continue
+            if chosen != set(line.evidence.values_list("pk", flat=True)):
+                cited[line.pk] = chosen
+                line.reported_by = by
         if (line.reported_quantity, line.provider_note, line.response) != before:
             line.reported_by = by
     if submit:
-        for line in open_lines:
-            if line.reported_quantity is None:
-                problems.setdefault(f"quantity-{line.commitment_id}", []).append(
-                    f"Enter the quantity delivered for {line.commitment.title}, 0 if none."
-                )
-            elif line.verification == LineReview.QUERIED and not line.response.strip():
-                problems.setdefault(f"response-{line.commitment_id}", []).append(
-                    "Answer the commissioner's query before resubmitting."
-                )
+        for key, messages in _submission_problems(open_lines).items():
+            problems.setdefault(key, []).extend(messages)
     if problems:
         raise ValidationError(problems)
     for line in open_lines:
@@ -559,6 +648,8 @@ def save_return(
     # Saved one by one (a return has a line per commitment) so the audit trail records each change.
     for line in open_lines:
         line.save(update_fields=LINE_REPORT_FIELDS)
+        if line.pk in cited:
+            line.evidence.set(cited[line.pk])
     refresh_line_sums([line.commitment_id for line in open_lines], [period_return.year])
     period_return.narrative = narrative
     for upload in files:

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("returns/<int:return_id>/", views.return_detail, name="return"),
     path("returns/<int:return_id>/report/", views.return_report, name="return_report"),
+    path("returns/<int:return_id>/check/", views.return_check, name="return_check"),
     path("returns/<int:return_id>/verify/", views.return_verify, name="return_verify"),
     path("returns/<int:return_id>/files/<int:file_id>/", views.return_file, name="return_file"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -206,6 +207,7 @@ def _return(request: HttpRequest, return_id: int) -> Return:
 def _lines(period_return: Return):
     return (
         period_return.lines.select_related("commitment__measure", "verified_by")
+        .prefetch_related("evidence__measure")
         .annotate(message_count=Count("messages"))
         .order_by("commitment__position", "commitment_id")
     )
@@ -262,8 +264,20 @@ def _verification_choices(request: HttpRequest, period_return: Return) -> dict:
     }
 
 
+def _line_field(by_commitment: dict[int, int]):
+    """Maps the domain's `quantity-<commitment id>` keys to the form's `quantity_<line id>`."""
+
+    def field_for(key: str) -> str:
+        kind, _, commitment_id = key.partition("-")
+        line_id = by_commitment.get(int(commitment_id)) if commitment_id.isdigit() else None
+        return f"{kind}_{line_id}" if line_id else key
+
+    return field_for
+
+
 @login_required
 def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
+    """The provider fills in the return's lines; it is sent from the check page, never from here."""
     period_return = _return(request, return_id)
     services.require_provider(request.actor, period_return.contract)
     if request.method != "POST" and not period_return.is_open_to_provider:
@@ -272,10 +286,12 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
         )
         return redirect("contracts:return", return_id=period_return.pk)
     lines = list(_provider_lines(period_return))
+    contract = period_return.contract
     form = ReturnForm(
         request.POST or None,
         request.FILES or None,
         lines=lines,
+        offered={line.pk: services.offered_evidence(contract, line.commitment) for line in lines},
         initial={"narrative": period_return.narrative},
     )
     if request.method == "POST" and form.is_valid():
@@ -286,42 +302,118 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
                 quantity=data.get(f"quantity_{line.pk}"),
                 note=data.get(f"note_{line.pk}") or "",
                 response=data.get(f"response_{line.pk}") or "",
+                evidence_ids=[record.pk for record in data[f"evidence_{line.pk}"]]
+                if f"evidence_{line.pk}" in data
+                else None,
             )
             for line in lines
         ]
-        by_commitment = {line.commitment_id: line.pk for line in lines}
-        submit = "submit" in request.POST
+        field_for = _line_field({line.commitment_id: line.pk for line in lines})
         try:
+            # Saved as a draft either way: only the check page submits.
             services.submit_return(
                 period_return=period_return,
                 actor=request.actor,
                 narrative=data["narrative"],
                 lines=reports,
                 files=data.get("evidence") or [],
-                submit=submit,
+                submit=False,
             )
         except ValidationError as exc:
-
-            def field_for(key: str) -> str:
-                kind, _, commitment_id = key.partition("-")
-                line_id = by_commitment.get(int(commitment_id)) if commitment_id.isdigit() else None
-                return f"{kind}_{line_id}" if line_id else key
-
             add_domain_errors(form, exc, field_for)
         else:
-            if submit:
-                messages.success(request, "Return submitted: the commissioner will review it.")
-            else:
+            if "draft" in request.POST:
                 messages.success(request, "Draft saved. Submit it when it is complete.")
-            return redirect("contracts:return", return_id=period_return.pk)
+                return redirect("contracts:return", return_id=period_return.pk)
+            problems = services.submission_problems(period_return)
+            if not problems:
+                return redirect("contracts:return_check", return_id=period_return.pk)
+            messages.success(request, "Draft saved.")
+            # The files were saved with the draft: they are listed as attached, not kept again.
+            add_domain_errors(form, ValidationError(problems), field_for, keep_uploads=False)
     context = {
         "period_return": period_return,
-        "contract": period_return.contract,
+        "contract": contract,
         "form": form,
         "files": period_return.files.all(),
         "overlap_warnings": services.return_overlap_warnings(period_return),
     }
     return render(request, "contracts/return_form.html", context)
+
+
+def _answers(period_return: Return) -> list[ReturnLine]:
+    """The lines the provider is about to send, with the evidence each cites."""
+    return list(_provider_lines(period_return))
+
+
+def _fingerprint(period_return: Return, lines: list[ReturnLine]) -> str:
+    """What the provider checked, so a return changed meanwhile (in another tab) is not sent unseen."""
+    seen = [
+        period_return.narrative,
+        sorted(period_return.files.values_list("pk", flat=True)),
+        [
+            (
+                line.pk,
+                str(line.reported_quantity),
+                line.provider_note,
+                line.response,
+                sorted(record.pk for record in line.evidence.all()),
+            )
+            for line in lines
+        ],
+    ]
+    return hashlib.sha256(repr(seen).encode()).hexdigest()[:32]
+
+
+@login_required
+def return_check(request: HttpRequest, return_id: int) -> HttpResponse:
+    """Check your answers: every line the provider is sending, with Change links, then submit."""
+    period_return = _return(request, return_id)
+    contract = period_return.contract
+    services.require_provider(request.actor, contract)
+    if not period_return.is_open_to_provider:
+        messages.error(
+            request, "This return has been submitted and is waiting for the commissioner."
+        )
+        return redirect("contracts:return", return_id=period_return.pk)
+    lines = _answers(period_return)
+    if services.submission_problems(period_return):
+        messages.error(request, "Enter what was delivered for every line before you submit.")
+        return redirect("contracts:return_report", return_id=period_return.pk)
+    fingerprint = _fingerprint(period_return, lines)
+    errors: list[tuple[str, str]] = []
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("fingerprint") != fingerprint:
+            errors.append(("", "The return was changed since this page was shown: check it again."))
+            status = 409
+        else:
+            try:
+                services.submit_return(
+                    period_return=period_return,
+                    actor=request.actor,
+                    narrative=period_return.narrative,
+                    lines=services.saved_reports(period_return),
+                    submit=True,
+                )
+            except ValidationError as exc:
+                field_for = _line_field({line.commitment_id: line.pk for line in lines})
+                for key, texts in getattr(exc, "message_dict", {"": exc.messages}).items():
+                    errors.extend((field_for(key) if key else "", text) for text in texts)
+                status = 400
+            else:
+                messages.success(request, "Return submitted: the commissioner will review it.")
+                return redirect("contracts:return", return_id=period_return.pk)
+    context = {
+        "period_return": period_return,
+        "contract": contract,
+        "lines": lines,
+        "files": period_return.files.all(),
+        "fingerprint": fingerprint,
+        "errors": errors,
+        "is_resubmission": period_return.status == Return.Status.REVIEWED,
+    }
+    return render(request, "contracts/return_check.html", context, status=status)
 
 
 @login_required
