@@ -92,6 +92,14 @@ def test_consultation_and_market_engagement(page, browser, live_server):
     person.check_accessibility()
     assert person.evaluate("document.documentElement.scrollWidth") <= 375
     person.screenshot_as("engagement-public-consultation-375")
+    person.get_by_role("link", name="Easy-read version").click()
+    person.get_by_role("heading", name="What matters most in Riverside", level=1).wait_for()
+    person.check_accessibility()
+    assert person.evaluate("document.documentElement.scrollWidth") <= 375
+    person.screenshot_as("engagement-public-consultation-easy-read-375")
+    person.get_by_role("link", name="Standard version").click()
+    person.get_by_role("heading", name="What matters most in Riverside", level=1).wait_for()
+    person.check_accessibility()
     person.get_by_label("Good local jobs").focus()
     person.keyboard.type("2")
     person.keyboard.press("Tab")
@@ -210,6 +218,7 @@ def test_consultation_and_market_engagement(page, browser, live_server):
     page.get_by_role("button", name="Link the outcome").click()
     page.get_by_text("now shows it came from this engagement").wait_for()
     page.check_accessibility()
+    page.screenshot_as("engagement-market-answers")
 
     # The council publishes the procurement.
     page.goto(f"/procurements/{draft.id}/")
