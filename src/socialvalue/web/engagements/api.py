@@ -863,7 +863,11 @@ class ChoiceTallyOut(Schema):
 
 class EngagementCommentOut(Schema):
     text: str
-    respondent: str
+    respondent: str | None = Field(
+        ...,
+        description="Said for a provider only: a member of the public's kind (resident, carer...) "
+        "would single them out of a group too small to show.",
+    )
     organisation: str | None = Field(..., description="The provider's name; none for the public.")
     created_at: dt.datetime
 
@@ -946,7 +950,7 @@ def get_results(request: HttpRequest, engagement_id: Id):
         "comments": [
             {
                 "text": r.comment,
-                "respondent": respondents.get(r.respondent, "Did not say"),
+                "respondent": respondents.get(r.respondent) if r.organisation_id else None,
                 "organisation": r.organisation.name if r.organisation_id else None,
                 "created_at": r.created_at,
             }

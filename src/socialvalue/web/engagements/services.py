@@ -852,7 +852,8 @@ def evidence_line(engagement: Engagement, result: Results, priority: Priority) -
         if standing
         else ""
     )
-    return f"Consultation “{engagement.title}”, {result.responses} responses, {closed:%-d %B %Y}{where}."
+    answers = f"{result.responses} response{'' if result.responses == 1 else 's'}"
+    return f"Consultation “{engagement.title}”, {answers}, {closed:%-d %B %Y}{where}."
 
 
 @transaction.atomic
@@ -906,6 +907,8 @@ def link_outcome(
     else:
         if outcome.procurement.organisation_id != engagement.organisation_id:
             raise Http404("No outcome found.")
+        # A published notice's outcomes are what bidders answer: their story is fixed with them.
+        commissioning.require_draft(outcome.procurement)
     origin, _ = OutcomeOrigin.objects.update_or_create(
         outcome=outcome,
         defaults={"response": response, "linked_by": actor.user, "linked_at": now()},
