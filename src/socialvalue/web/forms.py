@@ -4,6 +4,7 @@ and the text policy (`socialvalue.core.text`) on every text field."""
 from __future__ import annotations
 
 from django import forms
+from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import ngettext
@@ -45,6 +46,12 @@ def apply_date_policy(field: forms.Field) -> None:
     (`socialvalue.core.bounds`), before a view does arithmetic with them."""
     if isinstance(field, forms.DateField) and _sane_date not in field.validators:
         field.validators.append(_sane_date)
+
+
+#: Django's own validator instances, whose messages are Django's wording.
+_DJANGO_VALIDATORS = tuple(
+    v for v in vars(django_validators).values() if isinstance(v, django_validators.RegexValidator)
+)
 
 
 def _django_messages(field: forms.Field) -> dict:
@@ -97,15 +104,36 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
         ours["max_whole_digits"] = (
             f"{formatted} must have no more than %(max)s digits before the decimal point"
         )
-    if isinstance(field, forms.CharField) and not isinstance(field, forms.URLField):
+    if isinstance(field, forms.CharField):
         ours["max_length"] = f"{formatted} must be at most %(limit_value)d characters long"
         ours["min_length"] = f"{formatted} must be %(limit_value)d characters or more"
+    if isinstance(field, forms.URLField):
+        ours["invalid"] = (
+            f"Enter {_in_a_sentence(formatted)} as a full web address, like https://example.org"
+        )
+    elif isinstance(field, forms.SlugField):
+        ours["invalid"] = f"{formatted} must use only letters, numbers, underscores and hyphens"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        ours["invalid_pk_value"] = f"Select {_in_a_sentence(formatted)} from the list"
+    if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+        ours["invalid_list"] = f"Select {lower} from the list"  # raised without parameters
+    if isinstance(field, forms.FileField):
+        ours["empty"] = f"The file chosen for {lower} is empty: choose another"
+        ours["invalid"] = f"Select {lower} again: no file arrived"
+        ours["missing"] = f"Select {lower} again: no file arrived"
+        ours["contradiction"] = f"Either select {lower} or tick to clear it"
+        ours["max_length"] = (
+            f"The name of the file for {_in_a_sentence(formatted)} must be at most "
+            "%(max)d characters long"
+        )
     django = _django_messages(field)
-    # A validator with a message of its own (a form's "Enter a percentage from 0 to 100") keeps it.
+    # A validator with a message of its own (a form's "Enter a percentage from 0 to 100") keeps
+    # it; Django's own validators (validate_slug) are worded like Django's fields.
     own = {
         getattr(v, "code", None)
         for v in field.validators
         if str(getattr(v, "message", "")) != str(getattr(type(v), "message", ""))
+        and not any(v is built_in for built_in in _DJANGO_VALIDATORS)
     }
     for code, message in ours.items():
         if code in own:
@@ -163,6 +191,14 @@ def apply_text_policy(field: forms.Field) -> None:
     field._text_policy = True
 
 
+def apply_govuk_class(field: forms.Field) -> None:
+    """Give a field's widget its GOV.UK class, once, before any class of the form's own."""
+    css = _govuk_class(field.widget)
+    existing = field.widget.attrs.get("class", "")
+    if css not in existing.split():
+        field.widget.attrs["class"] = f"{css} {existing}".strip()
+
+
 class GovukFormMixin:
     """Gives every widget its GOV.UK class, and the error variant once validation has failed;
     every text field follows the text policy and every date field the date range; errors name
@@ -174,14 +210,11 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = _govuk_class(field.widget)
-            existing = field.widget.attrs.get("class", "")
-            field.widget.attrs["class"] = f"{css} {existing}".strip()
         self._apply_policies()
 
     def _apply_policies(self) -> None:
         for name, field in self.fields.items():
+            apply_govuk_class(field)
             apply_text_policy(field)
             apply_date_policy(field)
             apply_message_policy(field, name)
@@ -201,8 +234,9 @@ class GovukFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 base = _govuk_class(widget)
-                if base in _ERROR_CLASSES:
-                    widget.attrs["class"] += " " + _ERROR_CLASSES[base]
+                css = widget.attrs.get("class", "")
+                if base in _ERROR_CLASSES and _ERROR_CLASSES[base] not in css.split():
+                    widget.attrs["class"] = f"{css} {_ERROR_CLASSES[base]}".strip()
 
 
 class GovukForm(GovukFormMixin, forms.Form):
@@ -231,8 +265,9 @@ def add_domain_errors(form: forms.BaseForm, error: Exception, field_for=lambda k
         if field is not None:
             base = _govuk_class(form.fields[field].widget)
             css = _ERROR_CLASSES.get(base)
-            if css and css not in form.fields[field].widget.attrs.get("class", ""):
-                form.fields[field].widget.attrs["class"] += " " + css
+            existing = form.fields[field].widget.attrs.get("class", "")
+            if css and css not in existing.split():
+                form.fields[field].widget.attrs["class"] = f"{existing} {css}".strip()
 
 
 def upload_problems(filename: str, problems: int, rows: int = 0) -> str:

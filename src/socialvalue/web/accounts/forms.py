@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 
 from socialvalue.core.valuation import load_deflators
-from socialvalue.web.forms import GovukForm
+from socialvalue.web.forms import GovukForm, GovukFormMixin
 from socialvalue.web.links import absolute_reverse
 
 from .models import Organisation, Role
@@ -155,12 +155,19 @@ class RegistrationForm(GovukForm):
             )
 
 
-class PublicLinkPasswordResetForm(PasswordResetForm):
-    """Django's password-reset form, its emailed link built from SOCIALVALUE_URL.
+class PublicLinkPasswordResetForm(GovukFormMixin, PasswordResetForm):
+    """Django's password-reset form, its emailed link built from SOCIALVALUE_URL, its errors
+    worded like every other form's.
 
     Django would build the link from the request's Host: behind a proxy that is an internal
     address, and a forged Host would put an attacker's domain in front of a valid reset token.
     """
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def save(self, *args, **kwargs):
         kwargs["domain_override"] = urlsplit(settings.SOCIALVALUE_URL).netloc

@@ -207,7 +207,14 @@ class ImportForm(GovukForm):
 
 
 class ConfirmImportForm(GovukForm):
-    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    token = forms.CharField(
+        max_length=64,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "That import has expired: upload the file again",
+            "max_length": "That import has expired: upload the file again",
+        },
+    )
     #: Shown when the file's content was imported before: without it, the import is refused.
     confirm_duplicate = forms.BooleanField(label="Import it again anyway", required=False)
 
