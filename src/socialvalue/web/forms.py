@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import ngettext
 
-from socialvalue.core.bounds import date_problem
+from socialvalue.core.bounds import EARLIEST_DATE, LATEST_DATE, date_problem
 from socialvalue.core.text import LONG_TEXT_MAX, TextError, clean_text
 
 _WIDGET_CLASSES = {
@@ -38,7 +38,8 @@ def _govuk_class(widget: forms.Widget) -> str:
 def _sane_date(value) -> None:
     problem = date_problem(value)
     if problem:
-        raise ValidationError(problem, code="date_out_of_range")
+        # The field's message (apply_message_policy) names it; the value fills %(value)s.
+        raise ValidationError(problem, code="date_out_of_range", params={"value": value})
 
 
 def apply_date_policy(field: forms.Field) -> None:
@@ -63,8 +64,12 @@ def _django_messages(field: forms.Field) -> dict:
 
 
 def _in_a_sentence(label: str) -> str:
-    """`Email address` -> `email address`, but `SROI ratio` and `URL` keep their capitals."""
-    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+    """`Email address` -> `email address`, but `SROI ratio`, `URL` and `Sustainable Development
+    Goals` (a name: its second word has a capital too) keep their capitals."""
+    words = label.split()
+    if label[1:2].isupper() or (len(words) > 1 and words[1][:1].isupper()):
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def apply_message_policy(field: forms.Field, name: str) -> None:
@@ -72,6 +77,7 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
     patterns) wherever it would show Django's own ("This field is required.", "Ensure this value
     is less than or equal to 5."). Messages a form sets itself are kept."""
     label = str(field.label or name.replace("_", " ").capitalize()).strip().rstrip(":?")
+    label = label.removesuffix("(optional)").strip() or label  # a message is about what was typed
     lower = _in_a_sentence(label)
     # Messages raised with parameters are %-formatted: a % in a label must be doubled there.
     formatted = label.replace("%", "%%")
@@ -91,6 +97,10 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
         ours["invalid"] = f"{label} must be a whole number"
     elif isinstance(field, forms.DateField):
         ours["invalid"] = f"{label} must be a real date"
+        ours["date_out_of_range"] = (
+            f"{formatted} must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}: "
+            "%(value)s is out of range"
+        )
     elif isinstance(field, forms.EmailField):
         ours["invalid"] = (
             f"Enter {_in_a_sentence(formatted)} in the correct format, like name@example.com"

@@ -321,7 +321,7 @@ CASES = [
     ),
     Case(
         "a priority whose evidence link is not a web address",
-        "Enter a valid URL.",
+        "Enter link to the evidence as a full web address, like https://example.org",
         page=(
             "/charter/priorities/new/",
             {"rank": "2", "title": "Homes", "evidence_url": "not a url"},

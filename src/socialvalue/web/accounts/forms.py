@@ -80,6 +80,7 @@ class AcceptInvitationForm(GovukForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters; not a common password, and not like your name or email address.",
+        error_messages={"required": "Choose a password."},
     )
 
 
@@ -88,6 +89,10 @@ class TokenForm(GovukForm):
         label="What is this token for?",
         max_length=100,
         help_text="For example: monthly export script.",
+        error_messages={
+            "required": "Say what the token is for, for example: monthly export script.",
+            "max_length": "Say what the token is for in at most %(limit_value)d characters.",
+        },
     )
 
 

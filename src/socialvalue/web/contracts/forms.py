@@ -62,6 +62,10 @@ class ContractForm(GovukForm):
     reporting_frequency = forms.ChoiceField(
         label="Returns are due",
         choices=ReportingFrequency.choices,
+        error_messages={
+            "required": "Choose how often returns are due.",
+            "invalid_choice": "Choose how often returns are due from the list.",
+        },
         initial=ReportingFrequency.QUARTERLY,
         help_text="The provider reports once per period, from the start date.",
     )
