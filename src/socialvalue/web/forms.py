@@ -128,7 +128,7 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
     if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
         ours["invalid_list"] = f"Select {lower} from the list"  # raised without parameters
     if isinstance(field, forms.FileField):
-        ours["empty"] = f"The file chosen for {lower} is empty: choose another"
+        ours["empty"] = f"The selected {lower} is empty: choose another"
         ours["invalid"] = f"Select {lower} again: no file arrived"
         ours["missing"] = f"Select {lower} again: no file arrived"
         ours["contradiction"] = f"Either select {lower} or tick to clear it"

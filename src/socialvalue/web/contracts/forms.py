@@ -152,7 +152,12 @@ class ReturnForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What was delivered, for whom, and anything that got in the way.",
     )
-    evidence = UploadField(label="Evidence files", multiple=True, required=False)
+    evidence = UploadField(
+        label="Evidence files",
+        multiple=True,
+        required=False,
+        error_messages={"empty": "One of the evidence files is empty: choose the files again"},
+    )
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,7 +272,11 @@ class LineMessageForm(GovukForm):
         max_length=5000,
         error_messages={"required": "Write your message."},
     )
-    file = UploadField(label="Attach a file (optional)", required=False)
+    file = UploadField(
+        label="Attach a file (optional)",
+        required=False,
+        error_messages={"empty": "The file you attached is empty: choose another"},
+    )
 
 
 class ResubmitLineForm(GovukForm):
@@ -297,4 +306,8 @@ class ResubmitLineForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,
     )
-    file = UploadField(label="Attach evidence (optional)", required=False)
+    file = UploadField(
+        label="Attach evidence (optional)",
+        required=False,
+        error_messages={"empty": "The evidence you attached is empty: choose another file"},
+    )
