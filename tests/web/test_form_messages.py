@@ -440,6 +440,7 @@ def _kwargs(s) -> dict[str, object]:
         web + "accounts.forms.AcceptInvitationForm": {},
         web + "accounts.forms.InviteForm": {},
         web + "accounts.forms.MemberForm": {},
+        web + "accounts.forms.NewPasswordForm": {"user": s.world.viewer},
         web + "accounts.forms.OrganisationForm": {},
         web + "accounts.forms.PublicLinkPasswordResetForm": {},
         web + "accounts.forms.RegistrationForm": [
@@ -575,6 +576,7 @@ WALKED = [
     "socialvalue.web.accounts.forms.AcceptInvitationForm",
     "socialvalue.web.accounts.forms.InviteForm",
     "socialvalue.web.accounts.forms.MemberForm",
+    "socialvalue.web.accounts.forms.NewPasswordForm",
     "socialvalue.web.accounts.forms.OrganisationForm",
     "socialvalue.web.accounts.forms.PublicLinkPasswordResetForm",
     "socialvalue.web.accounts.forms.RegistrationForm",
@@ -664,7 +666,7 @@ def _makers(path: str, setting) -> list[tuple[str, object]]:
     else:
         variants = [("", spec)]
     return [
-        (label, lambda data, files, kwargs=kwargs: cls(data, files, **kwargs))
+        (label, lambda data, files, kwargs=kwargs: cls(data=data, files=files, **kwargs))
         for label, kwargs in variants
     ]
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 
 from socialvalue.core.valuation import load_deflators
 from socialvalue.web.forms import GovukForm, GovukFormMixin
@@ -158,6 +158,27 @@ class RegistrationForm(GovukForm):
             self.fields["email"].error_messages["invalid"] = (
                 "Enter an email address in the right format, like name@example.org."
             )
+
+
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):
+    """Django's form for the new password a reset link leads to, its errors worded like every
+    other form's."""
+
+    error_messages = {
+        "password_mismatch": "Enter the same new password twice: the two passwords are different."
+    }
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters; not a common password, and not like your name or email address.",
+    )
+    new_password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Type the same password again, to check it.",
+    )
 
 
 class PublicLinkPasswordResetForm(GovukFormMixin, PasswordResetForm):
