@@ -405,7 +405,14 @@ def _report_forms(s):
     for report in registry.all_reports():
         for organisation, actor in ((s.provider, s.actor), (s.council, s.buyer)):
             if report.is_available_to(organisation):
-                yield report.name, {"report": report, "actor": actor, "organisation": organisation}
+                yield (
+                    f"{report.name}, {organisation.kind}",
+                    {
+                        "report": report,
+                        "actor": actor,
+                        "organisation": organisation,
+                    },
+                )
 
 
 def _statement_section_forms(s):
@@ -680,3 +687,23 @@ def test_every_form_names_the_field_for_empty_and_out_of_range_input(setting, pa
     for label, make in makers:
         problems += _walk_problems(f"{path.rsplit('.', 1)[-1]}{label and f' ({label})'}", make)
     assert not problems, "\n".join(problems)
+
+
+def test_the_walk_catches_djangos_wording_and_messages_that_name_nothing():
+    class Plain(forms.Form):  # no policy: Django's wording throughout
+        amount = forms.IntegerField(label="Amount", max_value=5)
+        note = forms.CharField(label="Note", error_messages={"required": "Wrong."})
+
+    problems = _walk_problems("Plain", lambda data, files: Plain(data=data, files=files))
+    assert "Plain [empty] amount: 'This field is required.' is Django's own wording" in problems
+    assert (
+        "Plain [high] amount: 'Ensure this value is less than or equal to 5.' is Django's own wording"
+        in problems
+    )
+    assert "Plain [empty] note: 'Wrong.' names no field and does not say what to do" in problems
+
+
+def test_a_message_names_its_field_as_words():
+    assert _names("Select team from the list", "Team", "team")
+    assert _names("Enter note", "Note (optional)", "note")
+    assert not _names("Enter a reset code", "Set", "set")  # "set" inside "reset" is not the field
