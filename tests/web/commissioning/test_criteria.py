@@ -163,3 +163,33 @@ def test_the_procurement_page_links_each_criterion_to_its_change_page(client, co
     client.force_login(council.admin)
     page = client.get(f"/procurements/{draft.id}/").content.decode()
     assert f"/procurements/{draft.id}/criteria/{criterion.id}/" in page
+
+
+def test_the_quality_weight_cannot_drop_below_the_criteria(client, council):
+    draft = f.procurement(council.alice_org)  # quality 45, criteria 25 + 20
+    response = client.patch(
+        f"/api/v1/procurements/{draft.id}",
+        {"weight_price": 45, "weight_quality": 40},
+        content_type="application/json",
+        **bearer(council.admin),
+    )
+    assert response.status_code == 400
+    assert "Quality weight must be 45 or more: the quality criteria add up to 45." in (
+        response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert draft.weight_quality == 45
+    services.change_criterion(
+        procurement=draft,
+        actor=Actor.for_user(council.admin),
+        criterion_id=draft.criteria.get(code="q2").id,
+        name="Safeguarding",
+        weight=Decimal(15),
+    )
+    response = client.patch(
+        f"/api/v1/procurements/{draft.id}",
+        {"weight_price": 45, "weight_quality": 40},
+        content_type="application/json",
+        **bearer(council.admin),
+    )
+    assert response.status_code == 200, response.content

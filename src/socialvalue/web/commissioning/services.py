@@ -719,12 +719,27 @@ def save_procurement(
         part_errors, write = _replace_outcomes(procurement, outcomes, actor)
         errors.update(part_errors)
         writes.append(write)
+    if criteria is None and procurement.pk and "weight_quality" not in errors:
+        if message := _quality_below_criteria(procurement):
+            _add(errors, "weight_quality", message)
     _refuse(errors)
     procurement.updated_at = timezone.now()
     procurement.save()
     for write in writes:
         write()
     return procurement
+
+
+def _quality_below_criteria(procurement: Procurement) -> str | None:
+    """A quality weight lowered below what the criteria already add up to is refused."""
+    quality = procurement.weight_quality
+    total = sum((c.weight for c in procurement.criteria.all()), Decimal(0))
+    if quality is None or total - Decimal(quality) <= _TOLERANCE:
+        return None
+    return (
+        f"Quality weight must be {_percent(total)} or more: the quality criteria add up to "
+        f"{_percent(total)}. Lower their weights first."
+    )
 
 
 def _editable_draft(procurement: Procurement, actor) -> None:
