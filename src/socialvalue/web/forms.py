@@ -4,11 +4,12 @@ and the text policy (`socialvalue.core.text`) on every text field."""
 from __future__ import annotations
 
 from django import forms
+from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import ngettext
 
-from socialvalue.core.bounds import date_problem
+from socialvalue.core.bounds import EARLIEST_DATE, LATEST_DATE, date_problem
 from socialvalue.core.text import LONG_TEXT_MAX, TextError, clean_text
 
 _WIDGET_CLASSES = {
@@ -37,7 +38,8 @@ def _govuk_class(widget: forms.Widget) -> str:
 def _sane_date(value) -> None:
     problem = date_problem(value)
     if problem:
-        raise ValidationError(problem, code="date_out_of_range")
+        # The field's message (apply_message_policy) names it; the value fills %(value)s.
+        raise ValidationError(problem, code="date_out_of_range", params={"value": value})
 
 
 def apply_date_policy(field: forms.Field) -> None:
@@ -45,6 +47,12 @@ def apply_date_policy(field: forms.Field) -> None:
     (`socialvalue.core.bounds`), before a view does arithmetic with them."""
     if isinstance(field, forms.DateField) and _sane_date not in field.validators:
         field.validators.append(_sane_date)
+
+
+#: Django's own validator instances, whose messages are Django's wording.
+_DJANGO_VALIDATORS = tuple(
+    v for v in vars(django_validators).values() if isinstance(v, django_validators.RegexValidator)
+)
 
 
 def _django_messages(field: forms.Field) -> dict:
@@ -56,8 +64,12 @@ def _django_messages(field: forms.Field) -> dict:
 
 
 def _in_a_sentence(label: str) -> str:
-    """`Email address` -> `email address`, but `SROI ratio` and `URL` keep their capitals."""
-    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+    """`Email address` -> `email address`, but `SROI ratio`, `URL` and `Sustainable Development
+    Goals` (a name: its second word has a capital too) keep their capitals."""
+    words = label.split()
+    if label[1:2].isupper() or (len(words) > 1 and words[1][:1].isupper()):
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def apply_message_policy(field: forms.Field, name: str) -> None:
@@ -65,6 +77,7 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
     patterns) wherever it would show Django's own ("This field is required.", "Ensure this value
     is less than or equal to 5."). Messages a form sets itself are kept."""
     label = str(field.label or name.replace("_", " ").capitalize()).strip().rstrip(":?")
+    label = label.removesuffix("(optional)").strip() or label  # a message is about what was typed
     lower = _in_a_sentence(label)
     # Messages raised with parameters are %-formatted: a % in a label must be doubled there.
     formatted = label.replace("%", "%%")
@@ -84,6 +97,10 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
         ours["invalid"] = f"{label} must be a whole number"
     elif isinstance(field, forms.DateField):
         ours["invalid"] = f"{label} must be a real date"
+        ours["date_out_of_range"] = (
+            f"{formatted} must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}: "
+            "%(value)s is out of range"
+        )
     elif isinstance(field, forms.EmailField):
         ours["invalid"] = (
             f"Enter {_in_a_sentence(formatted)} in the correct format, like name@example.com"
@@ -97,15 +114,36 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
         ours["max_whole_digits"] = (
             f"{formatted} must have no more than %(max)s digits before the decimal point"
         )
-    if isinstance(field, forms.CharField) and not isinstance(field, forms.URLField):
+    if isinstance(field, forms.CharField):
         ours["max_length"] = f"{formatted} must be at most %(limit_value)d characters long"
         ours["min_length"] = f"{formatted} must be %(limit_value)d characters or more"
+    if isinstance(field, forms.URLField):
+        ours["invalid"] = (
+            f"Enter {_in_a_sentence(formatted)} as a full web address, like https://example.org"
+        )
+    elif isinstance(field, forms.SlugField):
+        ours["invalid"] = f"{formatted} must use only letters, numbers, underscores and hyphens"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        ours["invalid_pk_value"] = f"Select {_in_a_sentence(formatted)} from the list"
+    if isinstance(field, forms.ModelMultipleChoiceField | forms.MultipleChoiceField):
+        ours["invalid_list"] = f"Select {lower} from the list"  # raised without parameters
+    if isinstance(field, forms.FileField):
+        ours["empty"] = f"The selected {lower} is empty: choose another"
+        ours["invalid"] = f"Select {lower} again: no file arrived"
+        ours["missing"] = f"Select {lower} again: no file arrived"
+        ours["contradiction"] = f"Either select {lower} or tick to clear it"
+        ours["max_length"] = (
+            f"The name of the file for {_in_a_sentence(formatted)} must be at most "
+            "%(max)d characters long"
+        )
     django = _django_messages(field)
-    # A validator with a message of its own (a form's "Enter a percentage from 0 to 100") keeps it.
+    # A validator with a message of its own (a form's "Enter a percentage from 0 to 100") keeps
+    # it; Django's own validators (validate_slug) are worded like Django's fields.
     own = {
         getattr(v, "code", None)
         for v in field.validators
         if str(getattr(v, "message", "")) != str(getattr(type(v), "message", ""))
+        and not any(v is built_in for built_in in _DJANGO_VALIDATORS)
     }
     for code, message in ours.items():
         if code in own:
@@ -188,6 +226,14 @@ class UploadKeeper:
 upload_keeper = UploadKeeper()
 
 
+def apply_govuk_class(field: forms.Field) -> None:
+    """Give a field's widget its GOV.UK class, once, before any class of the form's own."""
+    css = _govuk_class(field.widget)
+    existing = field.widget.attrs.get("class", "")
+    if css not in existing.split():
+        field.widget.attrs["class"] = f"{css} {existing}".strip()
+
+
 class GovukFormMixin:
     """Gives every widget its GOV.UK class, and the error variant once validation has failed;
     every text field follows the text policy and every date field the date range; errors name
@@ -199,14 +245,11 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = _govuk_class(field.widget)
-            existing = field.widget.attrs.get("class", "")
-            field.widget.attrs["class"] = f"{css} {existing}".strip()
         self._apply_policies()
 
     def _apply_policies(self) -> None:
         for name, field in self.fields.items():
+            apply_govuk_class(field)
             apply_text_policy(field)
             apply_date_policy(field)
             apply_message_policy(field, name)
@@ -228,10 +271,9 @@ class GovukFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 base = _govuk_class(widget)
-                if base in _ERROR_CLASSES:
-                    # A field a form adds after set-up may have no class yet.
-                    css = f"{widget.attrs.get('class', '')} {_ERROR_CLASSES[base]}"
-                    widget.attrs["class"] = css.strip()
+                css = widget.attrs.get("class", "")
+                if base in _ERROR_CLASSES and _ERROR_CLASSES[base] not in css.split():
+                    widget.attrs["class"] = f"{css} {_ERROR_CLASSES[base]}".strip()
 
 
 class GovukForm(GovukFormMixin, forms.Form):
@@ -264,8 +306,9 @@ def add_domain_errors(
         if field is not None:
             base = _govuk_class(form.fields[field].widget)
             css = _ERROR_CLASSES.get(base)
-            if css and css not in form.fields[field].widget.attrs.get("class", ""):
-                form.fields[field].widget.attrs["class"] += " " + css
+            existing = form.fields[field].widget.attrs.get("class", "")
+            if css and css not in existing.split():
+                form.fields[field].widget.attrs["class"] = f"{existing} {css}".strip()
     # A file chosen on a form the domain refused is kept like one refused by the form itself.
     if keep_uploads:
         upload_keeper.keep(form)

@@ -148,6 +148,21 @@ def test_password_reset_sends_a_working_link(client, demo_world):
     assert User.objects.get(email="alice@example.org").check_password("another-fine-password")
 
 
+def test_password_reset_pages_word_their_errors_like_every_form(client, demo_world):
+    page = client.post("/password-reset/", {"email": ""}).content.decode()
+    assert "Enter email address" in page and "This field is required" not in page
+    client.post("/password-reset/", {"email": "alice@example.org"})
+    link = re.search(r"http://testserver(/password-reset/\S+/)", mail.outbox[-1].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    empty = client.post(form_url, {"new_password1": "", "new_password2": ""}).content.decode()
+    assert "Enter new password" in empty and "Enter new password again" in empty
+    different = client.post(
+        form_url, {"new_password1": "another-fine-password", "new_password2": "another-fine-pass"}
+    ).content.decode()
+    assert "Enter the same new password twice: the two passwords are different." in different
+    assert "didn’t match" not in different
+
+
 def test_api_tokens_page_creates_and_revokes(client, demo_world):
     client.force_login(demo_world.editor)
     html = client.post("/account/tokens/", {"name": "export script"}).content.decode()

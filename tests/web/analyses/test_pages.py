@@ -278,7 +278,7 @@ def test_a_bad_upload_lists_each_problem_at_its_place(client, demo_world, tmp_pa
         ("map.txt", b"title: x", "must be a .yaml, .json or .xlsx"),
         ("map.xlsx", b"title: x", "map.xlsx is named .xlsx but is not an Excel workbook."),
         ("map.yaml", b"PK\x03\x04junk", "map.yaml is neither text nor an Excel workbook."),
-        ("map.json", b"", "The submitted file is empty."),
+        ("map.json", b"", "The selected impact map file is empty: choose another"),
     ]:
         response = client.post(
             "/sroi/upload/", {"file": SimpleUploadedFile(name, content), "kind": "forecast"}

@@ -56,6 +56,15 @@ def _outcome(w) -> tuple[int, int]:
     return outcome.procurement_id, outcome.id
 
 
+def _criterion(w) -> tuple[int, int]:
+    from socialvalue.web.commissioning.models import QualityCriterion
+
+    criterion = QualityCriterion.objects.filter(procurement__state="draft").first()
+    if criterion is None:
+        criterion = QualityCriterion.objects.filter(procurement_id=_draft(w)).first()
+    return criterion.procurement_id, criterion.id
+
+
 def _private_question(w) -> tuple[int, int]:
     """A question Alice's council answered privately to another provider than Charlie's."""
     from socialvalue.web.commissioning.models import ProcurementQuestion
@@ -106,6 +115,16 @@ ROUTES: list[Route] = [
     Route(
         "procurements/<int:procurement_id>/criteria/new/",
         url=lambda w: f"/procurements/{_draft(w)}/criteria/new/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/criteria/<int:criterion_id>/",
+        url=lambda w: f"/procurements/{_criterion(w)[0]}/criteria/{_criterion(w)[1]}/",
+    ),
+    Route(
+        "procurements/<int:procurement_id>/criteria/<int:criterion_id>/",
+        "post",
+        url=lambda w: f"/procurements/{_criterion(w)[0]}/criteria/{_criterion(w)[1]}/",
+        body={"name": "Taken over", "weight": "1"},
     ),
     Route(
         "procurements/<int:procurement_id>/outcomes/new/",

@@ -115,6 +115,48 @@ CASES = [
         api_status=409,
     ),
     Case(
+        "a criterion that takes the criteria past the quality weight",
+        "more than the quality weight 45",
+        page=("/procurements/{draft}/criteria/new/", {"name": "Staffing", "weight": "10"}),
+        api=(
+            "patch",
+            "/api/v1/procurements/{draft}",
+            {"criteria": [{"name": "Care", "weight": 30}, {"name": "Staffing", "weight": 30}]},
+        ),
+    ),
+    Case(
+        "a criterion changed to a weight past the quality weight",
+        "more than the quality weight 45",
+        page=(
+            "/procurements/{draft}/criteria/{draft_criterion}/",
+            {"name": "Person-centred care", "weight": "30"},
+        ),
+        api=(
+            "patch",
+            "/api/v1/procurements/{draft}",
+            {
+                "criteria": [
+                    {"id": "q1", "name": "Person-centred care", "weight": 30},
+                    {"id": "q2", "name": "Safeguarding", "weight": 20},
+                ]
+            },
+        ),
+    ),
+    Case(
+        "a criterion changed once the procurement is published",
+        "A published procurement's evaluation model cannot change.",
+        page=(
+            "/procurements/{published}/criteria/{criterion}/",
+            {"name": "Staffing", "weight": "5"},
+        ),
+        api=(
+            "patch",
+            "/api/v1/procurements/{published}",
+            {"criteria": [{"name": "Staffing", "weight": 45}]},
+        ),
+        api_status=409,
+    ),
+    Case(
         "a criterion removed once the procurement is published",
         "A published procurement's evaluation model cannot change.",
         page=("/procurements/{published}/criteria/{criterion}/remove/", {}),
@@ -279,7 +321,7 @@ CASES = [
     ),
     Case(
         "a priority whose evidence link is not a web address",
-        "Enter a valid URL.",
+        "Enter link to the evidence as a full web address, like https://example.org",
         page=(
             "/charter/priorities/new/",
             {"rank": "2", "title": "Homes", "evidence_url": "not a url"},
@@ -351,6 +393,7 @@ def world(demo_world):
         "outcome": draft.outcomes.get().id,
         "unvalued": unvalued.id,
         "criterion": published.criteria.first().id,
+        "draft_criterion": draft.criteria.get(code="q1").id,
         "retired": retired.id,
         "priority": charter.priorities.get(active=True).id,
         "bid": bid.id,

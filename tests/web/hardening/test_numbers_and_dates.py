@@ -96,7 +96,7 @@ def test_a_contract_ending_in_9999_is_refused_naming_the_end_date(client):
         {**body, "provider": world.provider.pk, "title": "Meals on wheels"},
     )
     assert page.status_code == 200
-    assert "Enter a date between 1900 and 2200" in page.content.decode()
+    assert "End date must be between 1900 and 2200" in page.content.decode()
     assert not Contract.objects.filter(title__startswith="Meals").exists()
 
 

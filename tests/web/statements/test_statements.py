@@ -7,13 +7,14 @@ import subprocess
 
 import docx
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.statements import services
 from socialvalue.web.statements.models import ImmutableError, Statement, StatementVersion
 from tests.factories import bearer
-from tests.web.planning.factories import starter_measure
+from tests.web.planning.factories import ObjectiveFactory, starter_measure
 from tests.web.statements.factories import drafted_statement
 
 pytestmark = pytest.mark.django_db
@@ -482,3 +483,74 @@ def test_api_gives_a_published_versions_frozen_content(client, demo_world):
     body = _json(client, "get", f"/api/v1/statements/{statement.pk}/versions/1", demo_world.viewer)
     assert body.json()["content"]["mission"] == "We help people live well at home."
     assert body.json()["note"] == "First"
+
+
+# ---------------------------------------------------------------- an empty statement
+
+
+def _empty(organisation) -> Statement:
+    return Statement.objects.create(organisation=organisation, title="Empty", review_date=None)
+
+
+EMPTY_REASONS = [
+    "It has no commitments: add at least one under “Commitments”.",
+    "It serves no business-plan objectives: choose them under “Alignment with business-plan "
+    "objectives”.",
+    "Every section is empty: write at least one, such as “Mission and principles”.",
+]
+
+
+def test_a_statement_that_says_nothing_is_refused_with_every_reason(demo_world):
+    statement = _empty(demo_world.alice_org)
+    assert services.is_empty(statement)
+    assert services.publish_refusals(statement) == EMPTY_REASONS
+    with pytest.raises(ValidationError) as refusal:
+        services.publish(statement)
+    assert refusal.value.messages == EMPTY_REASONS
+    assert not statement.versions.exists()
+
+
+@pytest.mark.parametrize("part", ["commitment", "objective", "section"])
+def test_any_one_part_written_is_enough_to_publish(demo_world, part):
+    statement = _empty(demo_world.alice_org)
+    if part == "commitment":
+        statement.commitments.create(title="We will recruit locally", position=1)
+    elif part == "objective":
+        statement.objectives.add(ObjectiveFactory(organisation=demo_world.alice_org))
+    else:
+        statement.sharing = "Champions meet every month."
+        statement.save()
+    assert services.publish_refusals(statement) == []
+    assert services.publish(statement).number == 1
+
+
+def test_whitespace_is_not_content(demo_world):
+    statement = _empty(demo_world.alice_org)
+    statement.mission = "   \n"
+    statement.save()
+    assert services.is_empty(statement)
+
+
+def test_the_publish_page_lists_the_reasons_and_offers_no_button(client, demo_world):
+    statement = _empty(demo_world.alice_org)
+    client.force_login(demo_world.editor)
+    page = client.get(f"/statements/{statement.pk}/publish/").content.decode()
+    assert "This statement cannot be published yet" in page
+    assert "It has no commitments" in page and "Every section is empty" in page
+    assert ">Publish</button>" not in page
+    after = client.post(f"/statements/{statement.pk}/publish/", {}, follow=True)
+    text = after.content.decode()
+    assert "This statement cannot be published yet:<br>• It has no commitments" in text
+    assert "• It serves no business-plan objectives" in text
+    assert not statement.versions.exists()
+
+
+def test_the_api_refuses_an_empty_statement_with_every_reason(client, demo_world):
+    statement = _empty(demo_world.alice_org)
+    response = _json(
+        client, "post", f"/api/v1/statements/{statement.pk}/publish", demo_world.editor, {}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert all(json.dumps(reason)[1:-1] in body for reason in EMPTY_REASONS), body
+    assert not statement.versions.exists()

@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 
 from socialvalue.core.valuation import load_deflators
-from socialvalue.web.forms import GovukForm
+from socialvalue.web.forms import GovukForm, GovukFormMixin
 from socialvalue.web.links import absolute_reverse
 
 from .models import Organisation, Role
@@ -80,6 +80,7 @@ class AcceptInvitationForm(GovukForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters; not a common password, and not like your name or email address.",
+        error_messages={"required": "Choose a password."},
     )
 
 
@@ -88,6 +89,10 @@ class TokenForm(GovukForm):
         label="What is this token for?",
         max_length=100,
         help_text="For example: monthly export script.",
+        error_messages={
+            "required": "Say what the token is for, for example: monthly export script.",
+            "max_length": "Say what the token is for in at most %(limit_value)d characters.",
+        },
     )
 
 
@@ -155,12 +160,40 @@ class RegistrationForm(GovukForm):
             )
 
 
-class PublicLinkPasswordResetForm(PasswordResetForm):
-    """Django's password-reset form, its emailed link built from SOCIALVALUE_URL.
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):
+    """Django's form for the new password a reset link leads to, its errors worded like every
+    other form's."""
+
+    error_messages = {
+        "password_mismatch": "Enter the same new password twice: the two passwords are different."
+    }
+    new_password1 = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters; not a common password, and not like your name or email address.",
+    )
+    new_password2 = forms.CharField(
+        label="New password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Type the same password again, to check it.",
+    )
+
+
+class PublicLinkPasswordResetForm(GovukFormMixin, PasswordResetForm):
+    """Django's password-reset form, its emailed link built from SOCIALVALUE_URL, its errors
+    worded like every other form's.
 
     Django would build the link from the request's Host: behind a proxy that is an internal
     address, and a forged Host would put an attacker's domain in front of a valid reset token.
     """
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def save(self, *args, **kwargs):
         kwargs["domain_override"] = urlsplit(settings.SOCIALVALUE_URL).netloc

@@ -21,6 +21,7 @@ from .forms import (
     AcceptInvitationForm,
     InviteForm,
     MemberForm,
+    NewPasswordForm,
     OrganisationForm,
     PublicLinkPasswordResetForm,
     RegistrationForm,
@@ -80,6 +81,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's new-password page: the audit trail records the reset as the link holder's own."""
 
     template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):

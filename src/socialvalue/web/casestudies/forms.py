@@ -29,6 +29,7 @@ class LibraryForm(GovukForm):
     status = forms.ChoiceField(
         label="Show",
         required=False,
+        error_messages={"invalid_choice": "Choose which case studies to show from the list."},
         choices=[("shared", "Shared in the library"), ("draft", "Drafts"), ("all", "Both")],
     )
 
@@ -145,7 +146,14 @@ class CaseStudyForm(GovukForm):
 
 
 class AttachForm(GovukForm):
-    files = UploadField(label="Add images or files", multiple=True)
+    files = UploadField(
+        label="Add images or files",
+        multiple=True,
+        error_messages={
+            "required": "Select the images or files to add.",
+            "empty": "A file you chose is empty: choose the images or files again.",
+        },
+    )
     caption = forms.CharField(
         label="What the images show (optional)",
         required=False,

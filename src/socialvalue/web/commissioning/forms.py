@@ -161,6 +161,10 @@ class OutcomeValuationForm(GovukForm):
 
     valuation = forms.ChoiceField(
         label="How should offers of this outcome be scored?",
+        error_messages={
+            "required": "Choose how offers of this outcome are scored.",
+            "invalid_choice": "Choose how offers of this outcome are scored from the list.",
+        },
         widget=forms.RadioSelect,
         choices=[
             (
@@ -231,7 +235,10 @@ class AwardForm(GovukForm):
         queryset=Bid.objects.none(),
         label="Award to",
         help_text="The bid ranked first is recommended.",
-        error_messages={"required": "Choose the bid to award the contract to."},
+        error_messages={
+            "required": "Choose the bid to award the contract to.",
+            "invalid_choice": "Choose the bid to award the contract to from the list.",
+        },
     )
     reason = forms.CharField(
         label="Reason for the choice",
@@ -277,7 +284,14 @@ class EnterContractForm(GovukForm):
         label="Contract ends",
         error_messages={"required": "Enter the date the contract ends."},
     )
-    reporting_frequency = forms.ChoiceField(label="Returns are due", choices=())
+    reporting_frequency = forms.ChoiceField(
+        label="Returns are due",
+        choices=(),
+        error_messages={
+            "required": "Choose how often returns are due.",
+            "invalid_choice": "Choose how often returns are due from the list.",
+        },
+    )
 
     def __init__(self, *args, frequencies, **kwargs):
         super().__init__(*args, **kwargs)

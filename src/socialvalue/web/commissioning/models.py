@@ -109,7 +109,12 @@ class Priority(models.Model):
     evidence = models.TextField(
         blank=True, help_text="Where the need is shown, such as a joint strategic needs assessment."
     )
-    evidence_url = models.URLField(blank=True)
+    evidence_url = models.URLField(
+        blank=True,
+        error_messages={
+            "invalid": "Enter link to the evidence as a full web address, like https://example.org"
+        },
+    )
     measures = models.ManyToManyField("measures.Measure", blank=True, related_name="priorities")
     active = models.BooleanField(default=True)
 

@@ -137,6 +137,22 @@ def criteria_error(procurement: Procurement) -> str | None:
     )
 
 
+def criteria_over_error(quality: Decimal | None, others: Decimal, weight: Decimal) -> str | None:
+    """A criterion's weight may not take the criteria past the quality weight (checked when a
+    criterion is added or changed; publishing checks they add up to it exactly)."""
+    if quality is None or weight is None:
+        return None
+    total = Decimal(others) + Decimal(weight)
+    if total - Decimal(quality) <= _TOLERANCE:
+        return None
+    room = max(Decimal(quality) - Decimal(others), Decimal(0))
+    return (
+        f"Weight must be {_percent(room)} or less: with the other criteria's "
+        f"{_percent(others)} it would make {_percent(total)}, more than the quality weight "
+        f"{_percent(quality)}."
+    )
+
+
 def _priority_error(procurement_or_org_id: int, priority: Priority | None) -> str | None:
     """An outcome or a commitment serves one of the buyer's current charter priorities."""
     if priority is None:
@@ -625,6 +641,15 @@ def _replace_criteria(
         )
         errors.update(_prefixed(_criterion_errors(row), f"criteria[{position}]"))
         rows.append(row)
+    if not errors and rows and procurement.weight_quality is not None:
+        total = sum((Decimal(row.weight) for row in rows), Decimal(0))
+        if total - Decimal(procurement.weight_quality) > _TOLERANCE:
+            _add(
+                errors,
+                "criteria",
+                f"The criteria's weights add up to {_percent(total)}, more than the quality "
+                f"weight {_percent(procurement.weight_quality)}: lower their weights.",
+            )
 
     def write() -> None:
         procurement.criteria.all().delete()
@@ -694,6 +719,9 @@ def save_procurement(
         part_errors, write = _replace_outcomes(procurement, outcomes, actor)
         errors.update(part_errors)
         writes.append(write)
+    if criteria is None and procurement.pk and "weight_quality" not in errors:
+        if message := _quality_below_criteria(procurement):
+            _add(errors, "weight_quality", message)
     _refuse(errors)
     procurement.updated_at = timezone.now()
     procurement.save()
@@ -702,9 +730,32 @@ def save_procurement(
     return procurement
 
 
+def _quality_below_criteria(procurement: Procurement) -> str | None:
+    """A quality weight lowered below what the criteria already add up to is refused."""
+    quality = procurement.weight_quality
+    total = sum((c.weight for c in procurement.criteria.all()), Decimal(0))
+    if quality is None or total - Decimal(quality) <= _TOLERANCE:
+        return None
+    return (
+        f"Quality weight must be {_percent(total)} or more: the quality criteria add up to "
+        f"{_percent(total)}. Lower their weights first."
+    )
+
+
 def _editable_draft(procurement: Procurement, actor) -> None:
     require_role(actor, procurement, "editor")
     require_draft(procurement)
+
+
+def _criterion_total_errors(criterion: QualityCriterion, others) -> Errors:
+    """The criterion's own checks, then that it keeps the criteria within the quality weight."""
+    errors = _criterion_errors(criterion)
+    if "weight" not in errors:
+        total = sum((c.weight for c in others), Decimal(0))
+        quality = criterion.procurement.weight_quality
+        if message := criteria_over_error(quality, total, criterion.weight):
+            _add(errors, "weight", message)
+    return errors
 
 
 @transaction.atomic
@@ -714,7 +765,7 @@ def add_criterion(
     """A quality criterion, with an ID made from its name, after the others."""
     _editable_draft(procurement, actor)
     criterion = QualityCriterion(procurement=procurement, name=name, weight=weight)
-    _refuse(_criterion_errors(criterion))
+    _refuse(_criterion_total_errors(criterion, procurement.criteria.all()))
     criterion.code = unique_code(name, set(procurement.criteria.values_list("code", flat=True)))
     criterion.position = procurement.criteria.count()
     criterion.save()
@@ -817,6 +868,22 @@ def value_outcome(
         update_fields=["valuation", "local_proxy_value", "local_price_year", "local_source"]
     )
     return outcome
+
+
+@transaction.atomic
+def change_criterion(
+    *, procurement: Procurement, actor, criterion_id: int, name: str, weight: Decimal
+) -> QualityCriterion:
+    """Rename a draft's quality criterion or change its weight; its ID (which scores are keyed
+    by) and its place stay."""
+    _editable_draft(procurement, actor)
+    criterion = procurement.criteria.select_for_update().filter(pk=criterion_id).first()
+    if criterion is None:
+        raise Http404("No such criterion.")
+    criterion.name, criterion.weight = name, weight
+    _refuse(_criterion_total_errors(criterion, procurement.criteria.exclude(pk=criterion_id)))
+    criterion.save(update_fields=["name", "weight"])
+    return criterion
 
 
 @transaction.atomic

@@ -22,6 +22,11 @@ urlpatterns = [
     path(
         "procurements/<int:procurement_id>/criteria/new/", views.criterion_new, name="criterion_new"
     ),
+    path(
+        "procurements/<int:procurement_id>/criteria/<int:criterion_id>/",
+        views.criterion_edit,
+        name="criterion_edit",
+    ),
     path("procurements/<int:procurement_id>/outcomes/new/", views.outcome_new, name="outcome_new"),
     path(
         "procurements/<int:procurement_id>/outcomes/<int:outcome_id>/valuation/",

@@ -482,6 +482,43 @@ def criterion_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
 
 
 @login_required
+def criterion_edit(request: HttpRequest, procurement_id: int, criterion_id: int) -> HttpResponse:
+    """Rename a draft's quality criterion or change its weight."""
+    procurement = _own_procurement(request, procurement_id, "editor")
+    criterion = get_object_or_404(procurement.criteria, pk=criterion_id)
+    try:
+        services.require_draft(procurement)
+    except services.WrongState as refusal:
+        messages.error(request, str(refusal))
+        return redirect("commissioning:procurement", procurement.id)
+    form = CriterionForm(request.POST or None, instance=criterion, procurement=procurement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            criterion = services.change_criterion(
+                procurement=procurement,
+                actor=request.actor,
+                criterion_id=criterion.pk,
+                **form.cleaned_data,
+            )
+        except (ValidationError, services.WrongState) as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, f"Criterion “{criterion}” saved.")
+            return redirect("commissioning:procurement", procurement.id)
+    others = sum((c.weight for c in procurement.criteria.exclude(pk=criterion_id)), Decimal(0))
+    return _form_page(
+        request,
+        form,
+        title="Change a quality criterion",
+        caption=procurement.title,
+        intro=f"The criteria's weights must add up to the quality weight, "
+        f"{procurement.weight_quality.normalize():f} points; the other criteria have "
+        f"{others.normalize():f}.",
+        back=reverse("commissioning:procurement", args=[procurement.id]),
+    )
+
+
+@login_required
 def outcome_new(request: HttpRequest, procurement_id: int) -> HttpResponse:
     return _add_part(request, procurement_id, "outcomes", title="Ask for a social value outcome")
 

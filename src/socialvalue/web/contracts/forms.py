@@ -62,6 +62,10 @@ class ContractForm(GovukForm):
     reporting_frequency = forms.ChoiceField(
         label="Returns are due",
         choices=ReportingFrequency.choices,
+        error_messages={
+            "required": "Choose how often returns are due.",
+            "invalid_choice": "Choose how often returns are due from the list.",
+        },
         initial=ReportingFrequency.QUARTERLY,
         help_text="The provider reports once per period, from the start date.",
     )
@@ -159,7 +163,12 @@ class ReturnForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What was delivered, for whom, and anything that got in the way.",
     )
-    evidence = UploadField(label="Evidence files", multiple=True, required=False)
+    evidence = UploadField(
+        label="Evidence files",
+        multiple=True,
+        required=False,
+        error_messages={"empty": "One of the evidence files is empty: choose the files again"},
+    )
 
     def __init__(self, *args, lines, offered=None, **kwargs):
         """`offered`: for each line's id, the evidence records it may cite (none when absent)."""
@@ -290,7 +299,11 @@ class LineMessageForm(GovukForm):
         max_length=5000,
         error_messages={"required": "Write your message."},
     )
-    file = UploadField(label="Attach a file (optional)", required=False)
+    file = UploadField(
+        label="Attach a file (optional)",
+        required=False,
+        error_messages={"empty": "The file you attached is empty: choose another"},
+    )
 
 
 class ResubmitLineForm(GovukForm):
@@ -320,4 +333,8 @@ class ResubmitLineForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,
     )
-    file = UploadField(label="Attach evidence (optional)", required=False)
+    file = UploadField(
+        label="Attach evidence (optional)",
+        required=False,
+        error_messages={"empty": "The evidence you attached is empty: choose another file"},
+    )

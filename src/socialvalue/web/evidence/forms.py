@@ -180,7 +180,14 @@ class EvidenceForm(_MeasureMixin, GovukForm):
 
 
 class AttachForm(GovukForm):
-    files = UploadField(label="Add files", multiple=True)
+    files = UploadField(
+        label="Add files",
+        multiple=True,
+        error_messages={
+            "required": "Select the files to add.",
+            "empty": "A file you chose is empty: choose the files again.",
+        },
+    )
 
 
 class DecisionForm(GovukForm):
@@ -191,6 +198,10 @@ class RejectForm(GovukForm):
     reason = forms.CharField(
         label="Why is it rejected?",
         max_length=2000,
+        error_messages={
+            "required": "Say why the record is rejected.",
+            "max_length": "Say why the record is rejected in at most %(limit_value)d characters.",
+        },
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Say what is wrong, so the person who recorded it can put it right.",
     )
@@ -207,7 +218,14 @@ class ImportForm(GovukForm):
 
 
 class ConfirmImportForm(GovukForm):
-    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    token = forms.CharField(
+        max_length=64,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "That import has expired: upload the file again",
+            "max_length": "That import has expired: upload the file again",
+        },
+    )
     #: Shown when the file's content was imported before: without it, the import is refused.
     confirm_duplicate = forms.BooleanField(label="Import it again anyway", required=False)
 

@@ -92,5 +92,12 @@ class ImportForm(GovukForm):
         return upload
 
 
-class ConfirmImportForm(forms.Form):
-    token = forms.CharField(max_length=64, widget=forms.HiddenInput)
+class ConfirmImportForm(GovukForm):
+    token = forms.CharField(
+        max_length=64,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "That import has expired: upload the file again",
+            "max_length": "That import has expired: upload the file again",
+        },
+    )

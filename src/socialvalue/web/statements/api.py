@@ -257,11 +257,10 @@ def update_statement(request: HttpRequest, statement_id: int, payload: Statement
     summary="Publish the draft as the next version",
 )
 def publish_statement(request: HttpRequest, statement_id: int, payload: PublishIn):
-    """Refused (400) when the draft is the same as the latest version."""
+    """Refused (400, with every reason) when the draft is the same as the latest version, or
+    says nothing at all: no commitment, no business-plan objective and no section written."""
     statement = get_visible_or_404(Statement, request.actor, pk=statement_id)
     require_role(request.actor, statement, "editor")
-    if not services.has_unpublished_changes(statement):
-        raise ValidationError("Nothing has changed since the latest version was published.")
     return Status(201, services.publish(statement, user=request.user, note=payload.note))
 
 

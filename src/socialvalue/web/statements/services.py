@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -209,13 +210,48 @@ def touch(statement: Statement) -> None:
     statement.save(update_fields=["updated_at"])
 
 
+#: What a draft writes in its sections (the title and review date say nothing by themselves).
+CONTENT_FIELDS = tuple(name for name in TEXT_FIELDS if name != "title")
+
+UNCHANGED = "Nothing has changed since the latest version was published."
+
+
+def is_empty(statement: Statement) -> bool:
+    """A statement says nothing when it has no commitment, no business-plan objective and no
+    section written: only its title and review date."""
+    return (
+        not statement.commitments.exists()
+        and not statement.objectives.exists()
+        and not any(str(getattr(statement, name) or "").strip() for name in CONTENT_FIELDS)
+    )
+
+
+def publish_refusals(statement: Statement, content: dict[str, Any] | None = None) -> list[str]:
+    """Every reason the draft cannot be published now, all at once (none: it can)."""
+    latest = latest_version(statement)
+    content = snapshot(statement) if content is None else content
+    if latest is not None and latest.content == content:
+        return [UNCHANGED]
+    if not is_empty(statement):
+        return []
+    return [
+        "It has no commitments: add at least one under “Commitments”.",
+        "It serves no business-plan objectives: choose them under “Alignment with "
+        "business-plan objectives”.",
+        "Every section is empty: write at least one, such as “Mission and principles”.",
+    ]
+
+
 @transaction.atomic
 def publish(statement: Statement, *, user: Any = None, note: str = "") -> StatementVersion:
-    """Freeze the draft as the next numbered version."""
+    """Freeze the draft as the next numbered version; refused (every reason at once) when it says
+    nothing, or nothing new since the latest version."""
     # Lock the statement so two people publishing at once get versions n and n+1, not two n's.
     Statement.objects.select_for_update().filter(pk=statement.pk).first()
-    number = (statement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     content = snapshot(statement)
+    if reasons := publish_refusals(statement, content):
+        raise ValidationError(reasons, code="not_publishable")
+    number = (statement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     return StatementVersion.objects.create(
         statement=statement,
         number=number,

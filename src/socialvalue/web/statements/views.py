@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -235,10 +236,15 @@ def publish(request: HttpRequest, statement_id: int) -> HttpResponse:
     pending = services.changes(latest.content if latest else None, draft)
     form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if latest is not None and latest.content == draft:
-            messages.error(request, "Nothing has changed since the last version was published.")
+        try:
+            version = services.publish(statement, user=request.user, note=form.cleaned_data["note"])
+        except ValidationError as refusal:
+            messages.error(
+                request,
+                "This statement cannot be published yet:\n"
+                + "\n".join(f"• {reason}" for reason in refusal.messages),
+            )
             return redirect("statements:detail", statement_id=statement.pk)
-        version = services.publish(statement, user=request.user, note=form.cleaned_data["note"])
         messages.success(request, f"Published version {version.number} of {statement}.")
         return redirect("statements:version", statement_id=statement.pk, number=version.number)
     context = {
@@ -246,6 +252,7 @@ def publish(request: HttpRequest, statement_id: int) -> HttpResponse:
         "latest": latest,
         "changes": pending,
         "unchanged": latest is not None and latest.content == draft,
+        "refusals": services.publish_refusals(statement, draft),
         "missing": services.missing_sections(statement),
         "form": form,
     }

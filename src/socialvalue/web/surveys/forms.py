@@ -190,6 +190,9 @@ class AnswerForm(GovukForm):
                 choices=[(p, str(p)) for p in question.points],
                 coerce=int,
                 required=False,
+                error_messages={
+                    "invalid_choice": f"Choose one of the answers to “{label.replace('%', '%%')}”"
+                },
                 widget=forms.RadioSelect,
                 help_text=scale_hint(question),
             ))  # fmt: skip
@@ -218,6 +221,10 @@ def scale_hint(question: Question) -> str:
 class ImportForm(GovukForm):
     file = forms.FileField(
         label="A CSV file or Excel workbook (.xlsx)",
+        error_messages={
+            "required": "Select a CSV file or Excel workbook (.xlsx) of responses.",
+            "empty": "The file chosen is empty: choose a CSV file or Excel workbook with responses.",
+        },
         help_text="Columns: participant, wave (baseline or follow_up), answered_on, team, area, "
         "and one column per question key.",
     )
