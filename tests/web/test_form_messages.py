@@ -567,6 +567,66 @@ def _kwargs(s) -> dict[str, object]:
         web + "surveys.forms.EvidenceForm": {"survey": survey},
         web + "surveys.forms.ImportForm": {},
         web + "surveys.forms.SurveyForm": {"organisation": s.provider},
+        **_engagement_kwargs(s),
+    }
+
+
+def _engagement_kwargs(s) -> dict[str, object]:
+    import datetime as dt
+
+    from socialvalue.web.accounts.models import Organisation
+    from socialvalue.web.commissioning.models import Priority
+    from socialvalue.web.engagements.models import Engagement
+    from socialvalue.web.engagements.models import Question as EngagementQuestion
+
+    web = "socialvalue.web.engagements.forms."
+    later = dt.date(2099, 1, 1)
+    consultation = Engagement.objects.create(
+        organisation=s.council,
+        kind=Engagement.Kind.PRIORITIES,
+        title="Our priorities",
+        purpose="Rank them.",
+        closes_on=later,
+    )
+    consultation.priorities.set(Priority.objects.filter(organisation=s.council))
+    market = Engagement.objects.create(
+        organisation=s.council,
+        kind=Engagement.Kind.MARKET,
+        title="Homecare",
+        purpose="Tell us.",
+        closes_on=later,
+    )
+    EngagementQuestion.objects.create(
+        engagement=market, text="What could you offer?", required=True
+    )
+    EngagementQuestion.objects.create(
+        engagement=market,
+        text="Would you bid?",
+        kind=EngagementQuestion.Kind.CHOICE,
+        choices=["Yes", "No"],
+        required=True,
+    )
+    return {
+        web + "PipelineForm": {"organisation": s.council},
+        web + "EngagementForm": [
+            {"organisation": s.council},
+            {"organisation": s.council, "engagement": market},
+        ],
+        web + "QuestionForm": {},
+        web + "EventForm": {},
+        web + "ResponseForm": [{"engagement": consultation}, {"engagement": market}],
+        web + "PublicAnswerForm": [
+            {"engagement": consultation},
+            {"engagement": consultation, "easy_read": True},
+        ],
+        web + "RegisterForm": {},
+        web + "SummaryForm": {},
+        web + "LinkOutcomeForm": {"organisation": s.council},
+        web + "ProposalForm": {
+            "councils": Organisation.objects.filter(pk=s.council.pk),
+            "actor": s.actor,
+        },
+        web + "DecisionForm": {"council": s.council},
     }
 
 
@@ -645,6 +705,17 @@ WALKED = [
     "socialvalue.web.statements.forms.PublishForm",
     "socialvalue.web.statements.forms.SharingForm",
     "socialvalue.web.statements.forms.StatementFormBase",
+    "socialvalue.web.engagements.forms.DecisionForm",
+    "socialvalue.web.engagements.forms.EngagementForm",
+    "socialvalue.web.engagements.forms.EventForm",
+    "socialvalue.web.engagements.forms.LinkOutcomeForm",
+    "socialvalue.web.engagements.forms.PipelineForm",
+    "socialvalue.web.engagements.forms.ProposalForm",
+    "socialvalue.web.engagements.forms.PublicAnswerForm",
+    "socialvalue.web.engagements.forms.QuestionForm",
+    "socialvalue.web.engagements.forms.RegisterForm",
+    "socialvalue.web.engagements.forms.ResponseForm",
+    "socialvalue.web.engagements.forms.SummaryForm",
     "socialvalue.web.surveys.forms.AnswerForm",
     "socialvalue.web.surveys.forms.EvidenceForm",
     "socialvalue.web.surveys.forms.ImportForm",

@@ -12,7 +12,6 @@ from django.core import signing
 from socialvalue.web.commissioning.models import Priority, Procurement, RequestedOutcome
 from socialvalue.web.forms import GovukForm
 from socialvalue.web.measures.models import Measure
-from socialvalue.web.tenancy import visible
 
 from .models import Engagement, Event, PipelineItem, Question, Respondent
 
@@ -191,9 +190,21 @@ class QuestionForm(GovukForm):
 
 class EventForm(GovukForm):
     title = forms.CharField(label="Event title", max_length=200)
-    starts_at = forms.DateTimeField(label="Starts (date and time)", widget=DATETIME)
+    starts_at = forms.DateTimeField(
+        label="Starts (date and time)",
+        widget=DATETIME,
+        error_messages={
+            "required": "Enter when the event starts",
+            "invalid": "Enter when the event starts as a date and time, like 2027-03-14 10:00",
+        },
+    )
     ends_at = forms.DateTimeField(
-        label="Ends (date and time, optional)", required=False, widget=DATETIME
+        label="Ends (date and time, optional)",
+        required=False,
+        widget=DATETIME,
+        error_messages={
+            "invalid": "Enter when the event ends as a date and time, like 2027-03-14 12:00"
+        },
     )
     mode = forms.ChoiceField(
         label="Where is it held?", choices=Event.Mode.choices, widget=forms.RadioSelect
@@ -309,6 +320,9 @@ class PublicAnswerForm(_AnswerFields, GovukForm):
         self._add_answer_fields(engagement, easy_read=easy_read)
         if easy_read:
             self.fields["comment"].label = "Anything else? (you do not have to)"
+            self.fields["comment"].error_messages["max_length"] = (
+                "Enter a shorter comment: 5,000 letters at most"
+            )
             self.fields["respondent"].label = "Who are you? (you do not have to say)"
             self.fields["name"].label = "Your name (you do not have to give it)"
             self.fields["email"].label = "Your email (you do not have to give it)"
@@ -432,7 +446,10 @@ class ProposalForm(GovukForm):
     def __init__(self, *args, councils, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["council"].queryset = councils
-        self.fields["measures"].queryset = visible(Measure, actor).order_by("code", "title")
+        # Only measures the council can read: the built-in and site-wide sets.
+        self.fields["measures"].queryset = Measure.objects.filter(
+            value_set__organisation__isnull=True
+        ).order_by("code", "title")
         self.fields["measures"].widget.attrs["size"] = 8
 
 
