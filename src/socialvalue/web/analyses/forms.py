@@ -141,6 +141,8 @@ class MarkedErrorsForm(GovukForm):
 class SettingsForm(MarkedErrorsForm):
     """What a blank analysis needs, and what its settings page changes."""
 
+    glossary = True  # hints link their terms to the glossary
+
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Enter a name for the analysis"}
     )
@@ -393,6 +395,8 @@ PERCENTS = ("deadweight", "displacement", "attribution", "drop_off")
 
 class OutcomeForm(StakeholderChoiceMixin, MarkedErrorsForm):
     """Everything about one outcome, with a Monte Carlo range (low and high) for each number."""
+
+    glossary = True  # hints link their terms to the glossary
 
     id = forms.CharField(
         label="Short name (ID)",
