@@ -10,7 +10,7 @@ from socialvalue.core.discounting import CONVENTIONS, SCHEDULES
 from socialvalue.core.sroi.model import MAX_YEARS, VALUE_TYPES
 from socialvalue.core.valuation import load_deflators
 from socialvalue.web.files.checks import CSV, XLSX, check_upload
-from socialvalue.web.forms import _ERROR_CLASSES, GovukForm, _govuk_class
+from socialvalue.web.forms import _ERROR_CLASSES, GovukForm, _govuk_class, offer_as_autocomplete
 from socialvalue.web.measures.models import Measure
 
 from .models import Analysis
@@ -464,6 +464,7 @@ class OutcomeForm(StakeholderChoiceMixin, MarkedErrorsForm):
             self.fields["measure"].queryset = measures.select_related("value_set").order_by(
                 "value_set__name", "position", "code"
             )
+        offer_as_autocomplete(self.fields["measure"])
         for name, label in RANGE_LABELS.items():
             kind = PercentField if name in PERCENTS else AmountField
             for end in ("low", "high"):
