@@ -127,6 +127,9 @@ def offer_as_autocomplete(
     field's values to list first: the measures of the activity chosen above, for example.
     """
     field.widget.attrs["data-autocomplete"] = ""
+    css = field.widget.attrs.get("class", "")
+    if "govuk-select" not in css.split():  # a field added after the form styled its own
+        field.widget.attrs["class"] = f"govuk-select {css}".strip()
     if suggest_from:
         field.widget.attrs["data-suggest-from"] = f"id_{suggest_from}"
         field.widget.attrs["data-suggestions"] = json.dumps(

@@ -11,7 +11,7 @@ for (const control of document.querySelectorAll("[data-autosubmit]")) {
 
 // Long choices become autocompletes; the library is loaded only on pages that have one.
 async function enhanceLongChoices(root) {
-  if (!root.querySelector("select.govuk-select")) return;
+  if (!root.querySelector("select")) return;
   const { enhanceChoices, needsEnhancing } = await import("./autocomplete.js");
   if (!needsEnhancing(root)) return;
   if (!window.accessibleAutocomplete) await import("./accessible-autocomplete.min.js");

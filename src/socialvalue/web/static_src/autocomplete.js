@@ -183,7 +183,7 @@ function enhanceMultiple(select) {
 }
 
 function candidates(root) {
-  return Array.from(root.querySelectorAll("select.govuk-select")).filter(
+  return Array.from(root.querySelectorAll("select.govuk-select, select[data-autocomplete]")).filter(
     (select) =>
       select.id &&
       !select.dataset.enhanced &&
