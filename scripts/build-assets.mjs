@@ -27,4 +27,9 @@ cpSync(join(modules, "govuk-frontend/dist/govuk/assets/images"), join(out, "govu
 cpSync(join(modules, "govuk-frontend/dist/govuk/assets/manifest.json"), join(out, "govuk/manifest.json"));
 cpSync(join(modules, "htmx.org/dist/htmx.min.js"), join(out, "js/htmx.min.js"));
 cpSync(join(root, "src/socialvalue/web/static_src/app.js"), join(out, "js/app.js"));
+cpSync(join(root, "src/socialvalue/web/static_src/autocomplete.js"), join(out, "js/autocomplete.js"));
+cpSync(
+  join(modules, "accessible-autocomplete/dist/accessible-autocomplete.min.js"),
+  join(out, "js/accessible-autocomplete.min.js"),
+);
 console.log(`assets built in ${out}`);

@@ -134,3 +134,11 @@ def smtp_sink(settings):
         yield sink
     finally:
         controller.stop()
+
+
+def choose(page, label: str, typed: str, option: str | None = None) -> None:
+    """Pick from a long choice the way a person does where JavaScript runs: type some of its
+    words into the autocomplete and click the suggestion (`option`, or the typed text)."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.fill(typed)
+    page.get_by_role("option", name=option or typed).first.click()

@@ -5,6 +5,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import choose
 from tests.factories import PASSWORD
 from tests.web.files.samples import EXE_BYTES
 
@@ -58,10 +59,14 @@ def test_record_evidence_write_a_case_study_find_it(page):
     # Record evidence: a program renamed .pdf is refused, a real PDF is kept.
     page.goto("/evidence/record/")
     page.check_accessibility()
-    page.get_by_label("Activity", exact=True).select_option(
-        label="Community befriending (Community services, Riverside South)"
-    )
-    page.get_by_label("Measure", exact=True).select_option(str(volunteering.pk))
+    choose(page, "Activity", "befriending", "Community befriending")
+    # The activity's own measures are suggested first.
+    page.get_by_role("combobox", name="Measure", exact=True).fill("SV")
+    expect(page.get_by_role("option").nth(2)).to_be_visible()
+    first = {page.get_by_role("option").nth(i).inner_text()[:9] for i in range(3)}
+    assert first == {"SV-LON-01", "SV-LON-03", "SV-VOL-01"}
+    choose(page, "Measure", "volunteer hours", "SV-VOL-01 Volunteer hours given")
+    assert page.locator("select[name=measure]").input_value() == str(volunteering.pk)
     page.get_by_label("Quantity", exact=True).fill("120")
     page.get_by_label("Note (optional)").fill("Befriending rota, October")
     page.get_by_label("Files (optional)").set_input_files(

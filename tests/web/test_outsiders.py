@@ -108,6 +108,7 @@ CORE_ROUTES = [
     # Routes scoped to the caller's own organisation or account: nothing of Alice's can be named.
     Route(""),
     Route("sign-in/"),
+    Route("glossary/"),
     Route("sign-out/"),
     Route("organisation/"),
     Route("organisation/members/"),

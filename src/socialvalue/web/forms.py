@@ -3,6 +3,8 @@ and the text policy (`socialvalue.core.text`) on every text field."""
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
@@ -151,6 +153,27 @@ def apply_message_policy(field: forms.Field, name: str) -> None:
         current = field.error_messages.get(code)
         if current is None or str(current) == str(django.get(code)):
             field.error_messages[code] = message
+
+
+def offer_as_autocomplete(
+    field: forms.Field, *, suggest_from: str = "", suggestions: dict | None = None
+) -> None:
+    """Show a long choice as an autocomplete where JavaScript runs (static_src/autocomplete.js);
+    the select is still what is submitted. Lists longer than 20 are offered so anyway.
+
+    `suggest_from` names another field of the form and `suggestions` maps its values to this
+    field's values to list first: the measures of the activity chosen above, for example.
+    """
+    field.widget.attrs["data-autocomplete"] = ""
+    css = field.widget.attrs.get("class", "")
+    if "govuk-select" not in css.split():  # a field added after the form styled its own
+        field.widget.attrs["class"] = f"govuk-select {css}".strip()
+    if suggest_from:
+        field.widget.attrs["data-suggest-from"] = f"id_{suggest_from}"
+        field.widget.attrs["data-suggestions"] = json.dumps(
+            {str(key): [str(v) for v in values] for key, values in (suggestions or {}).items()},
+            separators=(",", ":"),
+        )
 
 
 DJANGO_EMPTY_CHOICE = "---------"

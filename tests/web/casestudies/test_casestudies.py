@@ -232,3 +232,28 @@ def test_a_short_case_study_prints_on_a_cover_and_one_page(client, demo_world):
     assert len(pages) == 2, f"{len(pages)} pages"
     for text in ("Contents", "Older people in Riverside North", "A hall, a cook", "Consent given"):
         assert text in pages[1], text
+
+
+def test_themes_are_grouped_by_framework_the_organisations_own_first(client, demo_world):
+    """A fieldset per framework, whose legend names it: the organisation's own set leads, and the
+    superseded 2020 model's "COVID-19 recovery" no longer opens the list."""
+    import html
+    import re
+
+    from tests.web.measures.factories import imported_set
+
+    own = imported_set(demo_world.alice_org)
+    client.force_login(demo_world.editor)
+    page = client.get("/case-studies/new/").content.decode()
+    themes = page[page.index(">Themes</legend>") : page.index(">Outcomes</legend>")]
+    legends = re.findall(r'<legend class="govuk-fieldset__legend">(.*?)</legend>', themes)
+    assert html.unescape(legends[0]) == f"{own.name}: {own.version}"
+    assert len(legends) == len(set(legends)) >= 3  # one fieldset per framework, none repeated
+    ppn_002 = next(i for i, legend in enumerate(legends) if "PPN 002" in legend)
+    ppn_06_20 = next(i for i, legend in enumerate(legends) if "PPN 06/20" in legend)
+    assert ppn_002 < ppn_06_20  # the current edition before the one it replaced
+    first_label = re.search(
+        r'class="govuk-label govuk-checkboxes__label"[^>]*>(.*?)</label>', themes
+    )
+    assert "COVID-19" not in first_label.group(1)
+    assert "(UK Government Social Value Model)" not in themes  # the legend names the framework

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from socialvalue.cli import main
 from socialvalue.web.measures.models import Measure, SdgGoal, SdgTarget, ValueSet
-from tests.factories import bearer
+from tests.factories import MembershipFactory, bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,17 @@ def test_measure_page_shows_proxy_price_year_source_licence_and_confidence(clien
     page = client.get(f"/measures/{wellby.pk}/").content.decode()
     assert "£13,000.00" in page and "2019 prices" in page
     assert "uplifted with HM Treasury GDP deflators" in page
+
+
+def test_compilers_notes_on_shipped_measures_are_not_shown(client):
+    """The data file's status notes say how the data was read ("wording only partly read"):
+    they are for whoever checks the file, not for the people choosing measures."""
+    measure = Measure.objects.get(value_set__shipped_key__endswith="ppn-002", code="1e")
+    assert measure.confidence == "unverified"
+    assert measure.confidence_note == ""
+    assert not Measure.objects.filter(confidence_note__icontains="partly read").exists()
+    client.force_login(MembershipFactory().user)
+    page = client.get(f"/measures/{measure.pk}/").content.decode()
+    assert "Identifying and managing modern slavery risks" in page
+    assert "partly read" not in page
+    assert "Unverified" in page

@@ -10,7 +10,7 @@ from socialvalue.core.discounting import CONVENTIONS, SCHEDULES
 from socialvalue.core.sroi.model import MAX_YEARS, VALUE_TYPES
 from socialvalue.core.valuation import load_deflators
 from socialvalue.web.files.checks import CSV, XLSX, check_upload
-from socialvalue.web.forms import _ERROR_CLASSES, GovukForm, _govuk_class
+from socialvalue.web.forms import _ERROR_CLASSES, GovukForm, _govuk_class, offer_as_autocomplete
 from socialvalue.web.measures.models import Measure
 
 from .models import Analysis
@@ -140,6 +140,8 @@ class MarkedErrorsForm(GovukForm):
 
 class SettingsForm(MarkedErrorsForm):
     """What a blank analysis needs, and what its settings page changes."""
+
+    glossary = True  # hints link their terms to the glossary
 
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Enter a name for the analysis"}
@@ -394,6 +396,8 @@ PERCENTS = ("deadweight", "displacement", "attribution", "drop_off")
 class OutcomeForm(StakeholderChoiceMixin, MarkedErrorsForm):
     """Everything about one outcome, with a Monte Carlo range (low and high) for each number."""
 
+    glossary = True  # hints link their terms to the glossary
+
     id = forms.CharField(
         label="Short name (ID)",
         max_length=60,
@@ -460,6 +464,7 @@ class OutcomeForm(StakeholderChoiceMixin, MarkedErrorsForm):
             self.fields["measure"].queryset = measures.select_related("value_set").order_by(
                 "value_set__name", "position", "code"
             )
+        offer_as_autocomplete(self.fields["measure"])
         for name, label in RANGE_LABELS.items():
             kind = PercentField if name in PERCENTS else AmountField
             for end in ("low", "high"):

@@ -58,13 +58,21 @@ class LibraryForm(GovukForm):
 
 
 class GroupedChoiceField(forms.ModelMultipleChoiceField):
-    """Checkboxes labelled with the value set each theme or outcome comes from."""
+    """Checkboxes in one group per value set (framework) the theme or outcome comes from, in the
+    queryset's order: the page shows each group as a fieldset whose legend names the framework."""
 
     widget = forms.CheckboxSelectMultiple
 
-    def label_from_instance(self, obj: Any) -> str:
-        value_set = getattr(obj, "value_set", None)
-        return f"{obj} ({value_set.name})" if value_set else str(obj)
+    def groups(self, bound: forms.BoundField) -> list[tuple[str, list]]:
+        sets = {obj.pk: obj.value_set for obj in self.queryset}
+        grouped: dict[Any, list] = {}
+        for option in bound:
+            value_set = sets.get(int(str(option.data["value"])))
+            grouped.setdefault(value_set, []).append(option)
+        return [
+            (f"{value_set.name}: {value_set.version}" if value_set else "Other", options)
+            for value_set, options in grouped.items()
+        ]
 
 
 class CaseStudyForm(GovukForm):
@@ -84,7 +92,12 @@ class CaseStudyForm(GovukForm):
     area = forms.CharField(label="Area", max_length=200, required=False)
     themes = GroupedChoiceField(label="Themes", required=False, queryset=None)
     outcomes = GroupedChoiceField(label="Outcomes", required=False, queryset=None)
-    sdgs = GroupedChoiceField(label="Sustainable Development Goals", required=False, queryset=None)
+    sdgs = forms.ModelMultipleChoiceField(
+        label="Sustainable Development Goals",
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
     replication_notes = forms.CharField(
         label="What another team would need to repeat this",
         required=False,
@@ -137,6 +150,12 @@ class CaseStudyForm(GovukForm):
             if name in self.fields:
                 css = "govuk-file-upload" if name == "files" else "govuk-input"
                 self.fields[name].widget.attrs.setdefault("class", css)
+
+    def theme_groups(self) -> list[tuple[str, list]]:
+        return self.fields["themes"].groups(self["themes"])
+
+    def outcome_groups(self) -> list[tuple[str, list]]:
+        return self.fields["outcomes"].groups(self["outcomes"])
 
     def case_study_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from socialvalue.web.measures.models import Outcome, SdgGoal, Theme, ValueSet
 from socialvalue.web.planning.models import Activity
+from socialvalue.web.planning.services import set_preference
 from socialvalue.web.tenancy import Actor, visible
 
 from .models import CaseStudy, CaseStudyFile
@@ -287,12 +288,17 @@ def library_choices(actor: Actor) -> Choices:
 
 
 def tag_choices(actor: Actor) -> tuple[QuerySet[Theme], QuerySet[Outcome], QuerySet[SdgGoal]]:
-    """Themes and outcomes from the value sets the actor can use, and the 17 goals."""
+    """Themes and outcomes from the value sets the actor can use, and the 17 goals.
+
+    Grouped by value set: the organisation's own first, then the starter set, then the rest,
+    the newer edition of a framework before the older (a superseded edition's "COVID-19
+    recovery" should not lead the list); in each set, the set's own order."""
     sets = visible(ValueSet, actor)
     themes = Theme.objects.filter(value_set__in=sets).select_related("value_set")
     outcomes = Outcome.objects.filter(value_set__in=sets).select_related("value_set")
+    order = ("preference", "value_set__name", "-value_set_id", "position")
     return (
-        themes.order_by("value_set__name", "position"),
-        outcomes.order_by("value_set__name", "position"),
+        themes.annotate(preference=set_preference("value_set__")).order_by(*order),
+        outcomes.annotate(preference=set_preference("value_set__")).order_by(*order),
         SdgGoal.objects.order_by("number"),
     )

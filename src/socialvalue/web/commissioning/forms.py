@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
-from socialvalue.web.forms import GovukForm, GovukModelForm
+from socialvalue.web.forms import GovukForm, GovukModelForm, offer_as_autocomplete
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.tenancy import visible
 
@@ -42,6 +42,7 @@ def priority_choices(field: forms.ModelChoiceField, procurement: Procurement) ->
     field.widget.choices = [("", field.empty_label)] + [
         (p.pk, str(p)) for p in field.queryset.filter(active=True)
     ]
+    offer_as_autocomplete(field)
 
 
 def measure_choices(actor) -> forms.ModelChoiceField:
@@ -72,6 +73,7 @@ class PriorityForm(GovukModelForm):
         self.fields["measures"].required = False
         self.fields["measures"].help_text = "The measures that show progress on this priority."
         self.fields["measures"].widget.attrs["size"] = 8
+        offer_as_autocomplete(self.fields["measures"])
 
 
 class ProcurementForm(GovukModelForm):
@@ -107,6 +109,7 @@ class OutcomeForm(GovukModelForm):
         priority_choices(self.fields["priority"], procurement)
         self.fields["measure"] = measure_choices(actor)
         self.fields["measure"].help_text = "Bidders will be asked to commit to this measure."
+        offer_as_autocomplete(self.fields["measure"])
 
 
 class BidForm(GovukModelForm):
@@ -126,6 +129,7 @@ class BidForm(GovukModelForm):
                 help_text="Link the bid to a provider using this service, so it can see the "
                 "contract if it wins.",
             )
+            offer_as_autocomplete(self.fields["bidder"])
             self.fields["bidder_name"].required = False
             self.fields["bidder_name"].help_text = "Left empty, the registered provider's name."
             self.order_fields(["bidder", "bidder_name", "price", "method_statement"])
@@ -147,12 +151,27 @@ class CommitmentForm(GovukForm):
 
     def __init__(self, *args, actor, procurement: Procurement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measure_choices(actor).queryset
+        measures = measure_choices(actor).queryset
+        self.fields["measure"].queryset = measures
         self.fields[
             "measure"
         ].help_text = (
             "The value is the quantity times the measure's own proxy, at the proxy's price year."
         )
+        # The measures of the outcomes the procurement asks for come first.
+        asked = set(procurement.outcomes.exclude(measure=None).values_list("measure_id", flat=True))
+        label = self.fields["measure"].label_from_instance
+        offered = [(m.pk, label(m)) for m in measures]
+        self.fields["measure"].widget.choices = (
+            [
+                ("", self.fields["measure"].empty_label),
+                ("Measures this procurement asks for", [c for c in offered if c[0] in asked]),
+                ("Other measures", [c for c in offered if c[0] not in asked]),
+            ]
+            if asked
+            else [("", self.fields["measure"].empty_label), *offered]
+        )
+        offer_as_autocomplete(self.fields["measure"])
         priority_choices(self.fields["priority"], procurement)
 
 

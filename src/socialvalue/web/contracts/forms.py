@@ -9,7 +9,7 @@ from django import forms
 from socialvalue.core.periods import financial_year_label
 from socialvalue.web.accounts.models import Organisation
 from socialvalue.web.files.forms import UploadField
-from socialvalue.web.forms import GovukForm
+from socialvalue.web.forms import GovukForm, offer_as_autocomplete
 from socialvalue.web.prices import price_year_choices
 
 from .models import DeliveryProfile, LineReview, ReportingFrequency
@@ -76,6 +76,7 @@ class ContractForm(GovukForm):
         if commissioner is not None:
             providers = providers.exclude(pk=commissioner.pk)
         self.fields["provider"].queryset = providers.order_by("name")
+        offer_as_autocomplete(self.fields["provider"])
 
 
 class CommitmentForm(GovukForm):
@@ -141,6 +142,8 @@ class CommitmentForm(GovukForm):
         self.fields["priority"].widget.choices = [("", "None")] + [
             (p.pk, str(p)) for p in priorities if p.active
         ]
+        offer_as_autocomplete(self.fields["measure"])
+        offer_as_autocomplete(self.fields["priority"])
 
 
 class EvidenceChoiceField(forms.ModelMultipleChoiceField):

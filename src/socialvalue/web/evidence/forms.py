@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from socialvalue.web.files.forms import UploadField
-from socialvalue.web.forms import GovukForm
+from socialvalue.web.forms import GovukForm, offer_as_autocomplete
 from socialvalue.web.measures.models import Measure
 from socialvalue.web.planning.models import Activity
 from socialvalue.web.tenancy import Actor, visible
@@ -152,6 +152,14 @@ class EvidenceForm(_MeasureMixin, GovukForm):
         activities = visible(Activity, actor)
         self.fields["activity"].queryset = activities
         self._set_measures(actor, activities, "Choose a measure")
+        # The chosen activity's own measures are suggested first.
+        uses: dict[int, list[int]] = defaultdict(list)
+        for activity_id, measure_id in Activity.measures.through.objects.filter(
+            activity__in=activities
+        ).values_list("activity_id", "measure_id"):
+            uses[activity_id].append(measure_id)
+        offer_as_autocomplete(self.fields["measure"], suggest_from="activity", suggestions=uses)
+        offer_as_autocomplete(self.fields["activity"])
         contracts = services.provider_contracts(organisation)
         if contracts.exists():
             self.fields["contract"].queryset = contracts

@@ -97,9 +97,9 @@ def _load_set(apps, *, key: str, fields: dict[str, Any], themes: list[dict[str, 
                         "source": data.get("source") or "",
                         "licence": data.get("licence") or "",
                         "confidence": data.get("confidence") or data.get("status") or "",
-                        "confidence_note": data.get("confidence_note")
-                        or data.get("status_note")
-                        or "",
+                        # A status_note is the compiler's record of what could be read, kept
+                        # in the file for whoever checks the data; users see confidence_note.
+                        "confidence_note": data.get("confidence_note") or "",
                         "kind": (data.get("kind") or "").replace("_", " "),
                         "position": position,
                         "search_text": _search_text(

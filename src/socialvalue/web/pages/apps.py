@@ -11,7 +11,9 @@ class PagesConfig(AppConfig):
 
     def ready(self) -> None:
         navigation.add("Home", "pages:home", order=0)
-        navigation.add("Organisation", "accounts:organisation", order=80)
-        navigation.add("Members", "accounts:members", order=81)
-        navigation.add("Audit trail", "audit:trail", order=82, shown=navigation.is_admin)
-        navigation.add("API tokens", "accounts:tokens", order=90)
+        navigation.add("Organisation", "accounts:organisation", order=80, menu="account")
+        navigation.add("Members", "accounts:members", order=81, menu="account")
+        navigation.add(
+            "Audit trail", "audit:trail", order=82, shown=navigation.is_admin, menu="account"
+        )
+        navigation.add("API tokens", "accounts:tokens", order=90, menu="account")

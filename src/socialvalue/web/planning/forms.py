@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from socialvalue.web.forms import GovukForm, GovukModelForm
+from socialvalue.web.forms import GovukForm, GovukModelForm, offer_as_autocomplete
 from socialvalue.web.measures.models import Measure
 
 from . import services
@@ -129,6 +129,7 @@ class ActivityForm(GovukModelForm):
         measures = services.measure_choices(organisation)
         self.fields["measures"].queryset = measures
         self.fields["measures"].widget.choices = grouped_measures(measures)
+        offer_as_autocomplete(self.fields["measures"])
         if self.instance.pk:
             describe_chosen(self.fields["measures"], self.instance.measures.order_by("code"))
         self.fields["lead"].queryset = services.lead_choices(organisation)

@@ -9,7 +9,7 @@ from django import forms
 from django.forms import modelform_factory
 from django.utils import timezone
 
-from socialvalue.web.forms import GovukForm, GovukModelForm
+from socialvalue.web.forms import GovukForm, GovukModelForm, offer_as_autocomplete
 from socialvalue.web.measures.models import Measure, SdgGoal, Theme, ValueSet
 from socialvalue.web.planning import services as planning
 from socialvalue.web.planning.forms import DateInput, describe_chosen, grouped_measures
@@ -171,6 +171,8 @@ class CommitmentForm(GovukModelForm):
         )
         self.fields["themes"].queryset = themes
         self.fields["themes"].widget.choices = _grouped_themes(themes)
+        offer_as_autocomplete(self.fields["measures"])
+        offer_as_autocomplete(self.fields["themes"])
         self.fields["sdg_goals"].label_from_instance = lambda g: f"{g.number}. {g.short_name}"
 
     def clean(self):

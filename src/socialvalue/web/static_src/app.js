@@ -8,3 +8,14 @@ initAll();
 for (const control of document.querySelectorAll("[data-autosubmit]")) {
   control.addEventListener("change", () => control.form.requestSubmit());
 }
+
+// Long choices become autocompletes; the library is loaded only on pages that have one.
+async function enhanceLongChoices(root) {
+  if (!root.querySelector("select")) return;
+  const { enhanceChoices, needsEnhancing } = await import("./autocomplete.js");
+  if (!needsEnhancing(root)) return;
+  if (!window.accessibleAutocomplete) await import("./accessible-autocomplete.min.js");
+  enhanceChoices(root);
+}
+enhanceLongChoices(document);
+document.body.addEventListener("htmx:load", (event) => enhanceLongChoices(event.target));

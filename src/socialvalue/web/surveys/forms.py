@@ -34,6 +34,8 @@ def _add(form: forms.Form, name: str, field: forms.Field, width: str = "") -> No
 
 
 class SurveyForm(GovukForm):
+    glossary = True  # hints link their terms to the glossary
+
     title = forms.CharField(max_length=200)
     ons4 = forms.BooleanField(
         label="Ask the ONS4 wellbeing questions",
