@@ -4,20 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_evidence_message_kind'),
+        ("notifications", "0003_evidence_message_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('return_submitted', 'A provider submits a return'), ('line_accepted', 'The council accepts return lines'), ('line_queried', 'The council queries return lines'), ('line_rejected', 'The council rejects return lines'), ('reply_received', 'A provider answers a query and resubmits a line'), ('line_message', 'A message on a return line'), ('evidence_message', 'A message on an evidence record'), ('evidence_verified', 'Evidence you recorded is verified'), ('evidence_rejected', 'Evidence you recorded is rejected'), ('return_due', 'A return falls due'), ('return_overdue', 'A return becomes overdue'), ('review_due', 'A statement review falls due'), ('review_overdue', 'A statement review becomes overdue'), ('bid_outcome', 'The outcome of a bid'), ('standstill_ended', 'A standstill period ends'), ('contract_entered', 'A contract is entered into'), ('question_asked', 'A provider asks a question on a procurement'), ('question_answered', 'A question on a procurement is answered'), ('proposal_received', 'A provider sends a proposal'), ('proposal_decided', 'The council decides on your proposal'), ('engagement_summary', 'A council publishes what it heard in an engagement')], max_length=30),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("return_submitted", "A provider submits a return"),
+                    ("line_accepted", "The council accepts return lines"),
+                    ("line_queried", "The council queries return lines"),
+                    ("line_rejected", "The council rejects return lines"),
+                    ("reply_received", "A provider answers a query and resubmits a line"),
+                    ("line_message", "A message on a return line"),
+                    ("evidence_message", "A message on an evidence record"),
+                    ("evidence_verified", "Evidence you recorded is verified"),
+                    ("evidence_rejected", "Evidence you recorded is rejected"),
+                    ("return_due", "A return falls due"),
+                    ("return_overdue", "A return becomes overdue"),
+                    ("review_due", "A statement review falls due"),
+                    ("review_overdue", "A statement review becomes overdue"),
+                    ("bid_outcome", "The outcome of a bid"),
+                    ("standstill_ended", "A standstill period ends"),
+                    ("contract_entered", "A contract is entered into"),
+                    ("question_asked", "A provider asks a question on a procurement"),
+                    ("question_answered", "A question on a procurement is answered"),
+                    ("proposal_received", "A provider sends a proposal"),
+                    ("proposal_decided", "The council decides on your proposal"),
+                    ("engagement_summary", "A council publishes what it heard in an engagement"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='preference',
-            name='kind',
-            field=models.CharField(choices=[('return_submitted', 'A provider submits a return'), ('line_accepted', 'The council accepts return lines'), ('line_queried', 'The council queries return lines'), ('line_rejected', 'The council rejects return lines'), ('reply_received', 'A provider answers a query and resubmits a line'), ('line_message', 'A message on a return line'), ('evidence_message', 'A message on an evidence record'), ('evidence_verified', 'Evidence you recorded is verified'), ('evidence_rejected', 'Evidence you recorded is rejected'), ('return_due', 'A return falls due'), ('return_overdue', 'A return becomes overdue'), ('review_due', 'A statement review falls due'), ('review_overdue', 'A statement review becomes overdue'), ('bid_outcome', 'The outcome of a bid'), ('standstill_ended', 'A standstill period ends'), ('contract_entered', 'A contract is entered into'), ('question_asked', 'A provider asks a question on a procurement'), ('question_answered', 'A question on a procurement is answered'), ('proposal_received', 'A provider sends a proposal'), ('proposal_decided', 'The council decides on your proposal'), ('engagement_summary', 'A council publishes what it heard in an engagement')], max_length=30),
+            model_name="preference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("return_submitted", "A provider submits a return"),
+                    ("line_accepted", "The council accepts return lines"),
+                    ("line_queried", "The council queries return lines"),
+                    ("line_rejected", "The council rejects return lines"),
+                    ("reply_received", "A provider answers a query and resubmits a line"),
+                    ("line_message", "A message on a return line"),
+                    ("evidence_message", "A message on an evidence record"),
+                    ("evidence_verified", "Evidence you recorded is verified"),
+                    ("evidence_rejected", "Evidence you recorded is rejected"),
+                    ("return_due", "A return falls due"),
+                    ("return_overdue", "A return becomes overdue"),
+                    ("review_due", "A statement review falls due"),
+                    ("review_overdue", "A statement review becomes overdue"),
+                    ("bid_outcome", "The outcome of a bid"),
+                    ("standstill_ended", "A standstill period ends"),
+                    ("contract_entered", "A contract is entered into"),
+                    ("question_asked", "A provider asks a question on a procurement"),
+                    ("question_answered", "A question on a procurement is answered"),
+                    ("proposal_received", "A provider sends a proposal"),
+                    ("proposal_decided", "The council decides on your proposal"),
+                    ("engagement_summary", "A council publishes what it heard in an engagement"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
