@@ -120,7 +120,9 @@ def test_a_pipeline_item_becomes_a_draft_procurement_and_keeps_its_history():
     engagement.refresh_from_db()
     assert engagement.procurement == procurement
     # The item's own history stays in the trail: created, published, procured.
-    events = AuditEvent.objects.filter(object_type__endswith="pipelineitem", object_id=str(item.pk))
+    events = AuditEvent.objects.filter(
+        object_type__iendswith="pipelineitem", object_id=str(item.pk)
+    )
     assert events.count() >= 3
     assert services.origins_of(procurement)[None].startswith("Listed in the pipeline as")
     with pytest.raises(Conflict):
