@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, ProtectedError, Q, QuerySet
+from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 
 from socialvalue.core.errors import InputError
@@ -390,13 +390,12 @@ def search_measures(
             targets = SdgTarget.objects.filter(goal__number=int(sdg))
         else:
             targets = SdgTarget.objects.filter(code=sdg)
-        # A handful of target ids, then a per-measure EXISTS on the (measure, target) index: this
-        # stays fast whatever share of the measures the goal covers.
+        # A handful of target ids, then the ids of the measures linked to them, read once from
+        # the target index: a per-measure EXISTS probes the (measure, target) index for every
+        # measure scanned, which took two to ten times as long on 20 000 measures (SQLite).
         target_ids = list(targets.values_list("id", flat=True))
-        linked = Measure.sdg_targets.through.objects.filter(
-            measure_id=OuterRef("pk"), sdgtarget_id__in=target_ids
-        )
-        measures = measures.filter(Exists(linked))
+        linked = Measure.sdg_targets.through.objects.filter(sdgtarget_id__in=target_ids)
+        measures = measures.filter(pk__in=linked.values("measure_id"))
     return measures.select_related("value_set", "theme").order_by(
         "value_set__origin", "value_set__name", "value_set_id", "position", "code"
     )
@@ -404,10 +403,9 @@ def search_measures(
 
 def theme_names(actor: Actor) -> list[str]:
     sets = visible(ValueSet, actor).values("id")
-    return sorted(
-        set(Theme.objects.filter(value_set_id__in=sets).values_list("name", flat=True)),
-        key=str.casefold,
-    )
+    # Unordered and distinct: the names are sorted here, and a theme's default order joins its set.
+    names = Theme.objects.filter(value_set_id__in=sets).order_by().distinct()
+    return sorted(names.values_list("name", flat=True), key=str.casefold)
 
 
 def sdg_goals() -> QuerySet[SdgGoal]:

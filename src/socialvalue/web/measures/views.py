@@ -22,7 +22,7 @@ from socialvalue.web.tenancy import get_visible_or_404
 
 from . import services
 from .forms import ConfirmImportForm, ImportForm, SearchForm
-from .models import Measure, ValueSet
+from .models import Measure, SdgGoal, ValueSet
 
 PAGE_SIZE = 50
 PENDING_KEY = "measures_pending_import"
@@ -39,14 +39,33 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+#: What a row of search results shows: a measure's descriptions, notes and search text stay in
+#: the database, so sorting the matches for a page carries only these.
+RESULT_FIELDS = (
+    "code",
+    "title",
+    "unit",
+    "value_type",
+    "proxy_value",
+    "price_year",
+    "licence",
+    "confidence",
+    "value_set__name",
+    "value_set__version",
+    "value_set__licence",
+    "theme__name",
+)
+
+
 @login_required
 def measure_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     form = SearchForm(
         request.GET or None,
-        value_sets=services.visible_sets(actor),
+        # The dropdowns need only names: not each set's organisation, nor each goal's targets.
+        value_sets=services.visible_sets(actor).select_related(None).only("name", "version"),
         themes=services.theme_names(actor),
-        goals=services.sdg_goals(),
+        goals=SdgGoal.objects.only("number", "short_name").order_by("number"),
     )
     filters = form.cleaned_data if form.is_valid() else {}
     measures = services.search_measures(
@@ -56,7 +75,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         theme=filters.get("theme") or "",
         sdg=filters.get("sdg") or "",
         value_type=filters.get("value_type") or "",
-    )
+    ).only(*RESULT_FIELDS)
     context = {
         "form": form,
         "page": _page(request, measures),
