@@ -42,6 +42,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from socialvalue import __version__
 from socialvalue.web.files import storage
+from socialvalue.web.search import index as search_index
 
 FORMAT = "socialvalue-backup"
 FORMAT_VERSION = 1
@@ -192,8 +193,8 @@ def dump_database(path: Path, alias: str = DEFAULT_DB_ALIAS) -> int:
     with path.open("w", encoding="utf-8") as out:
         for model in apps.get_models():
             meta = model._meta
-            if meta.proxy or not meta.managed:
-                continue
+            if meta.proxy or not meta.managed or meta.db_table == search_index.TABLE:
+                continue  # the search index is derived: a restore writes it again
             rows = model._base_manager.using(alias).order_by(meta.pk.name)
             serializers.serialize("jsonl", rows.iterator(chunk_size=2000), stream=out)
             written += 1
@@ -408,6 +409,8 @@ def restore(path: Path, *, report: Report = _quiet) -> Summary:
                     report("Loading the database ...")
                     call_command("loaddata", str(dump), verbosity=0)
                     _reset_sequences()
+                    # Loaded in model order, some entries missed names from tables loaded later.
+                    search_index.rebuild()
                     dump.unlink()
                     report("Writing the files ...")
                 elif name.startswith(FILES_PREFIX):

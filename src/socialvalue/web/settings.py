@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "socialvalue.web.reports",
     "socialvalue.web.dashboard",
     "socialvalue.web.todo",
+    "socialvalue.web.search",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("socialvalue.web.todo.urls")),
     path("", include("socialvalue.web.notifications.urls")),
     path("", include("socialvalue.web.engagements.urls")),
+    path("", include("socialvalue.web.search.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

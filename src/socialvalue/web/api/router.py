@@ -171,6 +171,7 @@ API_APPS = (
     "dashboard",
     "todo",
     "notifications",
+    "search",
 )
 
 

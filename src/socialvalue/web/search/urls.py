@@ -1,0 +1,9 @@
+"""URLs of the search across an organisation's records."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+
+urlpatterns = [path("search/", views.search, name="search")]
