@@ -154,7 +154,7 @@ def test_record_evidence_write_a_case_study_find_it(page):
     page.get_by_role("link", name="Back to case studies").click()
     page.check_accessibility()
     page.get_by_label("Search the library").fill("raised beds")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     page.wait_for_url("**q=raised+beds**")
     expect(page.get_by_role("link", name="A wheelchair-accessible allotment")).to_be_visible()
     expect(page.get_by_role("heading", name="1 case study")).to_be_visible()

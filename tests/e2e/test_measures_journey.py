@@ -43,7 +43,7 @@ def test_search_open_and_import_a_value_set(page):
     page.check_accessibility()
 
     page.get_by_label("Search measures").fill("wellby")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     page.wait_for_url("**q=wellby**")
     page.check_accessibility()
     page.get_by_role("link", name="SV-WB-01 Life satisfaction gained by people supported").click()

@@ -140,6 +140,8 @@ def test_a_provider_s_pages_fit_a_phone(page):
         (f"/engagements/{market.pk}/", "a market engagement"),
         ("/pipeline/", "the councils' pipelines"),
         ("/proposals/", "the proposals"),
+        ("/search/?q=home+care", "search results"),
+        ("/search/?q=volunteer&kind=evidence", "search results of one kind"),
     ]
     for url, name in pages:
         _visit(page, url, f"The provider's {name} ({url})", too_wide)

@@ -27,6 +27,7 @@ from socialvalue.web.accounts.models import LoginFailure
 from socialvalue.web.tasks import (
     clear_expired_sessions,
     delete_old_login_failures,
+    refresh_statistics,
     send_email,
     send_email_later,
 )
@@ -107,6 +108,21 @@ def test_the_daily_job_deletes_sign_in_failures_older_than_30_days_only():
     delete_old_login_failures()
     delete_old_login_failures()  # a second run (two workers' schedulers) changes nothing more
     assert list(LoginFailure.objects.values_list("email", flat=True)) == ["new@example.org"]
+
+
+@pytest.mark.django_db
+def test_the_daily_job_gives_sqlite_the_statistics_it_plans_by(demo_world):
+    from django.db import connection
+
+    from tests.web.evidence.factories import evidence
+
+    evidence(demo_world.alice_org)
+    refresh_statistics()
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's autovacuum keeps its own; the job does nothing there
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'evidence_evidence'")
+        assert cursor.fetchone()[0] > 0
 
 
 # -- socialvalue worker as a process ---------------------------------------------------------------

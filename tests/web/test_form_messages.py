@@ -547,6 +547,7 @@ def _kwargs(s) -> dict[str, object]:
             "goals": SdgGoal.objects.all(),
         },
         web + "notifications.forms.PreferencesForm": {},
+        web + "search.forms.SearchForm": {},
         web + "planning.forms.ActivityFilterForm": {"organisation": s.provider},
         web + "planning.forms.ActivityForm": {
             "organisation": s.provider,
@@ -700,6 +701,7 @@ WALKED = [
     "socialvalue.web.planning.forms.ActivityForm",
     "socialvalue.web.planning.forms.ObjectiveForm",
     "socialvalue.web.reports.forms.RunReportForm",
+    "socialvalue.web.search.forms.SearchForm",
     "socialvalue.web.statements.forms.CommitmentForm",
     "socialvalue.web.statements.forms.NewStatementForm",
     "socialvalue.web.statements.forms.PublishForm",

@@ -69,7 +69,9 @@ def test_evidence_is_titled_by_its_measure_and_activity_and_follows_their_rename
     assert title == f"{record.measure.title} – Community lunch club"
     assert _found(demo_world.admin, "jobs fair") == {"evidence": [title]}
     Activity.objects.filter(pk=record.activity_id).update(name="Supper club")
-    assert _found(demo_world.admin, "supper")["evidence"] == [f"{record.measure.title} – Supper club"]
+    assert _found(demo_world.admin, "supper")["evidence"] == [
+        f"{record.measure.title} – Supper club"
+    ]
     assert "evidence" not in _found(demo_world.admin, "lunch")
 
 
@@ -122,6 +124,45 @@ def test_groups_hold_the_best_few_and_one_kind_pages_through_all(demo_world):
     assert first.counts == {"objective": 23, "activity": 1}
 
 
+def test_a_kind_with_too_many_matches_to_rank_is_listed_newest_first(
+    client, demo_world, monkeypatch
+):
+    org = demo_world.alice_org
+    oldest = _objective(org, "Volunteering", "volunteering volunteering")  # the best match
+    for n in range(4):
+        _objective(org, f"Goal {n}", f"Volunteering in the {n} area and more besides")
+    best = services.search(Actor.for_user(demo_world.admin), "volunteer").groups[0]
+    assert best.ranked and best.hits[0].id == oldest.pk
+    monkeypatch.setattr(services, "RANK_LIMIT", 3)
+    newest = services.search(Actor.for_user(demo_world.admin), "volunteer", kind="objective")
+    group = newest.groups[0]
+    assert not group.ranked and group.count == 5
+    ids = [hit.id for hit in group.hits]
+    assert ids == sorted(ids, reverse=True) and ids[-1] == oldest.pk
+    client.force_login(demo_world.admin)
+    page = client.get("/search/", {"q": "volunteer"}).content.decode()
+    assert "So many match that the newest are shown first." in page
+    api = client.get("/api/v1/search", {"q": "volunteer"}, **bearer(demo_world.admin)).json()
+    assert api["groups"][0]["order"] == "newest"
+
+
+def test_each_kind_is_one_range_of_entry_ids(demo_world):
+    objective = _objective(demo_world.alice_org, "Warm homes")
+    entry = SearchEntry.objects.get(kind="objective", object_id=objective.pk)
+    first, last = index.id_range("objective")
+    assert first <= entry.id <= last and index.kind_of(entry.id) == "objective"
+    assert [index.id_range(source.kind)[0] >> index.KIND_SHIFT for source in index.SOURCES] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+    ]
+
+
 def test_words_are_read_safely():
     assert services.terms_of('  "Apprentice" OR carers* (NEAR) -x \'; DROP') == [
         "apprentice",
@@ -159,7 +200,10 @@ def test_a_rebuild_writes_what_the_triggers_kept(demo_world):
     contract_between(p)
     kept = set(SearchEntry.objects.values_list("kind", "object_id", "organisation_id", "title"))
     assert index.rebuild() == len(kept)
-    assert set(SearchEntry.objects.values_list("kind", "object_id", "organisation_id", "title")) == kept
+    assert (
+        set(SearchEntry.objects.values_list("kind", "object_id", "organisation_id", "title"))
+        == kept
+    )
     assert _found(demo_world.admin, "loft") != {}
 
 
@@ -180,7 +224,9 @@ def test_a_trigger_a_migration_took_away_is_put_back(demo_world):
 
 
 def test_the_page_groups_results_by_kind_with_links(client, demo_world):
-    objective = _objective(demo_world.alice_org, "Apprenticeships for young carers", "Twelve a year")
+    objective = _objective(
+        demo_world.alice_org, "Apprenticeships for young carers", "Twelve a year"
+    )
     client.force_login(demo_world.admin)
     page = client.get("/search/", {"q": "apprentic"}).content.decode()
     assert "1 record matching “apprentic”" in page

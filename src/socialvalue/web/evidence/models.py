@@ -153,6 +153,12 @@ class Evidence(models.Model):
                 name="evidence_by_period",
             ),
             models.Index(fields=["organisation", "verification", "value"], name="evidence_totals"),
+            # The to-do count on every page: records awaiting verification by someone other than
+            # who recorded or changed them, counted from the index alone.
+            models.Index(
+                fields=["organisation", "verification", "recorded_by", "changed_by"],
+                name="evidence_to_verify",
+            ),
             models.Index(
                 fields=["organisation", "measure", "-period_start", "-id", "verification", "value"],
                 name="evidence_by_measure",

@@ -33,6 +33,11 @@ class GroupOut(Schema):
     kind: str
     label: str
     count: int = Field(..., description="Every match of this kind.")
+    order: str = Field(
+        ...,
+        description="`best`: best matches first; `newest`: newest first, when more than "
+        f"{services.RANK_LIMIT:,} records of the kind match.",
+    )
     items: list[HitOut]
 
 
@@ -57,7 +62,13 @@ def search(request: HttpRequest, params: Query[SearchIn]):
         "total": results.total,
         "counts": results.counts,
         "groups": [
-            {"kind": g.kind, "label": g.label, "count": g.count, "items": g.hits}
+            {
+                "kind": g.kind,
+                "label": g.label,
+                "count": g.count,
+                "order": "best" if g.ranked else "newest",
+                "items": g.hits,
+            }
             for g in results.groups
         ],
     }

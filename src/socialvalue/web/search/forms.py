@@ -11,6 +11,7 @@ class SearchForm(GovukForm):
     q = forms.CharField(
         label="Search your organisation's records",
         max_length=MAX_QUERY,
+        error_messages={"required": "Enter a word or number to search for"},
         help_text="Words from a title, a description or a note. Every word must match; "
         "the start of a word is enough.",
     )

@@ -8,7 +8,9 @@ title and body. From these the same statements are written for both databases:
 - `Follow` triggers for names an entry borrows from another table (evidence is titled by its
   measure and activity), so renaming the measure renames the evidence's entries;
 - the text index itself: on PostgreSQL a generated, weighted `tsvector` column (the title
-  outweighs the body) with a GIN index; on SQLite an FTS5 table whose rows follow the entries';
+  outweighs the body) with a GIN index; on SQLite a contentless FTS5 table whose rows follow
+  the entries', holding their words and, in a column of its own, their owners (`o12`), so that
+  one match finds a query's words within the organisations searched;
 - `rebuild()`, which empties the index and writes it again from every source, for a migration
   that adds a source and for a restore (whose loading order would otherwise leave owners unknown).
 """
@@ -21,11 +23,17 @@ from django.db import connection
 
 TABLE = "search_searchentry"
 FTS_TABLE = "search_entry_fts"
+#: An entry's id is its kind's number times 2**KIND_SHIFT plus the record's id, so each kind's
+#: entries are one range of ids: the text index counts and lists a kind without reading entries.
+KIND_SHIFT = 40
+KIND_SPAN = 1 << KIND_SHIFT
 
 
 @dataclass(frozen=True)
 class Source:
     kind: str
+    #: Fixed for good: entries' ids are made from it (a retired kind's number is not reused).
+    number: int
     table: str
     #: SQL over `{row}`, the source row: the owning organisation's id, the other party's, title, body.
     organisation: str
@@ -59,6 +67,7 @@ def _name_of(table: str, column: str, key: str) -> str:
 SOURCES: tuple[Source, ...] = (
     Source(
         "statement",
+        1,
         "statements_statement",
         "{row}.organisation_id",
         "{row}.title",
@@ -85,6 +94,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "objective",
+        2,
         "planning_objective",
         "{row}.organisation_id",
         "{row}.title",
@@ -93,6 +103,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "activity",
+        3,
         "planning_activity",
         "{row}.organisation_id",
         "{row}.name",
@@ -101,6 +112,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "evidence",
+        4,
         "evidence_evidence",
         "{row}.organisation_id",
         _name_of("measures_measure", "title", "measure_id")
@@ -111,6 +123,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "case_study",
+        5,
         "casestudies_casestudy",
         "{row}.organisation_id",
         "{row}.title",
@@ -119,6 +132,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "analysis",
+        6,
         "analyses_analysis",
         "{row}.organisation_id",
         "{row}.name",
@@ -127,6 +141,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "procurement",
+        7,
         "commissioning_procurement",
         "{row}.organisation_id",
         "{row}.title",
@@ -135,6 +150,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "contract",
+        8,
         "contracts_contract",
         "{row}.commissioner_id",
         "{row}.title",
@@ -152,6 +168,24 @@ FOLLOWS: tuple[Follow, ...] = (
 SOURCE_BY_KIND = {source.kind: source for source in SOURCES}
 
 
+def id_range(kind: str) -> tuple[int, int]:
+    """The first and last entry id a kind's entries can have."""
+    start = SOURCE_BY_KIND[kind].number * KIND_SPAN
+    return start, start + KIND_SPAN - 1
+
+
+KIND_BY_NUMBER = {source.number: source.kind for source in SOURCES}
+
+
+def kind_of(entry_id: int) -> str | None:
+    """The kind of an entry, from its id."""
+    return KIND_BY_NUMBER.get(entry_id >> KIND_SHIFT)
+
+
+def _id(source: Source, row: str) -> str:
+    return f"{source.number * KIND_SPAN} + {row}.id"
+
+
 def _values(source: Source, row: str) -> dict[str, str]:
     return {
         "organisation_id": source.organisation.format(row=row),
@@ -164,20 +198,20 @@ def _values(source: Source, row: str) -> dict[str, str]:
 def _insert(source: Source) -> str:
     values = _values(source, "NEW")
     return (
-        f"INSERT INTO {TABLE} (kind, object_id, organisation_id, partner_id, title, body) "
-        f"VALUES ('{source.kind}', NEW.id, {values['organisation_id']}, {values['partner_id']}, "
-        f"{values['title']}, {values['body']})"
+        f"INSERT INTO {TABLE} (id, kind, object_id, organisation_id, partner_id, title, body) "
+        f"VALUES ({_id(source, 'NEW')}, '{source.kind}', NEW.id, {values['organisation_id']}, "
+        f"{values['partner_id']}, {values['title']}, {values['body']})"
     )
 
 
 def _update(source: Source) -> str:
     values = _values(source, "NEW")
     assignments = ", ".join(f"{column} = {sql}" for column, sql in values.items())
-    return f"UPDATE {TABLE} SET {assignments} WHERE kind = '{source.kind}' AND object_id = NEW.id"
+    return f"UPDATE {TABLE} SET {assignments} WHERE id = {_id(source, 'NEW')}"
 
 
 def _delete(source: Source) -> str:
-    return f"DELETE FROM {TABLE} WHERE kind = '{source.kind}' AND object_id = OLD.id"
+    return f"DELETE FROM {TABLE} WHERE id = {_id(source, 'OLD')}"
 
 
 def _follow(follow: Follow) -> str:
@@ -186,8 +220,8 @@ def _follow(follow: Follow) -> str:
     where = follow.where.format(row="s")
     return (
         f"UPDATE {TABLE} SET title = (SELECT {title} FROM {source.table} s "
-        f"WHERE s.id = {TABLE}.object_id) WHERE kind = '{source.kind}' AND object_id IN "
-        f"(SELECT s.id FROM {source.table} s WHERE {where})"
+        f"WHERE s.id = {TABLE}.object_id) WHERE id IN "
+        f"(SELECT {_id(source, 's')} FROM {source.table} s WHERE {where})"
     )
 
 
@@ -213,20 +247,29 @@ def _triggers() -> list[tuple[str, str, str, str]]:
     return triggers
 
 
+def _owners(row: str) -> str:
+    """The FTS5 owners column of an entry: `o<organisation id>`, and `o<partner id>` if any."""
+    return f"'o' || {row}.organisation_id || COALESCE(' o' || {row}.partner_id, '')"
+
+
 def _sqlite_statements() -> list[str]:
+    insert = (
+        f"INSERT INTO {FTS_TABLE} (rowid, title, body, owners) "
+        f"VALUES (NEW.id, NEW.title, NEW.body, {_owners('NEW')});"
+    )
+    delete = (
+        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, body, owners) "
+        f"VALUES ('delete', OLD.id, OLD.title, OLD.body, {_owners('OLD')});"
+    )
     statements = [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, "
-        f"content='{TABLE}', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-        f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_insert AFTER INSERT ON {TABLE} BEGIN "
-        f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body); END",
-        f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_delete AFTER DELETE ON {TABLE} BEGIN "
-        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, body) "
-        f"VALUES ('delete', OLD.id, OLD.title, OLD.body); END",
-        f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_update AFTER UPDATE OF title, body "
-        f"ON {TABLE} BEGIN "
-        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, body) "
-        f"VALUES ('delete', OLD.id, OLD.title, OLD.body); "
-        f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body); END",
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, owners, "
+        f"content='', tokenize='porter unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_insert AFTER INSERT ON {TABLE} "
+        f"BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_delete AFTER DELETE ON {TABLE} "
+        f"BEGIN {delete} END",
+        f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_update AFTER UPDATE OF title, body, "
+        f"organisation_id, partner_id ON {TABLE} BEGIN {delete} {insert} END",
     ]
     for name, event, table, statement in _triggers():
         statements += [
@@ -271,8 +314,8 @@ def rebuild(using=None) -> int:
         for source in SOURCES:
             values = _values(source, "s")
             cursor.execute(
-                f"INSERT INTO {TABLE} (kind, object_id, organisation_id, partner_id, title, body) "
-                f"SELECT '{source.kind}', s.id, {values['organisation_id']}, "
+                f"INSERT INTO {TABLE} (id, kind, object_id, organisation_id, partner_id, title, body) "
+                f"SELECT {_id(source, 's')}, '{source.kind}', s.id, {values['organisation_id']}, "
                 f"{values['partner_id']}, {values['title']}, {values['body']} "
                 f"FROM {source.table} s"
             )

@@ -11,6 +11,8 @@ from django.db import models
 
 
 class SearchEntry(models.Model):
+    #: The kind's number times 2**40 plus the record's id (`index.id_range`): one range per kind.
+    id = models.BigIntegerField(primary_key=True)
     kind = models.CharField(max_length=20)
     object_id = models.BigIntegerField()
     #: The owner of the record; for a contract, its commissioner.
@@ -21,9 +23,6 @@ class SearchEntry(models.Model):
     body = models.TextField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_one_per_record")
-        ]
         indexes = [
             models.Index(fields=["organisation_id", "kind"], name="search_entry_owner"),
             models.Index(fields=["partner_id"], name="search_entry_partner"),

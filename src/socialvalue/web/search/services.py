@@ -4,6 +4,10 @@ The index (`index.py`) finds candidate records by their words, within the organi
 acts for; every candidate is then fetched again through its model's tenancy rule (`visible`), so
 the index can narrow what is seen but never widen it. Each word matches as a prefix ("appren"
 finds "apprentices"), every word must match, and the title weighs more than the body.
+
+A kind with more than `RANK_LIMIT` matches is listed newest first instead of best first: ranking
+would score every match (a word in 200 000 notes), and so many matches rank alike; the page says
+so and asks for another word.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from socialvalue.web.planning.models import Activity, Objective
 from socialvalue.web.statements.models import Statement
 from socialvalue.web.tenancy import Actor, visible
 
-from .index import FTS_TABLE, TABLE
+from .index import FTS_TABLE, TABLE, id_range
 
 #: The longest query read, and the most words of it matched.
 MAX_QUERY = 200
@@ -33,6 +37,8 @@ MAX_TERMS = 8
 PER_KIND = 5
 PAGE_SIZE = 20
 EXCERPT = 180
+#: The most matches of one kind listed best first; above it, newest first.
+RANK_LIMIT = 2_000
 
 WORD = re.compile(r"\w+")
 
@@ -76,6 +82,8 @@ class Group:
     label: str
     count: int
     hits: list[Hit]
+    #: Best first (True), or newest first because the kind has more than RANK_LIMIT matches.
+    ranked: bool = True
 
 
 @dataclass
@@ -98,12 +106,18 @@ def terms_of(query: str) -> list[str]:
     return words[:MAX_TERMS]
 
 
-def _match(terms: list[str]) -> tuple[str, str]:
-    """The WHERE clause matching every term as a prefix, and its one parameter, for this database."""
-    if connection.vendor == "postgresql":
-        return "e.document @@ to_tsquery('english', %s)", " & ".join(f"{t}:*" for t in terms)
-    clause = f"e.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
-    return clause, " ".join(f'"{t}"*' for t in terms)
+def _postgresql_query(terms: list[str]) -> str:
+    return " & ".join(f"{term}:*" for term in terms)
+
+
+def _sqlite_match(terms: list[str], organisation_ids: list[int]) -> str:
+    """An FTS5 query: every term as a prefix in the title or body, owned by one of the organisations.
+
+    The terms are letters, digits and underscores only (`terms_of`), so quoting them is enough.
+    """
+    words = " AND ".join(f'"{term}"*' for term in terms)
+    owners = " OR ".join(f"o{int(organisation)}" for organisation in organisation_ids)
+    return f"{{title body}}: ({words}) AND owners: ({owners})"
 
 
 def _owned(organisation_ids: list[int]) -> tuple[str, list[int]]:
@@ -115,41 +129,61 @@ def _owned(organisation_ids: list[int]) -> tuple[str, list[int]]:
 
 
 def _counts(terms: list[str], organisation_ids: list[int]) -> dict[str, int]:
-    match, term_param = _match(terms)
-    owned, owned_params = _owned(organisation_ids)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT e.kind, COUNT(*) FROM {TABLE} e WHERE {match} AND {owned} GROUP BY e.kind",
-            [term_param, *owned_params],
-        )
-        return dict(cursor.fetchall())
-
-
-def _ranked(
-    terms: list[str], organisation_ids: list[int], kind: str, limit: int, offset: int
-) -> list[tuple[int, str, str]]:
-    """(object id, title, body) of the best matches of one kind, best first."""
-    owned, owned_params = _owned(organisation_ids)
+    """Matches by kind, counted in one pass from the text index (a kind is a range of entry ids)."""
+    ranges = [id_range(kind.key) for kind in KINDS]
+    per_kind = ", ".join("COUNT(*) FILTER (WHERE {id} BETWEEN %s AND %s)" for _ in ranges)
+    bounds = [bound for pair in ranges for bound in pair]
     if connection.vendor == "postgresql":
-        query = " & ".join(f"{t}:*" for t in terms)
+        owned, owned_params = _owned(organisation_ids)
         sql = (
-            f"SELECT e.object_id, e.title, e.body FROM {TABLE} e, "
-            f"to_tsquery('english', %s) q WHERE e.document @@ q AND e.kind = %s AND {owned} "
-            f"ORDER BY ts_rank(e.document, q) DESC, e.object_id DESC LIMIT %s OFFSET %s"
+            f"SELECT {per_kind.format(id='e.id')} FROM {TABLE} e "
+            f"WHERE e.document @@ to_tsquery('english', %s) AND {owned}"
         )
-        params = [query, kind, *owned_params, limit, offset]
+        params = [*bounds, _postgresql_query(terms), *owned_params]
     else:
-        query = " ".join(f'"{t}"*' for t in terms)
-        sql = (
-            f"SELECT e.object_id, e.title, e.body FROM {FTS_TABLE} f "
-            f"JOIN {TABLE} e ON e.id = f.rowid WHERE {FTS_TABLE} MATCH %s AND e.kind = %s "
-            f"AND {owned} ORDER BY bm25({FTS_TABLE}, 10.0, 1.0), e.object_id DESC "
-            f"LIMIT %s OFFSET %s"
-        )
-        params = [query, kind, *owned_params, limit, offset]
+        sql = f"SELECT {per_kind.format(id='rowid')} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        params = [*bounds, _sqlite_match(terms, organisation_ids)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        counts = cursor.fetchone()
+    return {kind.key: count for kind, count in zip(KINDS, counts, strict=True) if count}
+
+
+def _listed(
+    terms: list[str], organisation_ids: list[int], kind: str, ranked: bool, limit: int, offset: int
+) -> list[tuple[int, str, str]]:
+    """(object id, title, body) of one kind's matches from `offset`: best or newest first."""
+    first, last = id_range(kind)
+    if connection.vendor == "postgresql":
+        owned, owned_params = _owned(organisation_ids)
+        # Newest first walks the kind's ids backwards and stops at the page: the function form
+        # of @@ keeps the planner from reading every match through the text index to sort them.
+        match, order = (
+            ("e.document @@ q", "ts_rank(e.document, q) DESC, e.id DESC")
+            if ranked
+            else ("ts_match_vq(e.document, q)", "e.id DESC")
+        )
+        sql = (
+            f"SELECT e.id FROM {TABLE} e, to_tsquery('english', %s) q WHERE {match} "
+            f"AND e.id BETWEEN %s AND %s AND {owned} ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        params = [_postgresql_query(terms), first, last, *owned_params, limit, offset]
+    else:
+        order = f"bm25({FTS_TABLE}, 10.0, 1.0, 0.0), rowid DESC" if ranked else "rowid DESC"
+        sql = (
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND rowid BETWEEN %s AND %s ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        params = [_sqlite_match(terms, organisation_ids), first, last, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return []
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(f"SELECT id, object_id, title, body FROM {TABLE} WHERE id IN ({marks})", ids)
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
+    return [found[entry_id] for entry_id in ids if entry_id in found]
 
 
 def _pieces(text: str, terms: list[str]) -> list[tuple[str, bool]]:
@@ -185,7 +219,9 @@ def excerpt(body: str, terms: list[str], size: int = EXCERPT) -> str:
     return ("… " if start else "") + body[start:end] + (" …" if end < len(body) else "")
 
 
-def _hits(kind: Kind, rows: list[tuple[int, str, str]], actor: Actor, terms: list[str]) -> list[Hit]:
+def _hits(
+    kind: Kind, rows: list[tuple[int, str, str]], actor: Actor, terms: list[str]
+) -> list[Hit]:
     """The rows the actor may see through the model's own tenancy rule, in their ranked order."""
     ids = [row[0] for row in rows]
     seen = set(visible(kind.model, actor).filter(id__in=ids).values_list("id", flat=True))
@@ -228,6 +264,8 @@ def search(
         count = counts.get(each.key, 0)
         if (kind and each.key != kind) or not count:
             continue
-        rows = _ranked(terms, organisation_ids, each.key, limit, offset)
-        groups.append(Group(each.key, each.label, count, _hits(each, rows, actor, terms)))
+        ranked = count <= RANK_LIMIT
+        rows = _listed(terms, organisation_ids, each.key, ranked, limit, offset)
+        hits = _hits(each, rows, actor, terms)
+        groups.append(Group(each.key, each.label, count, hits, ranked))
     return Results(query, terms, sum(counts.values()), groups, counts)

@@ -38,7 +38,9 @@ def search(request: HttpRequest) -> HttpResponse:
                 kind=services.KIND_BY_KEY.get(kind) if kind else None,
                 page=page,
                 pages=pages,
-                kinds=[(k, results.counts[k.key]) for k in services.KINDS if k.key in results.counts],
+                kinds=[
+                    (k, results.counts[k.key]) for k in services.KINDS if k.key in results.counts
+                ],
             )
     return render(request, "search/results.html", context)
 

@@ -14,7 +14,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     # Every table the index reads, as it stands at this migration (index.SOURCES and FOLLOWS).
@@ -31,19 +30,21 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20)),
-                ('object_id', models.BigIntegerField()),
-                ('organisation_id', models.BigIntegerField()),
-                ('partner_id', models.BigIntegerField(null=True)),
-                ('title', models.TextField()),
-                ('body', models.TextField()),
+                ("id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("kind", models.CharField(max_length=20)),
+                ("object_id", models.BigIntegerField()),
+                ("organisation_id", models.BigIntegerField()),
+                ("partner_id", models.BigIntegerField(null=True)),
+                ("title", models.TextField()),
+                ("body", models.TextField()),
             ],
             options={
-                'indexes': [models.Index(fields=['organisation_id', 'kind'], name='search_entry_owner'), models.Index(fields=['partner_id'], name='search_entry_partner')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='search_entry_one_per_record')],
+                "indexes": [
+                    models.Index(fields=["organisation_id", "kind"], name="search_entry_owner"),
+                    models.Index(fields=["partner_id"], name="search_entry_partner"),
+                ]
             },
         ),
         migrations.RunPython(install, uninstall),
