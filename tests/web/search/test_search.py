@@ -193,6 +193,14 @@ def test_the_excerpt_is_cut_around_the_first_word_found():
     assert services.excerpt("Short note", ["note"]) == "Short note"
 
 
+def test_the_excerpt_reads_markdown_as_text():
+    story = "## What happened\nMr B had a **fall** at home.\n- one visit\n1. a first step"
+    assert services.excerpt(story, ["fall"]) == (
+        "What happened Mr B had a fall at home. one visit a first step"
+    )
+    assert services.excerpt("3 * 4 = 12, a-b", ["a"]) == "3 * 4 = 12, a-b"
+
+
 def test_a_rebuild_writes_what_the_triggers_kept(demo_world):
     _objective(demo_world.alice_org, "Warm homes", "Insulation")
     evidence(demo_world.alice_org, note="Loft insulation")

@@ -202,9 +202,13 @@ def _pieces(text: str, terms: list[str]) -> list[tuple[str, bool]]:
     return pieces
 
 
+#: Markdown's marks for headings, emphasis and list items: read as text, not shown in excerpts.
+MARKDOWN = re.compile(r"(?m)^\s{0,3}(?:#{1,6}|[-*+]|\d+\.)\s+|\*\*|__")
+
+
 def excerpt(body: str, terms: list[str], size: int = EXCERPT) -> str:
     """Up to `size` characters of `body` around the first word matched, cut at spaces."""
-    body = " ".join(body.split())
+    body = " ".join(MARKDOWN.sub("", body).split())
     if len(body) <= size:
         return body
     found = re.search(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")", body, re.I)
