@@ -174,14 +174,6 @@ def id_range(kind: str) -> tuple[int, int]:
     return start, start + KIND_SPAN - 1
 
 
-KIND_BY_NUMBER = {source.number: source.kind for source in SOURCES}
-
-
-def kind_of(entry_id: int) -> str | None:
-    """The kind of an entry, from its id."""
-    return KIND_BY_NUMBER.get(entry_id >> KIND_SHIFT)
-
-
 def _id(source: Source, row: str) -> str:
     return f"{source.number * KIND_SPAN} + {row}.id"
 
