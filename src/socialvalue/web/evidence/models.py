@@ -138,8 +138,9 @@ class Evidence(models.Model):
             )
         ]
         # The list is shown newest period first, filtered by period, measure or activities (team
-        # and area are turned into activities); its totals (count per level, value) come from the
-        # same indexes without visiting the table, so they carry the level and the value.
+        # and area are turned into activities); its totals (count per level, value, and the value
+        # resting on unverified proxies, by measure) come from the same indexes without visiting
+        # the table, so they carry the period's end, the level, the value and the measure.
         indexes = [
             models.Index(
                 fields=[
@@ -149,10 +150,13 @@ class Evidence(models.Model):
                     "period_end",
                     "verification",
                     "value",
+                    "measure",
                 ],
                 name="evidence_by_period",
             ),
-            models.Index(fields=["organisation", "verification", "value"], name="evidence_totals"),
+            models.Index(
+                fields=["organisation", "verification", "value", "measure"], name="evidence_totals"
+            ),
             # The to-do count on every page: records awaiting verification by someone other than
             # who recorded or changed them, counted from the index alone.
             models.Index(
@@ -169,8 +173,10 @@ class Evidence(models.Model):
                     "activity",
                     "-period_start",
                     "-id",
+                    "period_end",
                     "verification",
                     "value",
+                    "measure",
                 ],
                 name="evidence_by_activity",
             ),
