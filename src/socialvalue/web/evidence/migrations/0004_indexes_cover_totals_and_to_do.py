@@ -5,43 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_organisation_price_year'),
-        ('contracts', '0006_return_line_evidence'),
-        ('evidence', '0003_evidencemessage'),
-        ('measures', '0005_public_confidence_notes'),
-        ('planning', '0002_activity_contract'),
+        ("accounts", "0004_organisation_price_year"),
+        ("contracts", "0006_return_line_evidence"),
+        ("evidence", "0003_evidencemessage"),
+        ("measures", "0005_public_confidence_notes"),
+        ("planning", "0002_activity_contract"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='evidence',
-            name='evidence_by_period',
+            model_name="evidence",
+            name="evidence_by_period",
         ),
         migrations.RemoveIndex(
-            model_name='evidence',
-            name='evidence_totals',
+            model_name="evidence",
+            name="evidence_totals",
         ),
         migrations.RemoveIndex(
-            model_name='evidence',
-            name='evidence_by_activity',
+            model_name="evidence",
+            name="evidence_by_activity",
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['organisation', '-period_start', '-id', 'period_end', 'verification', 'value', 'measure'], name='evidence_by_period'),
+            model_name="evidence",
+            index=models.Index(
+                fields=[
+                    "organisation",
+                    "-period_start",
+                    "-id",
+                    "period_end",
+                    "verification",
+                    "value",
+                    "measure",
+                ],
+                name="evidence_by_period",
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['organisation', 'verification', 'value', 'measure'], name='evidence_totals'),
+            model_name="evidence",
+            index=models.Index(
+                fields=["organisation", "verification", "value", "measure"], name="evidence_totals"
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['organisation', 'verification', 'recorded_by', 'changed_by'], name='evidence_to_verify'),
+            model_name="evidence",
+            index=models.Index(
+                fields=["organisation", "verification", "recorded_by", "changed_by"],
+                name="evidence_to_verify",
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['organisation', 'activity', '-period_start', '-id', 'period_end', 'verification', 'value', 'measure'], name='evidence_by_activity'),
+            model_name="evidence",
+            index=models.Index(
+                fields=[
+                    "organisation",
+                    "activity",
+                    "-period_start",
+                    "-id",
+                    "period_end",
+                    "verification",
+                    "value",
+                    "measure",
+                ],
+                name="evidence_by_activity",
+            ),
         ),
     ]
