@@ -24,6 +24,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_evidence import p95, timed_requests  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
@@ -90,21 +91,6 @@ def write_set(path: Path, rows: int, prefix: str) -> Path:
                 ]
             )
     return path
-
-
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[-1]
-
-
-def timed_requests(client: Client, urls: list[str], **headers) -> list[float]:
-    times = []
-    for url in urls:
-        start = time.perf_counter()
-        response = client.get(url, **headers)
-        times.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    return times
 
 
 def main() -> int:
