@@ -64,6 +64,17 @@ def _name_of(table: str, column: str, key: str) -> str:
     return f"COALESCE((SELECT n.{column} FROM {table} n WHERE n.id = {{row}}.{key}), '')"
 
 
+#: A statement's sections, its body; an update of any of them rewrites its entry.
+STATEMENT_SECTIONS = (
+    "mission",
+    "principles",
+    "csr_policy_summary",
+    "alignment",
+    "governance",
+    "measurement",
+    "sharing",
+)
+
 SOURCES: tuple[Source, ...] = (
     Source(
         "statement",
@@ -71,26 +82,8 @@ SOURCES: tuple[Source, ...] = (
         "statements_statement",
         "{row}.organisation_id",
         "{row}.title",
-        _text(
-            "mission",
-            "principles",
-            "csr_policy_summary",
-            "alignment",
-            "governance",
-            "measurement",
-            "sharing",
-        ),
-        (
-            "organisation_id",
-            "title",
-            "mission",
-            "principles",
-            "csr_policy_summary",
-            "alignment",
-            "governance",
-            "measurement",
-            "sharing",
-        ),
+        _text(*STATEMENT_SECTIONS),
+        ("organisation_id", "title", *STATEMENT_SECTIONS),
     ),
     Source(
         "objective",
@@ -187,13 +180,21 @@ def _values(source: Source, row: str) -> dict[str, str]:
     }
 
 
-def _insert(source: Source) -> str:
-    values = _values(source, "NEW")
+#: The columns an entry is written with, in the order `_entry` gives their values.
+ENTRY_COLUMNS = "(id, kind, object_id, organisation_id, partner_id, title, body)"
+
+
+def _entry(source: Source, row: str) -> str:
+    """The values of `row`'s entry, in the order of ENTRY_COLUMNS."""
+    values = _values(source, row)
     return (
-        f"INSERT INTO {TABLE} (id, kind, object_id, organisation_id, partner_id, title, body) "
-        f"VALUES ({_id(source, 'NEW')}, '{source.kind}', NEW.id, {values['organisation_id']}, "
-        f"{values['partner_id']}, {values['title']}, {values['body']})"
+        f"{_id(source, row)}, '{source.kind}', {row}.id, {values['organisation_id']}, "
+        f"{values['partner_id']}, {values['title']}, {values['body']}"
     )
+
+
+def _insert(source: Source) -> str:
+    return f"INSERT INTO {TABLE} {ENTRY_COLUMNS} VALUES ({_entry(source, 'NEW')})"
 
 
 def _update(source: Source) -> str:
@@ -304,12 +305,9 @@ def rebuild(using=None) -> int:
     with using.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
         for source in SOURCES:
-            values = _values(source, "s")
             cursor.execute(
-                f"INSERT INTO {TABLE} (id, kind, object_id, organisation_id, partner_id, title, body) "
-                f"SELECT {_id(source, 's')}, '{source.kind}', s.id, {values['organisation_id']}, "
-                f"{values['partner_id']}, {values['title']}, {values['body']} "
-                f"FROM {source.table} s"
+                f"INSERT INTO {TABLE} {ENTRY_COLUMNS} "
+                f"SELECT {_entry(source, 's')} FROM {source.table} s"
             )
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
         return cursor.fetchone()[0]
