@@ -177,8 +177,10 @@ def list_queries(activities: list, measure_ids: list[int]) -> list[str]:
     return queries
 
 
-def main() -> int:
-    home = Path(tempfile.mkdtemp(prefix="socialvalue-bench-evidence-"))
+def start_django(name: str, home: Path | None = None) -> Path:
+    """Set up Django for a benchmark in `home` (a fresh folder unless given), on SQLite or on
+    SOCIALVALUE_BENCH_DATABASE_URL, with the database migrated; returns the home."""
+    home = home or Path(tempfile.mkdtemp(prefix=f"socialvalue-bench-{name}-"))
     os.environ["SOCIALVALUE_HOME"] = str(home)
     os.environ["DJANGO_SETTINGS_MODULE"] = "socialvalue.web.settings"
     os.environ.pop("DATABASE_URL", None)
@@ -189,11 +191,17 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
     call_command("migrate", interactive=False, verbosity=0)
+    return home
+
+
+def main() -> int:
+    home = start_django("evidence")
+    from django.test import Client
+
     from socialvalue.web.accounts.models import Membership, Organisation, User
     from socialvalue.web.accounts.services import issue_token
     from socialvalue.web.evidence import importing

@@ -13,11 +13,10 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench_evidence import RECORDS, generate_evidence, p95, timed_requests
+from bench_evidence import RECORDS, generate_evidence, p95, start_django, timed_requests
 
 OTHER_RECORDS = 50_000
 BAR_MS = 200.0
@@ -67,23 +66,10 @@ def _write_records():
 def main() -> int:
     # SOCIALVALUE_BENCH_HOME keeps the data between runs (it takes minutes to write).
     kept = os.environ.get("SOCIALVALUE_BENCH_HOME")
-    home = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="socialvalue-bench-search-"))
-    os.environ["SOCIALVALUE_HOME"] = str(home)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "socialvalue.web.settings"
-    os.environ.pop("DATABASE_URL", None)
-    if os.environ.get("SOCIALVALUE_BENCH_DATABASE_URL"):
-        os.environ["DATABASE_URL"] = os.environ["SOCIALVALUE_BENCH_DATABASE_URL"]
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start_django("search", Path(kept) if kept else None)
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    call_command("migrate", interactive=False, verbosity=0)
     from socialvalue.web.accounts.models import User
     from socialvalue.web.accounts.services import issue_token
     from socialvalue.web.search.models import SearchEntry
