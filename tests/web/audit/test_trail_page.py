@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from html import escape
 
 import pytest
 from django.utils import timezone
@@ -56,8 +57,8 @@ def test_records_added_removed_and_security_events_read_in_words(client, priya):
     client.post("/sign-in/", {"email": priya.viewer.email, "password": "wrong"})
     client.force_login(priya.admin)
     page = page_text(client)
-    assert f"{priya.editor.full_name} removed the quality criterion ‘Safeguarding’." in page
-    assert f"A sign-in as {priya.viewer.full_name} failed from 127.0.0.1." in page
+    assert f"{escape(priya.editor.full_name)} removed the quality criterion ‘Safeguarding’." in page
+    assert f"A sign-in as {escape(priya.viewer.full_name)} failed from 127.0.0.1." in page
     assert "The system added the procurement ‘Homecare in the north’." in page
     assert "Weight (points of 100)" in page  # the recorded values, by label
 
@@ -106,7 +107,7 @@ def test_filters_by_person_type_and_date(client, priya):
     client.force_login(priya.admin)
     by_person = page_text(client, f"?person={priya.editor.pk}")
     assert "3 events match the filters" in by_person
-    assert f'<option value="{priya.editor.pk}" selected>{priya.editor.full_name}</option>' in (
+    assert f'<option value="{priya.editor.pk}" selected>{escape(priya.editor.full_name)}</option>' in (
         by_person
     )
     by_type = page_text(client, "?object_type=planning.Objective")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from html import escape
 
 import pytest
 
@@ -117,7 +118,7 @@ def test_the_check_page_names_the_earlier_import_and_needs_the_box(
     page = response.content.decode()
     assert "No problems found" not in page
     assert "This file was imported before: april.csv (3 records), imported on " in page
-    assert f"by {demo_world.editor}" in page
+    assert f"by {escape(str(demo_world.editor))}" in page
     assert "Import it again anyway" in page
     assert "Possible duplicates" in page and "The same as a record already saved" in page
     token = response.context["confirm_form"].initial["token"]
