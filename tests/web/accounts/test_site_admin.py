@@ -42,7 +42,9 @@ def test_staff_reach_every_list_with_search_and_filters(client, staff, demo_worl
 def test_staff_open_an_organisation_with_its_members(client, staff, demo_world):
     page = client.get(f"/admin/accounts/organisation/{demo_world.alice_org.pk}/change/")
     html = page.content.decode()
-    assert page.status_code == 200 and escape(str(demo_world.admin)) in html and "Alice Care" in html
+    assert (
+        page.status_code == 200 and escape(str(demo_world.admin)) in html and "Alice Care" in html
+    )
 
 
 def test_staff_create_an_organisation_and_its_first_admin_is_invited(client, staff):

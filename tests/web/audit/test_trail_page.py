@@ -107,8 +107,9 @@ def test_filters_by_person_type_and_date(client, priya):
     client.force_login(priya.admin)
     by_person = page_text(client, f"?person={priya.editor.pk}")
     assert "3 events match the filters" in by_person
-    assert f'<option value="{priya.editor.pk}" selected>{escape(priya.editor.full_name)}</option>' in (
-        by_person
+    assert (
+        f'<option value="{priya.editor.pk}" selected>{escape(priya.editor.full_name)}</option>'
+        in by_person
     )
     by_type = page_text(client, "?object_type=planning.Objective")
     assert "5 events match" in by_type and ">Objective</option>" in by_type
