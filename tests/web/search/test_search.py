@@ -215,6 +215,28 @@ def test_a_rebuild_writes_what_the_triggers_kept(demo_world):
     assert _found(demo_world.admin, "loft") != {}
 
 
+def test_remaking_the_text_index_finds_what_it_found_and_keeps_following_changes(demo_world):
+    objective = _objective(demo_world.alice_org, "Apprenticeships for young carers", "Twelve")
+    evidence(demo_world.alice_org, note="Loft insulation")
+    before = {query: _found(demo_world.admin, query) for query in ("a", "appren", "loft", "twelve")}
+    index.remake_text_index()
+    assert {query: _found(demo_world.admin, query) for query in before} == before
+    assert before["appren"] == {"objective": ["Apprenticeships for young carers"]}
+    # The remade index still follows every write: an update and a delete leave nothing behind.
+    Objective.objects.filter(pk=objective.pk).update(title="Traineeships for young carers")
+    assert _found(demo_world.admin, "appren") == {}
+    assert _found(demo_world.admin, "trainee") == {"objective": ["Traineeships for young carers"]}
+    objective.delete()
+    assert _found(demo_world.admin, "trainee") == {}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [index.FTS_TABLE])
+            assert "prefix='1 2 3 4 5 6 7 8'" in cursor.fetchone()[0]
+            cursor.execute(
+                f"INSERT INTO {index.FTS_TABLE} ({index.FTS_TABLE}) VALUES ('integrity-check')"
+            )
+
+
 def test_a_trigger_a_migration_took_away_is_put_back(demo_world):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -245,6 +245,16 @@ def _owners(row: str) -> str:
     return f"'o' || {row}.organisation_id || COALESCE(' o' || {row}.partner_id, '')"
 
 
+#: The SQLite text index. Its prefix indexes keep a word's beginnings of up to eight letters
+#: (after stemming), so a search by prefix ("appren", "generated" read as "gener") reads one
+#: list of rows lazily instead of merging the lists of every word it begins, which costs tens of
+#: milliseconds over 200 000 records for every kind counted and listed. Three times the size.
+FTS_CREATE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, owners, "
+    "content='', prefix='1 2 3 4 5 6 7 8', tokenize='porter unicode61 remove_diacritics 2')"
+)
+
+
 def _sqlite_statements() -> list[str]:
     insert = (
         f"INSERT INTO {FTS_TABLE} (rowid, title, body, owners) "
@@ -255,8 +265,7 @@ def _sqlite_statements() -> list[str]:
         f"VALUES ('delete', OLD.id, OLD.title, OLD.body, {_owners('OLD')});"
     )
     statements = [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, owners, "
-        f"content='', tokenize='porter unicode61 remove_diacritics 2')",
+        FTS_CREATE,
         f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_insert AFTER INSERT ON {TABLE} "
         f"BEGIN {insert} END",
         f"CREATE TRIGGER IF NOT EXISTS search_entry_fts_delete AFTER DELETE ON {TABLE} "
@@ -311,6 +320,21 @@ def rebuild(using=None) -> int:
             )
         cursor.execute(f"SELECT COUNT(*) FROM {TABLE}")
         return cursor.fetchone()[0]
+
+
+def remake_text_index(using=None) -> None:
+    """Make SQLite's text index again as `FTS_CREATE` now defines it, filled from the entries
+    (which stay as they are; PostgreSQL's index needs no remaking)."""
+    using = using or connection
+    if using.vendor == "postgresql":
+        return
+    with using.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        cursor.execute(FTS_CREATE)
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, title, body, owners) "
+            f"SELECT e.id, e.title, e.body, {_owners('e')} FROM {TABLE} e"
+        )
 
 
 def uninstall(using=None) -> None:

@@ -129,23 +129,34 @@ def _owned(organisation_ids: list[int]) -> tuple[str, list[int]]:
 
 
 def _counts(terms: list[str], organisation_ids: list[int]) -> dict[str, int]:
-    """Matches by kind, counted in one pass from the text index (a kind is a range of entry ids)."""
+    """Matches by kind, counted from the text index alone (a kind is a range of entry ids).
+
+    PostgreSQL counts every kind in one pass over the matches. SQLite counts each kind with its
+    own range: FTS5 seeks to the range, where one pass tested every match against every range
+    (twice as slow when one kind matches 200 000 records).
+    """
     ranges = [id_range(kind.key) for kind in KINDS]
-    per_kind = ", ".join("COUNT(*) FILTER (WHERE {id} BETWEEN %s AND %s)" for _ in ranges)
-    bounds = [bound for pair in ranges for bound in pair]
-    if connection.vendor == "postgresql":
-        owned, owned_params = _owned(organisation_ids)
-        sql = (
-            f"SELECT {per_kind.format(id='e.id')} FROM {TABLE} e "
-            f"WHERE e.document @@ to_tsquery('english', %s) AND {owned}"
-        )
-        params = [*bounds, _postgresql_query(terms), *owned_params]
-    else:
-        sql = f"SELECT {per_kind.format(id='rowid')} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-        params = [*bounds, _sqlite_match(terms, organisation_ids)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = cursor.fetchone()
+        if connection.vendor == "postgresql":
+            owned, owned_params = _owned(organisation_ids)
+            per_kind = ", ".join("COUNT(*) FILTER (WHERE e.id BETWEEN %s AND %s)" for _ in ranges)
+            cursor.execute(
+                f"SELECT {per_kind} FROM {TABLE} e "
+                f"WHERE e.document @@ to_tsquery('english', %s) AND {owned}",
+                [*(bound for pair in ranges for bound in pair), _postgresql_query(terms)]
+                + owned_params,
+            )
+            counts = cursor.fetchone()
+        else:
+            match = _sqlite_match(terms, organisation_ids)
+            counts = []
+            for first, last in ranges:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                    "AND rowid BETWEEN %s AND %s",
+                    [match, first, last],
+                )
+                counts.append(cursor.fetchone()[0])
     return {kind.key: count for kind, count in zip(KINDS, counts, strict=True) if count}
 
 
