@@ -13,6 +13,8 @@ from socialvalue.core.errors import InputError
 from socialvalue.web.audit.models import AuditEvent
 from socialvalue.web.evidence import importing, services
 from socialvalue.web.evidence.models import Evidence
+from socialvalue.web.search import services as search
+from socialvalue.web.tenancy import Actor
 from tests.web.evidence.factories import evidence
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,27 @@ def test_a_good_file_is_imported_with_values(tmp_path, demo_world, alice_setup):
     assert all(r.recorded_by == demo_world.editor for r in records)
     event = AuditEvent.objects.get(object_id="import")
     assert event.changes["records"] == [None, 3] and event.actor_email == demo_world.editor.email
+
+
+def test_a_file_longer_than_one_statement_saves_every_row_and_is_found_by_search(
+    tmp_path, demo_world, alice_setup
+):
+    per_statement = importing._rows_per_statement(len(Evidence._meta.concrete_fields) - 1)
+    rows = 2 * per_statement + 7
+    lines = ["measure,activity,quantity,period_start,note"] + [
+        f"ALC-1,Community lunch club,{n + 1},2025-04,Register {n + 1} signed" for n in range(rows)
+    ]
+    path = _write(tmp_path, "\n".join(lines) + "\n")
+    assert importing.import_file(path, organisation=demo_world.alice_org) == rows
+    saved = Evidence.objects.filter(organisation=demo_world.alice_org)
+    assert saved.count() == rows
+    assert sorted(saved.values_list("quantity", flat=True)) == list(range(1, rows + 1))
+    assert sorted(saved.values_list("note", flat=True))[:2] == [
+        "Register 1 signed",
+        "Register 10 signed",
+    ]
+    found = search.search(Actor.for_user(demo_world.admin), "register signed")
+    assert found.counts == {"evidence": rows}
 
 
 def test_every_bad_row_is_named_and_nothing_is_saved(tmp_path, demo_world, alice_setup):
