@@ -8,28 +8,14 @@ Bars: a 5 000-row value set imports in under 5 s; searching 20 000 measures answ
 from __future__ import annotations
 
 import csv
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-HOME = Path(tempfile.mkdtemp(prefix="socialvalue-bench-measures-"))
-os.environ["SOCIALVALUE_HOME"] = str(HOME)
-os.environ["DJANGO_SETTINGS_MODULE"] = "socialvalue.web.settings"
-os.environ.pop("DATABASE_URL", None)
+from bench_evidence import p95, start_django, timed_requests
 
-import django  # noqa: E402
-
-django.setup()
-
-from bench_evidence import p95, timed_requests  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-from socialvalue.core.formats.value_set import COLUMNS  # noqa: E402
+from socialvalue.core.formats.value_set import COLUMNS
 
 IMPORT_ROWS = 5_000
 SEARCH_MEASURES = 20_000
@@ -94,8 +80,9 @@ def write_set(path: Path, rows: int, prefix: str) -> Path:
 
 
 def main() -> int:
-    setup_test_environment()
-    call_command("migrate", interactive=False, verbosity=0)
+    home = start_django("measures")
+    from django.test import Client
+
     from socialvalue.web.accounts.models import Membership, Organisation, User
     from socialvalue.web.accounts.services import issue_token
     from socialvalue.web.measures.models import Measure
@@ -106,7 +93,7 @@ def main() -> int:
     )
     user = User.objects.create_user("bench@example.org", "bench-password-123")
     Membership.objects.create(user=user, organisation=organisation, role="editor")
-    files = HOME / "files-to-import"
+    files = home / "files-to-import"
     files.mkdir()
 
     common = {"licence": "Benchmark", "source": "Generated", "organisation": organisation}
