@@ -139,6 +139,14 @@ def smtp_sink(settings):
 def choose(page, label: str, typed: str, option: str | None = None) -> None:
     """Pick from a long choice the way a person does where JavaScript runs: type some of its
     words into the autocomplete and click the suggestion (`option`, or the typed text)."""
+    from playwright.sync_api import expect
+
     box = page.get_by_role("combobox", name=label, exact=True)
     box.fill(typed)
+    multiple = box.evaluate("input => Boolean(input.closest('.sv-multi-choice'))")
     page.get_by_role("option", name=option or typed).first.click()
+    if multiple:
+        # A multiple choice adds the option to its list and then draws a fresh, empty box in the
+        # next task. Words typed before that would go into the box being replaced and be lost,
+        # so wait for the fresh one.
+        expect(box).to_have_value("")
