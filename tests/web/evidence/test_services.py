@@ -139,6 +139,55 @@ def test_a_rejection_needs_a_reason(demo_world):
     assert totals.by_verification["rejected"] == 1
 
 
+@pytest.mark.parametrize("filtered", [True, False], ids=["one pass", "by level and measure"])
+def test_the_totals_add_every_level_and_measure_as_the_records_do(demo_world, filtered):
+    """Both ways of reading the totals give what the records themselves add up to, in their own
+    prices and restated to another year."""
+    from socialvalue.core.valuation import deflator, in_price_year
+    from socialvalue.web.measures.models import Confidence
+
+    alice = demo_world.alice_org
+    doubtful = valued_measure(alice)
+    doubtful.pk, doubtful.code, doubtful.confidence = None, "ALC-9", Confidence.UNVERIFIED
+    doubtful.save()
+    measures = [valued_measure(alice), doubtful, counted_measure(alice)]
+    levels = list(Verification.values)
+    records = []
+    for i in range(24):
+        record = evidence(
+            alice, quantity=f"{i + 1}.5", month=1 + i % 12, measure=measures[i % len(measures)]
+        )
+        record.verification = levels[(i // 3) % len(levels)]
+        record.save(update_fields=["verification"])
+        records.append(record)
+    counted = [r for r in records if r.verification != Verification.REJECTED]
+    valued = [r for r in counted if r.value is not None]
+    listed = services.search_evidence(services.actor_for(alice))
+    found = services.totals(listed, filtered=filtered)
+
+    assert found.by_verification == {
+        level: sum(r.verification == level for r in records) for level in levels
+    }
+    assert found.records == len(records)
+    assert found.value == sum(r.value for r in valued)
+    assert found.unverified_proxy_value == sum(r.value for r in valued if r.measure == doubtful)
+    assert found.unverified_proxy_records == sum(r.measure == doubtful for r in valued)
+    assert found.unvalued == len(counted) - len(valued) > 0
+
+    def restated(rows):
+        real = sum(
+            (r.quantity * r.proxy_value).quantize(Decimal("0.01")) / deflator(r.proxy_price_year)
+            for r in rows
+        )
+        return in_price_year(real, 2019)
+
+    in_2019 = services.totals(listed, 2019, filtered=filtered)
+    assert in_2019.price_year == 2019
+    assert in_2019.value == restated(valued)
+    assert in_2019.unverified_proxy_value == restated(r for r in valued if r.measure == doubtful)
+    assert in_2019.by_verification == found.by_verification
+
+
 def test_a_file_makes_a_record_evidenced_and_a_program_is_refused(demo_world):
     record = evidence(demo_world.alice_org, recorded_by=demo_world.editor)
     with pytest.raises(ValidationError, match="setup.pdf is not an allowed type"):

@@ -140,7 +140,8 @@ class Evidence(models.Model):
         # The list is shown newest period first, filtered by period, measure or activities (team
         # and area are turned into activities); its totals (count per level, value, and the value
         # resting on unverified proxies, by measure) come from the same indexes without visiting
-        # the table, so they carry the period's end, the level, the value and the measure.
+        # the table, so they carry the period's end, the level, the value and the measure; with
+        # no filter, `evidence_totals` hands them over grouped by level and measure.
         indexes = [
             models.Index(
                 fields=[
@@ -155,7 +156,7 @@ class Evidence(models.Model):
                 name="evidence_by_period",
             ),
             models.Index(
-                fields=["organisation", "verification", "value", "measure"], name="evidence_totals"
+                fields=["organisation", "verification", "measure", "value"], name="evidence_totals"
             ),
             # The to-do count on every page: records awaiting verification by someone other than
             # who recorded or changed them, counted from the index alone.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -616,50 +616,98 @@ def _real_terms() -> Any:
     return over_deflator(in_proxy_prices, "proxy_price_year")
 
 
-def totals(records: QuerySet[Evidence], price_year: int | None = None) -> Totals:
-    """How many records at each level and (leaving out the rejected) what they are worth: one query.
+class _Sums(NamedTuple):
+    by_level: dict[str, int]
+    value: Decimal
+    unverified_value: Decimal
+    unverified_records: int
+    unvalued: int
+
+
+def _sums_by_level_and_measure(
+    records: QuerySet[Evidence], worth: Any, unverified: set[int]
+) -> _Sums:
+    """Summed in SQL by level and measure, in the order of the `evidence_totals` index (so never
+    sorted), and the groups (a few hundred at most) added here."""
+    groups = (
+        records.order_by()
+        .values_list("verification", "measure_id")
+        .annotate(
+            n=Count("id"), valued=Count("value"), worth=Sum(worth, filter=Q(value__isnull=False))
+        )
+    )
+    by_level = dict.fromkeys(Verification.values, 0)
+    value = unverified_value = Decimal(0)
+    unverified_records = unvalued = 0
+    for level, measure_id, count, valued, worth_sum in groups:
+        by_level[level] += count
+        if level == Verification.REJECTED:
+            continue
+        unvalued += count - valued
+        value += worth_sum or 0
+        if measure_id in unverified:
+            unverified_value += worth_sum or 0
+            unverified_records += valued
+    return _Sums(by_level, value, unverified_value, unverified_records, unvalued)
+
+
+def _sums_in_one_pass(records: QuerySet[Evidence], worth: Any, unverified: set[int]) -> _Sums:
+    """Summed in SQL in one pass over the rows, each tested for its level and measure."""
+    counted = ~Q(verification=Verification.REJECTED)
+    doubtful = counted & Q(measure_id__in=sorted(unverified)) & Q(value__isnull=False)
+    found = records.order_by().aggregate(
+        total_value=Sum(worth, filter=counted & Q(value__isnull=False)),
+        unverified_value=Sum(worth, filter=doubtful),
+        unverified_records=Count("id", filter=doubtful),
+        unvalued=Count("id", filter=counted & Q(value__isnull=True)),
+        **{level: Count("id", filter=Q(verification=level)) for level in Verification.values},
+    )
+    return _Sums(
+        {level: found[level] for level in Verification.values},
+        found["total_value"] or Decimal(0),
+        found["unverified_value"] or Decimal(0),
+        found["unverified_records"],
+        found["unvalued"],
+    )
+
+
+def totals(
+    records: QuerySet[Evidence], price_year: int | None = None, *, filtered: bool = True
+) -> Totals:
+    """How many records at each level and (leaving out the rejected) what they are worth, and how
+    much of that rests on proxies their value set marks unverified: one query.
 
     In the prices the records were valued in, the stored values are added. In another
     `price_year`, each record's value in its proxy's prices is divided by that year's deflator in
     SQL, the quotients added, and the sum restated and rounded once (`in_price_year`), as the
     council's portfolio does.
+
+    `filtered` chooses how the rows are read; the figures are the same. All of an organisation's
+    records (`filtered=False`) are summed by level and measure straight from the totals index:
+    over 200,000 records that takes a third of the time of testing every row's level and
+    measure. A filtered list is summed in one pass over the rows its filter's index finds; grouped,
+    SQLite would walk the totals index instead and fetch every record to test the filter.
     """
     stored_year = report_price_year()
     price_year = stored_year if price_year is None else check_price_year(price_year)
-    counts = {level: Count("id", filter=Q(verification=level)) for level in Verification.values}
-    counted = ~Q(verification=Verification.REJECTED)
-    # The few measures whose proxy is unverified, by id: the totals stay one query on one table.
-    unverified = counted & Q(
-        measure_id__in=list(
-            Measure.objects.filter(confidence=Confidence.UNVERIFIED).values_list("pk", flat=True)
-        )
+    unverified = set(
+        Measure.objects.filter(confidence=Confidence.UNVERIFIED).values_list("pk", flat=True)
     )
-    valued = Q(value__isnull=False)
-    if price_year == stored_year:
-        worth = F("value")
-    else:
-        worth = _real_terms()
-    found = records.order_by().aggregate(
-        total_value=Sum(worth, filter=counted & valued),
-        unverified_value=Sum(worth, filter=unverified & valued),
-        unverified_records=Count("id", filter=unverified & valued),
-        unvalued=Count("id", filter=counted & Q(value__isnull=True)),
-        **counts,
-    )
-    by_level = {level: found[level] for level in Verification.values}
-    total = found["total_value"] or Decimal(0)
-    unverified_value = found["unverified_value"] or Decimal(0)
+    worth = F("value") if price_year == stored_year else _real_terms()
+    read = _sums_in_one_pass if filtered else _sums_by_level_and_measure
+    sums = read(records, worth, unverified)
+    value, unverified_value = sums.value, sums.unverified_value
     if price_year != stored_year:
-        total = in_price_year(total, price_year)
+        value = in_price_year(value, price_year)
         unverified_value = in_price_year(unverified_value, price_year)
     return Totals(
-        records=sum(by_level.values()),
-        value=total,
+        records=sum(sums.by_level.values()),
+        value=value,
         price_year=price_year,
-        by_verification=by_level,
+        by_verification=sums.by_level,
         unverified_proxy_value=unverified_value,
-        unverified_proxy_records=found["unverified_records"],
-        unvalued=found["unvalued"],
+        unverified_proxy_records=sums.unverified_records,
+        unvalued=sums.unvalued,
     )
 
 

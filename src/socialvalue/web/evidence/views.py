@@ -89,7 +89,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, actor=request.actor)
     filters = form.filters()
     records = services.search_evidence(request.actor, filters)
-    summary = services.totals(records, price_year)
+    summary = services.totals(records, price_year, filtered=filters.any)
     paginator = Paginator(records, PAGE_SIZE)
     # Counted already with the totals: spare the list a second count.
     paginator.count = summary.records
