@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 PROFILES = ("ci", "dev")
 #: Hypothesis's own default: the full count of a test that does not choose one.
@@ -44,9 +44,12 @@ def examples(full: int) -> int:
 
 def load_profile() -> str:
     """Register both profiles and load this run's; returns its name."""
-    # print_blob: a failure in CI prints the line that replays it on a laptop.
-    settings.register_profile("ci", max_examples=FULL_EXAMPLES, print_blob=True)
-    settings.register_profile("dev", max_examples=examples_for("dev", FULL_EXAMPLES))
+    # print_blob: a failure in CI prints the line that replays it on a laptop. No deadline and no
+    # check on slow data: how long an example takes depends on the machine's load (two test
+    # workers on two cores), which a property test must not turn into a failure.
+    timing = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+    settings.register_profile("ci", max_examples=FULL_EXAMPLES, print_blob=True, **timing)
+    settings.register_profile("dev", max_examples=examples_for("dev", FULL_EXAMPLES), **timing)
     name = profile_name()
     settings.load_profile(name)
     return name

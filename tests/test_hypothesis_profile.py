@@ -34,3 +34,13 @@ def test_ci_runs_the_full_count_and_a_laptop_a_quarter_of_it():
 def test_the_loaded_profile_matches_this_run():
     # conftest loads the profile at start-up; the default count follows it.
     assert settings.default.max_examples == examples(100)
+
+
+def test_no_profile_turns_a_slow_machine_into_a_failure():
+    # Two test workers on two cores make examples slow at times: that is not a defect.
+    from hypothesis import HealthCheck
+
+    for name in ("ci", "dev"):
+        profile = settings.get_profile(name)
+        assert profile.deadline is None
+        assert HealthCheck.too_slow in profile.suppress_health_check
