@@ -118,10 +118,7 @@ def overlapping_claims(
             return []
         involved = {o.measure_a_id for o in overlaps} | {o.measure_b_id for o in overlaps}
         rows: Iterable[Any] = (
-            claims.order_by()
-            .filter(**{f"{measure_field}__in": involved})
-            .values_list(*fields)
-            .distinct()
+            claims.filter(**{f"{measure_field}__in": involved}).values_list(*fields).distinct()
         )
     else:
         rows = list(claims)
